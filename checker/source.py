@@ -1,0 +1,144 @@
+"""Loading: bytes on disk to decoded text, with a map from offsets to line/column.
+
+The decoded text keeps every character of the file except a leading BOM; CRLF and
+lone CR line ends are normalised to LF, which never moves a column because the CR
+is always the last character of its line.
+"""
+from __future__ import annotations
+
+import bisect
+import os
+from dataclasses import dataclass, field
+
+# Files above this size are refused rather than read: an agreement is at most a
+# few MB; anything this large is not one, and reading it would only exhaust memory.
+MAX_BYTES = 64 * 1024 * 1024
+
+
+class InputError(Exception):
+    """A document that cannot be checked at all; the message is one line for the user."""
+
+
+@dataclass
+class Source:
+    path: str
+    text: str
+    encoding: str
+    notes: list[str] = field(default_factory=list)
+    line_starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.line_starts:
+            starts = [0]
+            find = self.text.find
+            i = find("\n")
+            while i != -1:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
+            self.line_starts = starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    def linecol(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        if offset < 0:
+            offset = 0
+        if offset > len(self.text):
+            offset = len(self.text)
+        i = bisect.bisect_right(self.line_starts, offset) - 1
+        return i + 1, offset - self.line_starts[i] + 1
+
+    def line_text(self, line: int) -> str:
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
+        return self.text[start:end]
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    # control characters other than tab, LF, FF, CR, ESC-free text
+    bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return bad > len(sample) * 0.05
+
+
+_MAGIC = {
+    b"%PDF": "a PDF file",
+    b"PK\x03\x04": "a ZIP archive (a .docx or other Office file?)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+    b"\xd0\xcf\x11\xe0": "an old-style Office (OLE) file",
+    b"\x7fELF": "an executable",
+}
+
+
+def decode(data: bytes, path: str = "<text>") -> Source:
+    """Decode bytes to a :class:`Source`, or raise :class:`InputError`."""
+    notes: list[str] = []
+    if not data:
+        raise InputError(f"{path}: empty file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: invalid UTF-16 text ({exc.reason} at byte {exc.start})") from None
+        encoding = "utf-16"
+        notes.append("decoded as UTF-16 (byte-order mark)")
+    else:
+        for magic, what in _MAGIC.items():
+            if data.startswith(magic):
+                raise InputError(f"{path}: not a text agreement: looks like {what}")
+        if _looks_binary(data):
+            raise InputError(f"{path}: not a text agreement: binary data (control bytes near the start)")
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+            notes.append("UTF-8 byte-order mark removed")
+        try:
+            text = data.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError as exc:
+            try:
+                text = data.decode("cp1252")
+                encoding = "cp1252"
+            except UnicodeDecodeError:
+                text = data.decode("latin-1")
+                encoding = "latin-1"
+            notes.append(
+                f"not valid UTF-8 (first bad byte at offset {exc.start}); decoded as {encoding}"
+            )
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        notes.append("CR/CRLF line ends read as LF")
+    if not text.strip():
+        raise InputError(f"{path}: no text (the file holds only white space)")
+    return Source(path=path, text=text, encoding=encoding, notes=notes)
+
+
+def load(path: str | os.PathLike[str]) -> Source:
+    """Read and decode one file, raising :class:`InputError` with a one-line reason."""
+    p = os.fspath(path)
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read: {exc.strerror}") from None
+    if os.path.isdir(p):
+        raise InputError(f"{p}: is a directory")
+    if st.st_size > MAX_BYTES:
+        raise InputError(
+            f"{p}: too large to be an agreement ({st.st_size / 1048576:.0f} MB; the limit is {MAX_BYTES // 1048576} MB)"
+        )
+    try:
+        with open(p, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read: {exc.strerror}") from None
+    return decode(data, p)
