@@ -1,0 +1,411 @@
+"""The pipeline: file -> source -> layout -> structure -> clause grammar -> AST ->
+references and definitions -> obligations -> rules -> findings.
+
+Every stage after loading is guarded: a failure inside one stage becomes an
+``errors`` entry of the document (with the stage named) and the stages that do
+not depend on it still run, so one bad document never loses the rest of a batch
+and partial results are never silently dropped.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional
+
+from . import __version__
+from .model import (
+    CrossRef,
+    Definition,
+    DocError,
+    ExternalRef,
+    Finding,
+    Obligation,
+    Section,
+    Span,
+    Unparsed,
+)
+from .source import InputError, Source, decode, load
+
+JSON_VERSION = 1
+FINGERPRINT_VERSION = "v1"
+SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass
+class NodeRef:
+    """A typed node with the number of the section that holds it."""
+
+    node: Any
+    section: str  # "" for the preamble
+
+
+@dataclass
+class ParsedDocument:
+    source: Source
+    layout: Any
+    doc_type: str
+    doc_subtype: Optional[str]
+    doc_type_evidence: str
+    sections: tuple[Section, ...]
+    flat: list[dict]
+    nodes: list[NodeRef]
+    references: list[dict] = field(default_factory=list)
+    definitions: list[dict] = field(default_factory=list)
+    errors: list[DocError] = field(default_factory=list)
+    by_number: dict[str, Section] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def span_quote(self, span: Span, limit: int = 200) -> str:
+        q = self.source.text[span.offset : span.end_offset]
+        q = re.sub(r"\s+", " ", q).strip()
+        return q if len(q) <= limit else q[: limit - 1] + "\u2026"
+
+    def section_text(self, number: str) -> str:
+        sec = self.by_number.get(number)
+        if sec is None:
+            return ""
+        return self.source.text[sec.span.offset : sec.span.end_offset]
+
+
+@dataclass
+class DocumentResult:
+    path: str
+    doc_type: str = "other"
+    doc_subtype: Optional[str] = None
+    encoding: Optional[str] = None
+    notes: list[str] = field(default_factory=list)
+    sections: list[dict] = field(default_factory=list)
+    definitions: list[dict] = field(default_factory=list)
+    references: list[dict] = field(default_factory=list)
+    external_references: list[dict] = field(default_factory=list)
+    obligations: list[Obligation] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[DocError] = field(default_factory=list)
+    calendar: list[dict] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+    parsed: Optional[ParsedDocument] = None  # kept for reporters that show the text (HTML)
+
+    @property
+    def readable(self) -> bool:
+        """False when the document could not be read at all."""
+        return not any(e.stage == "load" for e in self.errors)
+
+    def worst_severity(self, include_suppressed: bool = False) -> Optional[str]:
+        worst = None
+        for f in self.findings:
+            if f.suppressed and not include_suppressed:
+                continue
+            if worst is None or SEVERITY_ORDER[f.severity] > SEVERITY_ORDER[worst]:
+                worst = f.severity
+        return worst
+
+    def to_json_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "doc_type": self.doc_type,
+            "doc_subtype": self.doc_subtype,
+            "encoding": self.encoding,
+            "notes": list(self.notes),
+            "sections": self.sections,
+            "definitions": self.definitions,
+            "references": self.references,
+            "external_references": self.external_references,
+            "obligations": [o.model_dump() for o in self.obligations],
+            "findings": [f.model_dump() for f in self.findings],
+            "calendar": self.calendar,
+            "errors": [e.model_dump(exclude_none=True) for e in self.errors],
+            "stats": self.stats,
+        }
+
+
+# ---------------------------------------------------------------------------
+# Parsing
+# ---------------------------------------------------------------------------
+
+
+def _walk(sections: Iterable[Section]):
+    for s in sections:
+        yield s
+        yield from _walk(s.children)
+
+
+def parse_source(source: Source) -> ParsedDocument:
+    """Layout, structure and clause grammar: the document's AST."""
+    from .clauses import parse_clause
+    from .doctype import detect
+    from .layout import layout
+    from .structure import build_structure, flat_sections, to_model
+
+    errors: list[DocError] = []
+    lay = layout(source)
+    dt = detect(lay.text)
+    outline = build_structure(lay)
+    sections = to_model(outline, lay, parse_clause)
+    flat = flat_sections(sections)
+    nodes: list[NodeRef] = []
+    by_number: dict[str, Section] = {}
+    for sec in _walk(sections):
+        if sec.number and sec.number not in by_number:
+            by_number[sec.number] = sec
+        for clause in sec.clauses:
+            for node in clause.nodes:
+                nodes.append(NodeRef(node, sec.number))
+                if isinstance(node, Unparsed):
+                    errors.append(
+                        DocError(
+                            message=f"could not read {node.text[:60]!r}: {node.reason}".rstrip(": "),
+                            line=node.span.line,
+                            column=node.span.column,
+                            stage="grammar",
+                        )
+                    )
+    return ParsedDocument(
+        source=source,
+        layout=lay,
+        doc_type=dt.doc_type,
+        doc_subtype=dt.subtype,
+        doc_type_evidence=dt.evidence,
+        sections=sections,
+        flat=flat,
+        nodes=nodes,
+        errors=errors,
+        by_number=by_number,
+    )
+
+
+# ---------------------------------------------------------------------------
+# References and definitions
+# ---------------------------------------------------------------------------
+
+_ATTACHMENT_KINDS = {"schedule", "exhibit", "annex", "appendix"}
+
+
+def _norm_target(t: str) -> str:
+    t = t.strip().rstrip(".")
+    t = re.sub(r"\s+", "", t)
+    return t
+
+
+def resolve_reference(doc: ParsedDocument, ref: CrossRef, target: str, where: str) -> tuple[bool, Optional[Section]]:
+    """Find the section a reference points at.  ``where`` is the number of the
+    section holding the reference (for relative references such as "subsection (a) above")."""
+    target = _norm_target(target)
+    if ref.ref_type in _ATTACHMENT_KINDS:
+        want = target.upper()
+        for sec in _walk(doc.sections):
+            if sec.kind == ref.ref_type and sec.number.upper() == want:
+                return True, sec
+        # "Annex II(a)": the annex exists, the sub-part is inside it
+        base = re.match(r"[A-Z0-9-]+", want)
+        if base and base.group(0) != want:
+            for sec in _walk(doc.sections):
+                if sec.kind == ref.ref_type and sec.number.upper() == base.group(0):
+                    return True, sec
+        return False, None
+    if ref.ref_type == "form":
+        return False, None
+    if target.startswith("("):
+        base = ref.context or where
+        parts = re.findall(r"^[^(]+|\([^)]*\)", base or "")
+        # try the innermost enclosing level outwards: 9(b) + (a) -> 9(b)(a), 9(a)
+        for cut in range(len(parts), 0, -1):
+            cand = "".join(parts[:cut]) + target
+            if cand in doc.by_number:
+                return True, doc.by_number[cand]
+        return False, None
+    if target in doc.by_number:
+        return True, doc.by_number[target]
+    return False, None
+
+
+def collect_references(doc: ParsedDocument) -> tuple[list[dict], list[dict]]:
+    refs: list[dict] = []
+    ext: list[dict] = []
+    for nr in doc.nodes:
+        n = nr.node
+        if isinstance(n, CrossRef):
+            for t in n.targets:
+                ok, sec = resolve_reference(doc, n, t, nr.section)
+                entry = {
+                    "text": n.text,
+                    "target": t,
+                    "line": n.span.line,
+                    "column": n.span.column,
+                    "end_line": n.span.end_line,
+                    "end_column": n.span.end_column,
+                    "resolved": ok,
+                    "ref_type": n.ref_type,
+                    "section": nr.section,
+                    "resolved_to": sec.number if sec else None,
+                    "target_heading": sec.heading if sec else None,
+                    "target_omitted": bool(sec and sec.omitted),
+                }
+                refs.append(entry)
+        elif isinstance(n, ExternalRef):
+            ext.append(
+                {
+                    "text": n.text,
+                    "ref_type": n.ref_type,
+                    "number": n.number,
+                    "instrument": n.instrument,
+                    "line": n.span.line,
+                    "column": n.span.column,
+                    "section": nr.section,
+                }
+            )
+    return refs, ext
+
+
+def collect_definitions(doc: ParsedDocument) -> list[dict]:
+    out = []
+    for nr in doc.nodes:
+        n = nr.node
+        if isinstance(n, Definition):
+            out.append(
+                {
+                    "term": n.term,
+                    "line": n.span.line,
+                    "column": n.span.column,
+                    "end_line": n.span.end_line,
+                    "end_column": n.span.end_column,
+                    "form": n.form,
+                    "section": nr.section,
+                    "scope": n.scope,
+                }
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Findings
+# ---------------------------------------------------------------------------
+
+
+def _normalise_quote(q: str) -> str:
+    return re.sub(r"\s+", " ", q).strip().lower()
+
+
+def fingerprint(code: str, path: str, quote: str, occurrence: int = 0) -> str:
+    """A finding's identity for baselines: never the line number."""
+    doc = os.path.basename(path)
+    h = hashlib.sha256(f"{FINGERPRINT_VERSION}|{code}|{doc}|{_normalise_quote(quote)}|{occurrence}".encode()).hexdigest()
+    return f"{FINGERPRINT_VERSION}:{h[:32]}"
+
+
+def finalize_findings(path: str, findings: list[Finding]) -> list[Finding]:
+    """Deduplicate, fingerprint and sort findings deterministically."""
+    seen: set[tuple] = set()
+    unique: list[Finding] = []
+    for f in findings:
+        key = (f.code, f.line, f.column, f.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(f)
+    unique.sort(key=lambda f: (f.line, f.column, f.code, f.message))
+    counts: dict[tuple[str, str], int] = {}
+    out = []
+    for f in unique:
+        k = (f.code, _normalise_quote(f.quote))
+        occ = counts.get(k, 0)
+        counts[k] = occ + 1
+        out.append(f.model_copy(update={"fingerprint": fingerprint(f.code, path, f.quote, occ)}))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Entry points
+# ---------------------------------------------------------------------------
+
+
+def _stage_error(stage: str, exc: BaseException) -> DocError:
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" ({tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno})" if tb else ""
+    return DocError(message=f"internal error in {stage}: {type(exc).__name__}: {exc}{where}", stage=stage)
+
+
+def analyse(source: Source, *, options: Optional[dict] = None) -> DocumentResult:
+    """Run every stage after loading on one decoded document."""
+    options = options or {}
+    res = DocumentResult(path=source.path, encoding=source.encoding, notes=list(source.notes))
+    res.stats = {"bytes": len(source.text.encode("utf-8", "surrogatepass")), "lines": source.line_count}
+    t0 = time.perf_counter()
+    try:
+        doc = parse_source(source)
+    except Exception as exc:  # a defect of ours: report it, never lose the document
+        res.errors.append(_stage_error("parse", exc))
+        return res
+    t1 = time.perf_counter()
+    res.parsed = doc
+    res.doc_type = doc.doc_type
+    res.doc_subtype = doc.doc_subtype
+    res.sections = doc.flat
+    res.errors.extend(doc.errors)
+    try:
+        doc.references, res.external_references = collect_references(doc)
+        doc.definitions = collect_definitions(doc)
+        res.references = doc.references
+        res.definitions = doc.definitions
+    except Exception as exc:
+        res.errors.append(_stage_error("references", exc))
+    t2 = time.perf_counter()
+    findings: list[Finding] = []
+    try:
+        from .analysis import run_analysis
+
+        obligations, found, calendar, errs = run_analysis(doc, options)
+        res.obligations = obligations
+        res.calendar = calendar
+        findings.extend(found)
+        res.errors.extend(errs)
+    except ImportError as exc:
+        if "checker.analysis" not in str(exc):
+            res.errors.append(_stage_error("rules", exc))
+    except Exception as exc:
+        res.errors.append(_stage_error("rules", exc))
+    t3 = time.perf_counter()
+    res.findings = finalize_findings(source.path, findings)
+    res.timings = {"parse": t1 - t0, "references": t2 - t1, "rules": t3 - t2}
+    return res
+
+
+def check_source(source: Source, **options) -> DocumentResult:
+    return analyse(source, options=options)
+
+
+def check_text(text: str, path: str = "<text>", **options) -> DocumentResult:
+    try:
+        source = decode(text.encode("utf-8", "surrogatepass"), path)
+    except InputError as exc:
+        return DocumentResult(path=path, errors=[DocError(message=str(exc), stage="load")])
+    return analyse(source, options=options)
+
+
+def check_file(path: str, **options) -> DocumentResult:
+    """Check one file.  A file that cannot be read yields a result whose
+    ``errors`` say why (``readable`` is False); nothing is raised."""
+    try:
+        source = load(path)
+    except InputError as exc:
+        return DocumentResult(path=os.fspath(path), errors=[DocError(message=str(exc), stage="load")])
+    return analyse(source, options=options)
+
+
+def tool_info() -> dict:
+    return {"name": "clausecheck", "version": __version__}
+
+
+def results_to_json(results: list[DocumentResult]) -> dict:
+    return {
+        "version": JSON_VERSION,
+        "tool": tool_info(),
+        "documents": [r.to_json_dict() for r in results],
+    }
