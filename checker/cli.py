@@ -53,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     pa.add_argument("--json", action="store_true", help="the AST as JSON")
     pa.add_argument("--nodes", action="store_true", help="also list every typed node")
 
+    b = sub.add_parser("baseline", help="record the current findings so that later checks report only new ones")
+    b.add_argument("files", nargs="+", metavar="FILE")
+    b.add_argument("--output", "-o", default="clausecheck-baseline.json", metavar="PATH")
+    b.add_argument("--config", metavar="PATH")
+
     sub.add_parser("rules", help="list every rule")
     e = sub.add_parser("explain", help="print a rule's documentation")
     e.add_argument("code")
@@ -111,9 +116,12 @@ def cmd_check(args) -> int:
 
     results = [check_file(f, **options) for f in args.files]
     if args.baseline:
-        from .baseline import apply_baseline
+        from .baseline import BaselineError, apply_baseline
 
-        results = apply_baseline(results, args.baseline)
+        try:
+            results = apply_baseline(results, args.baseline)
+        except BaselineError as exc:
+            raise UsageError(str(exc))
     text = reporter(results, colour=args.colour, quiet=args.quiet, verbose=args.verbose, fail_on=fail_on)
     _write(text, args.output)
     status = EXIT_CLEAN
@@ -133,6 +141,20 @@ def cmd_check(args) -> int:
             print(f"clausecheck: {e.message}", file=sys.stderr)
         status = EXIT_ERROR
     return status
+
+
+def cmd_baseline(args) -> int:
+    from .baseline import write
+    from .pipeline import check_file
+
+    results = [check_file(f, config_path=args.config) for f in args.files]
+    bad = [r for r in results if not r.readable]
+    for r in bad:
+        for e in r.errors:
+            print(f"clausecheck: {e.message}", file=sys.stderr)
+    data = write(results, args.output, keep_waivers_from=args.output)
+    print(f"clausecheck: recorded {len(data['findings'])} finding(s) of {len(results)} document(s) in {args.output}", file=sys.stderr)
+    return EXIT_ERROR if bad else EXIT_CLEAN
 
 
 def cmd_parse(args) -> int:
@@ -213,7 +235,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
-    handler = {"check": cmd_check, "parse": cmd_parse, "rules": cmd_rules, "explain": cmd_explain}[args.command]
+    handler = {"check": cmd_check, "baseline": cmd_baseline, "parse": cmd_parse, "rules": cmd_rules, "explain": cmd_explain}[args.command]
     try:
         return handler(args)
     except UsageError as exc:
