@@ -58,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--output", "-o", default="clausecheck-baseline.json", metavar="PATH")
     b.add_argument("--config", metavar="PATH")
 
+    d = sub.add_parser("diff", help="compare two versions of an agreement by meaning")
+    d.add_argument("old", metavar="OLD")
+    d.add_argument("new", metavar="NEW")
+    d.add_argument("--format", "-f", choices=["table", "json", "markdown"], default="table")
+    d.add_argument("--output", "-o", metavar="PATH")
+
     sub.add_parser("rules", help="list every rule")
     e = sub.add_parser("explain", help="print a rule's documentation")
     e.add_argument("code")
@@ -157,6 +163,22 @@ def cmd_baseline(args) -> int:
     return EXIT_ERROR if bad else EXIT_CLEAN
 
 
+def cmd_diff(args) -> int:
+    from .diff import diff_results, render
+    from .pipeline import check_file
+
+    old, new = check_file(args.old), check_file(args.new)
+    bad = [r for r in (old, new) if not r.readable]
+    if bad:
+        for r in bad:
+            for e in r.errors:
+                print(f"clausecheck: {e.message}", file=sys.stderr)
+        return EXIT_ERROR
+    rep = diff_results(old, new)
+    _write(render(rep, args.format), args.output)
+    return EXIT_FINDINGS if rep.crosses_policy else EXIT_CLEAN
+
+
 def cmd_parse(args) -> int:
     import json
 
@@ -235,7 +257,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
-    handler = {"check": cmd_check, "baseline": cmd_baseline, "parse": cmd_parse, "rules": cmd_rules, "explain": cmd_explain}[args.command]
+    handler = {"check": cmd_check, "baseline": cmd_baseline, "diff": cmd_diff, "parse": cmd_parse, "rules": cmd_rules, "explain": cmd_explain}[args.command]
     try:
         return handler(args)
     except UsageError as exc:
