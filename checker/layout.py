@@ -8,11 +8,954 @@ INTERFACE (used by the structure stage, the grammar stage and the pipeline):
     Layout.lines   list[Line], one per kept line, in order
     Layout.to_source(clean_offset) -> source offset (into source.text)
     Layout.span(clean_start, clean_end) -> model.Span in the original file
+    Layout.line_at(clean_offset) -> index into Layout.lines
     Layout.tables  list[TableBlock]: line index ranges of tables in Layout.lines
+    Layout.removed list of (src_line, why) for every source line left out
 
     Line fields: src_line (1-based line in the original file), start (offset of
     the line in Layout.text), text (cleaned, not stripped), indent (leading
     spaces after tab expansion is NOT done: tabs count as one column), blank,
     table (index into Layout.tables or None), page_break_before (a page
     boundary was removed just before this line).
+
+What is removed
+---------------
+* ``<PAGE>`` marker lines and form feeds (a form feed is a page break; other
+  control characters are dropped from the text);
+* page numbers: ``19``, ``A-1``, ``-2-``, ``- ii -``, ``Page 3``, ``Page 3 of
+  9``, ``ii``, a number alone on the first line of the file.  A line holding
+  only a number is taken for a page number only by its position: next to a
+  page marker or form feed, at the very start or end of the file, paired with
+  the next page's number (the old EDGAR "bottom 19 / top 20" pair), or as a
+  member of a rising sequence of such lines at least a few lines apart, each
+  after a blank line.  ``1.`` is a page number only right beside a ``<PAGE>``
+  marker; ``(1)`` never is;
+* running headers and footers: a line of at least 8 characters repeated at
+  the top of at least three pages (at the bottom: of three pages and of a fifth
+  of all pages), or a line that counts pages ("Agreement - 7", "Signature Page
+  No. 3"); signature-block lines ("By:", "Title:") never count.  A repeated
+  heading ("EXHIBIT A", "TABLE OF CONTENTS") keeps its first occurrence;
+* the SGML table tags ``<TABLE> </TABLE> <CAPTION> </CAPTION> <S> <C> <FN>
+  </FN>`` and a ``<PAGE>`` at the end of a line of text (a line left empty
+  by their removal is dropped);
+* the blank lines that belong only to a page break.  When the text before the
+  break ends a sentence and the text after it does not start in lower case (or
+  starts with an all-capital heading), one blank line is kept, so a paragraph
+  break that fell on a page break survives; otherwise the sentence continues on
+  the next line without a blank.
+
+Words hyphenated across lines are joined: the first token of the next line
+moves up to the end of the hyphenated line.  The hyphen is dropped only when
+nothing says it belongs to the word (the hyphenated form is not used elsewhere
+in the document, the first part is not a prefix or number word such as "non",
+"self" or "thirty", both parts are not words on their own) and the second part
+starts in lower case, or when the joined word appears elsewhere in the
+document.
+
+Layout.removed gives the reason for each line left out: "page marker",
+"form feed", "page number", "running header", "running footer", "table tags",
+"blank in page break", "joined to the line above" (a line whose only word
+moved up to join a hyphenated word).
+
+Tables: a ``<TABLE>`` ... ``</TABLE>`` block (tagged), or lines with dot
+leaders ("Total ........ 1,000") and rule lines of two or more columns
+("-----   -----") within a few lines of each other (untagged; at least two
+such lines, or one dot-leader row ending in a number).  Table lines are never
+dehyphenated.
+
+The map back to the source is a list of segments (clean offset, source offset)
+within which both advance together; it is exact for every kept character,
+including the line breaks, which map to a line break of the source.
 """
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from itertools import accumulate
+from dataclasses import dataclass, field
+
+from checker.model import Span
+from checker.source import Source
+
+__all__ = ["Line", "TableBlock", "Layout", "layout"]
+
+
+@dataclass(slots=True)
+class Line:
+    src_line: int
+    start: int
+    text: str
+    indent: int
+    blank: bool
+    table: int | None
+    page_break_before: bool
+
+
+@dataclass(slots=True)
+class TableBlock:
+    first: int  # index into Layout.lines, inclusive
+    last: int  # index into Layout.lines, inclusive
+    tagged: bool
+
+
+@dataclass
+class Layout:
+    source: Source
+    text: str
+    lines: list[Line]
+    tables: list[TableBlock]
+    removed: list[tuple[int, str]]
+    # segments of the map: Layout.text[_seg_clean[k]:...] == source.text[_seg_src[k]:...]
+    _seg_clean: list[int] = field(default_factory=list, repr=False)
+    _seg_src: list[int] = field(default_factory=list, repr=False)
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+
+    def to_source(self, clean_offset: int) -> int:
+        """Offset in source.text of the character at ``clean_offset`` in self.text.
+
+        Offsets at or past the end of the clean text map to just after the
+        last kept character.
+        """
+        n = len(self.text)
+        if not self._seg_clean:
+            return 0
+        if clean_offset < 0:
+            clean_offset = 0
+        if clean_offset >= n:
+            if n == 0:
+                return self._seg_src[0]
+            return self.to_source(n - 1) + 1
+        k = bisect.bisect_right(self._seg_clean, clean_offset) - 1
+        return self._seg_src[k] + clean_offset - self._seg_clean[k]
+
+    def span(self, start: int, end: int) -> Span:
+        """Span in the original file of self.text[start:end] (end exclusive).
+
+        The span runs from the first to just after the last source character
+        that the range covers; where a hyphenated word was joined the source
+        order differs slightly from the clean order, and the span then covers
+        both.
+        """
+        n = len(self.text)
+        if end < start:
+            start, end = end, start
+        start = max(0, min(start, n))
+        end = max(0, min(end, n))
+        if end <= start:
+            s = e = self.to_source(start)
+        else:
+            sc, ss = self._seg_clean, self._seg_src
+            k0 = bisect.bisect_right(sc, start) - 1
+            k1 = bisect.bisect_right(sc, end - 1) - 1
+            s = self.to_source(start)
+            e = self.to_source(end - 1) + 1
+            for k in range(k0, k1 + 1):  # more than one segment only where lines were dropped or joined
+                first = max(sc[k], start)
+                last = min(sc[k + 1] if k + 1 < len(sc) else n, end) - 1
+                s = min(s, ss[k] + first - sc[k])
+                e = max(e, ss[k] + last - sc[k] + 1)
+        line, col = self.source.linecol(s)
+        end_line, end_col = self.source.linecol(e)
+        return Span(line=line, column=col, end_line=end_line, end_column=end_col, offset=s, end_offset=e)
+
+    def line_at(self, clean_offset: int) -> int:
+        """Index into self.lines of the line holding ``clean_offset``."""
+        if not self._line_starts:
+            return 0
+        i = bisect.bisect_right(self._line_starts, clean_offset) - 1
+        return 0 if i < 0 else i
+
+
+# ---------------------------------------------------------------------------
+# Recognisers
+# ---------------------------------------------------------------------------
+
+_PAGE_MARKER = re.compile(r"^[ \t]*<PAGE>[ \t]*(?:\d{1,4}[ \t]*)?$", re.M | re.I)
+_TAG = re.compile(r"</?(?:TABLE|CAPTION|FN)>|<[SC]>|<PAGE>", re.I)
+_TAG_OPEN = re.compile(r"<TABLE>", re.I)
+_TAG_CLOSE = re.compile(r"</TABLE>", re.I)
+_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_HYPHEN_END = re.compile(r"-[ \t]*(?:\n|\Z)")
+_WORD_BEFORE = re.compile(r"[A-Za-z]+$")
+_DOTS = re.compile(r"\.\.\.\.+|\. \. \. \.")
+_DIGIT = re.compile(r"\d")
+_DOT_ROW_NUM = re.compile(r"(?:\.{3,}|(?:\. ){2,}\.)[ \t.]*\$?[ \t]*\(?[\d][\d,.]*\)?%?[ \t]*$")
+_RULE_MULTI = re.compile(r"[-=]{3,}[ \t]+[-=]{3,}")
+_RULE_LINE = re.compile(r"[ \t]*[-=]{3,}(?:[ \t]+[-=]{3,})+[ \t]*")
+
+# page-number forms, matched against the stripped line
+_PN = re.compile(
+    r"(?P<arabic>\d{1,3})"
+    r"|[-\u2013\u2014]\s*(?P<dashed>\d{1,3})\s*[-\u2013\u2014]"
+    r"|[-\u2013\u2014]\s*(?P<dashroman>[ivxlc]{1,7})\s*[-\u2013\u2014]"
+    r"|(?:page|pg\.?)\s*(?P<page>\d{1,3})(?:\s*(?:of|/)\s*\d{1,3})?"
+    r"|(?P<prefix>[A-Z]{1,3})\s?-\s?(?P<pnum>\d{1,3})"
+    r"|(?P<roman>[ivxlc]{1,7})"
+    r"|(?P<dotnum>\d{1,3})\."
+    r"|(?P<uroman>[IVXL]{1,7})",
+    re.I,
+)
+# candidate page-number lines, found in one pass over "\n" + text
+_PN_LINE = re.compile(
+    r"\n[ \t]*(?:\d{1,3}\.?|[-\u2013\u2014][ \t]*(?:\d{1,3}|[ivxlc]{1,7})[ \t]*[-\u2013\u2014]"
+    r"|(?:page|pg\.?)[ \t]*\d{1,3}(?:[ \t]*(?:of|/)[ \t]*\d{1,3})?"
+    r"|[A-Z]{1,3} ?- ?\d{1,3}|[ivxlc]{1,7})[ \t]*(?=\n|\Z)",
+    re.I,
+)
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+_ROMAN_OK = re.compile(r"c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
+
+_SENTENCE_END = re.compile(r"[.:;!?][\"'\u2019\u201d)\]]*$")
+_HEADING_LIKE = re.compile(
+    r"(?:ARTICLE|SECTION|SCHEDULE|EXHIBIT|ANNEX|APPENDIX|ATTACHMENT|PART|TABLE OF CONTENTS)\b", re.I
+)
+_NOT_HEADER = re.compile(
+    r"(?:by|name|title|its|date|dated|attest|attention|witness)\s*:|[-=_*.\s]*$|\(?[a-z0-9]{1,4}[.)]\s", re.I
+)
+_PAGE_COUNTER = re.compile(r"\bpage\b|[-\u2013\u2014]\s*\d+\s*$|\d+\s+of\s+\d+\s*$", re.I)
+
+# first parts of a line-broken compound whose hyphen belongs to the word
+_KEEP_PREFIX = frozenset(
+    """non self co ex pre post anti cross well semi multi quasi vice half all pro mid
+    so long short full third first second fourth fifth sixth seventh eighth ninth
+    tenth one two three four five six seven eight nine ten eleven twelve thirteen
+    fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty
+    sixty seventy eighty ninety hundred thousand year day month week time follow
+    follow-on pari sub inter intra extra ultra counter""".split()
+)
+
+
+def _roman(s: str) -> int | None:
+    s = s.lower()
+    if not _ROMAN_OK.match(s):
+        return None
+    total = 0
+    prev = 0
+    for ch in reversed(s):
+        v = _ROMAN_VALUES[ch]
+        if v < prev:
+            total -= v
+        else:
+            total += v
+            prev = v
+    return total or None
+
+
+def _parse_page_number(stripped: str) -> tuple[str, int, str] | None:
+    """(family, value, strength) of a line that could be a page number.
+
+    strength: "distinct" (a form that is a page number wherever it stands),
+    "lettered" ("A-1": a page number when it stands between blank lines),
+    "weak" (a bare number: position decides), "marker_only" (accepted only
+    beside a page marker).
+    """
+    m = _PN.fullmatch(stripped)
+    if m is None:
+        return None
+    g = m.lastgroup
+    if g == "arabic":
+        return "n", int(m.group("arabic")), "weak"
+    if g == "dashed":
+        return "n", int(m.group("dashed")), "distinct"
+    if g == "page":
+        return "n", int(m.group("page")), "distinct"
+    if g == "pnum":
+        return "L" + m.group("prefix").upper(), int(m.group("pnum")), "lettered"
+    if g in ("roman", "dashroman"):
+        v = _roman(m.group(g))
+        if v is None:
+            return None
+        if g == "dashroman":
+            return "r", v, "distinct"
+        if stripped.isupper():
+            return "R", v, "marker_only"
+        return "r", v, "weak"
+    if g == "dotnum":
+        return "n", int(m.group("dotnum")), "marker_only"
+    if g == "uroman":
+        v = _roman(m.group("uroman"))
+        return ("R", v, "marker_only") if v else None
+    return None  # pragma: no cover - every alternative is named
+
+
+# ---------------------------------------------------------------------------
+# The stage
+# ---------------------------------------------------------------------------
+
+# reasons recorded in Layout.removed
+_R_MARKER = "page marker"
+_R_FF = "form feed"
+_R_NUMBER = "page number"
+_R_HEADER = "running header"
+_R_FOOTER = "running footer"
+_R_TAG = "table tags"
+_R_BLANK = "blank in page break"
+_INDENT_CHARS = frozenset(" \t")
+
+
+def layout(source: Source) -> Layout:
+    text = source.text
+    raw = text.split("\n")
+    n = len(raw)
+    starts = source.line_starts
+    if len(starts) != n:  # a Source built by hand with foreign line starts
+        starts = Source(path=source.path, text=text, encoding=source.encoding).line_starts
+
+    ltext = raw[:]  # working text of each line
+    pieces: dict[int, list[tuple[int, int]]] = {}  # line -> source pieces, when not the whole line
+    blank = [not t or t.isspace() for t in raw]
+    removed: dict[int, str] = {}
+    furniture: set[int] = set()  # removed lines that mark a page boundary
+    boundary_before: set[int] = set()  # a page boundary just before a kept line
+
+    def line_of(offset: int) -> int:
+        return bisect.bisect_right(starts, offset) - 1
+
+    def break_after(i: int) -> None:
+        """A page ends after line i, which is kept."""
+        if i + 1 >= n:
+            return
+        if blank[i + 1] and i + 1 not in removed:
+            removed[i + 1] = _R_BLANK  # seeds the page-break region
+            furniture.add(i + 1)
+        else:
+            boundary_before.add(i + 1)
+
+    # -- control characters and form feeds -------------------------------
+    if _CTRL.search(text):
+        for i in sorted({line_of(m.start()) for m in _CTRL.finditer(text)}):
+            t = ltext[i]
+            base = starts[i]
+            keep: list[tuple[int, int]] = []
+            pos = 0
+            for m in _CTRL.finditer(t):
+                if m.start() > pos:
+                    keep.append((base + pos, base + m.start()))
+                pos = m.end()
+            if pos < len(t):
+                keep.append((base + pos, base + len(t)))
+            new = "".join(text[a:b] for a, b in keep)
+            ltext[i] = new
+            pieces[i] = keep
+            if not new.strip():
+                blank[i] = True
+                if "\f" in t:
+                    removed[i] = _R_FF
+                    furniture.add(i)
+            elif "\f" in t:
+                if t[: t.index("\f")].strip():
+                    break_after(i)  # "text<FF>": the page ends after this line
+                else:
+                    boundary_before.add(i)
+
+    # -- <PAGE> markers ----------------------------------------------------
+    if "<" in text:
+        for m in _PAGE_MARKER.finditer(text):
+            i = line_of(m.start())
+            removed[i] = _R_MARKER
+            furniture.add(i)
+
+    # -- table tags ----------------------------------------------------------
+    tagged_tables: list[tuple[int, int]] = []
+    if "<" in text:
+        tag_lines: dict[int, list[tuple[int, int]]] = {}
+        for m in _TAG.finditer(text):
+            i = line_of(m.start())
+            tag_lines.setdefault(i, []).append((m.start(), m.end()))
+        opens = [line_of(m.start()) for m in _TAG_OPEN.finditer(text)]
+        closes = [line_of(m.start()) for m in _TAG_CLOSE.finditer(text)]
+        for k, o in enumerate(opens):
+            nxt_open = opens[k + 1] if k + 1 < len(opens) else n
+            j = bisect.bisect_left(closes, o)
+            c = closes[j] if j < len(closes) and closes[j] < nxt_open else min(nxt_open - 1, o + 500, n - 1)
+            if tagged_tables and o <= tagged_tables[-1][1]:
+                continue
+            tagged_tables.append((o, c))
+        for i, spans in tag_lines.items():
+            if i in removed:
+                continue
+            base = starts[i]
+            cur = pieces.get(i) or [(base, base + len(raw[i]))]
+            for a, b in spans:
+                nxt: list[tuple[int, int]] = []
+                for p, q in cur:
+                    if b <= p or a >= q:
+                        nxt.append((p, q))
+                        continue
+                    if p < a:
+                        nxt.append((p, a))
+                    if b < q:
+                        nxt.append((b, q))
+                cur = nxt
+            new = "".join(text[a:b] for a, b in cur)
+            has_page = any(b - a == 6 and text[a + 1] in "Pp" for a, b in spans)
+            if not new.strip():
+                removed[i] = _R_MARKER if has_page else _R_TAG
+                if has_page:
+                    furniture.add(i)
+                blank[i] = True
+                ltext[i] = ""
+                pieces.pop(i, None)
+            else:
+                ltext[i] = new
+                pieces[i] = cur
+                if has_page:
+                    break_after(i)  # "<PAGE>" at the end of a line of text
+
+    # -- page numbers --------------------------------------------------------
+    cands: dict[int, tuple[str, int, str]] = {}
+    for m in _PN_LINE.finditer("\n" + text):
+        i = line_of(m.start())  # the match starts at the "\n" put before the line
+        if i in removed or i in pieces:
+            continue
+        pn = _parse_page_number(raw[i].strip())
+        if pn is not None:
+            cands[i] = pn
+    for i in pieces:  # lines changed by control characters or tags
+        if i not in removed and len(ltext[i].strip()) <= 16:
+            pn = _parse_page_number(ltext[i].strip())
+            if pn is not None:
+                cands[i] = pn
+
+    if cands:
+        _find_page_numbers(cands, blank, removed, furniture, boundary_before, n)
+
+    # -- running headers and footers ----------------------------------------
+    if len(furniture) + len(boundary_before) >= 3:
+        _find_running_heads(ltext, blank, removed, furniture, boundary_before, n)
+
+    # -- page breaks: blank lines, page_break_before ------------------------
+    page_break: set[int] = set(boundary_before)
+    if furniture:
+        _collapse_page_breaks(ltext, blank, removed, furniture, page_break, n)
+
+    # -- tables --------------------------------------------------------------
+    table_of: list[int | None] = [None] * n
+    blocks: list[tuple[int, int, bool]] = []  # source line ranges
+    for o, c in tagged_tables:
+        blocks.append((o, c, True))
+    if "...." in text or ". . . ." in text or "---" in text or "===" in text:
+        blocks.extend(_untagged_tables(text, ltext, blank, removed, tagged_tables, line_of, n))
+        blocks.sort()
+    for k, (a, b, _t) in enumerate(blocks):
+        for i in range(a, b + 1):
+            table_of[i] = k
+
+    # -- dehyphenation -------------------------------------------------------
+    if "-" in text:
+        _dehyphenate(text, raw, ltext, blank, removed, pieces, starts, table_of, n)
+
+    # -- output --------------------------------------------------------------
+    if removed:
+        kept = [i for i in range(n) if i not in removed]
+    else:
+        kept = list(range(n))
+    texts = [ltext[i] for i in kept]
+    clean = "\n".join(texts)
+    cstarts = list(accumulate([len(t) + 1 for t in texts], initial=0))
+    cstarts.pop()
+    lines = [
+        Line(
+            i + 1,
+            c,
+            t,
+            0 if b or t[:1] not in _INDENT_CHARS else len(t) - len(t.lstrip(" \t")),
+            b,
+            table_of[i],
+            i in page_break,
+        )
+        for i, c, t, b in zip(kept, cstarts, texts, [blank[i] for i in kept])
+    ]
+    if lines and lines[0].page_break_before:
+        lines[0].page_break_before = False  # nothing before it: no break between pages of text
+    seg_clean, seg_src = _segments(kept, cstarts, removed, pieces, starts, raw)
+
+    tables: list[TableBlock] = []
+    if blocks:
+        remap: dict[int, int] = {}
+        for k, (a, b, tagged) in enumerate(blocks):
+            lo = bisect.bisect_left(kept, a)
+            hi = bisect.bisect_right(kept, b) - 1
+            if lo > hi:
+                continue
+            remap[k] = len(tables)
+            tables.append(TableBlock(lo, hi, tagged))
+        for ln in lines:
+            if ln.table is not None:
+                ln.table = remap.get(ln.table)
+
+    return Layout(
+        source=source,
+        text=clean,
+        lines=lines,
+        tables=tables,
+        removed=sorted((i + 1, why) for i, why in removed.items()),
+        _seg_clean=seg_clean,
+        _seg_src=seg_src,
+        _line_starts=cstarts,
+    )
+
+
+def _segments(
+    kept: list[int],
+    cstarts: list[int],
+    removed: dict[int, str],
+    pieces: dict[int, list[tuple[int, int]]],
+    starts: list[int],
+    raw: list[str],
+) -> tuple[list[int], list[int]]:
+    """The piecewise map from clean offsets to source offsets.
+
+    Only kept lines that follow a gap or that are (or follow) a changed line
+    can start a new segment; every other line continues its predecessor, so
+    the work is proportional to the number of changes, not of lines.
+    """
+    if not kept:
+        return [0], [0]
+    nk = len(kept)
+    todo = {0}
+    for r in removed:
+        k = bisect.bisect_left(kept, r)
+        if k < nk:
+            todo.add(k)
+    for p in pieces:
+        if p in removed:
+            continue
+        k = bisect.bisect_left(kept, p)
+        todo.add(k)
+        if k + 1 < nk:
+            todo.add(k + 1)
+    seg_clean: list[int] = []
+    seg_src: list[int] = []
+    for k in sorted(todo):
+        i = kept[k]
+        pos = cstarts[k]
+        if k > 0:
+            ip = kept[k - 1]
+            nl = starts[ip] + len(raw[ip])  # the source line break ending the previous kept line
+            pp = pieces.get(ip)
+            expect = pp[-1][1] if pp else nl
+            if pp is not None and not pp:
+                expect = -1
+            if nl != expect:
+                seg_clean.append(pos - 1)
+                seg_src.append(nl)
+            expect = nl + 1
+        else:
+            expect = -1
+        pcs = pieces.get(i)
+        if pcs is None:
+            if starts[i] != expect:
+                seg_clean.append(pos)
+                seg_src.append(starts[i])
+        else:
+            c = pos
+            for a, b in pcs:
+                if a != expect:
+                    seg_clean.append(c)
+                    seg_src.append(a)
+                c += b - a
+                expect = b
+    if not seg_clean:
+        seg_clean, seg_src = [0], [0]
+    return seg_clean, seg_src
+
+
+def _find_page_numbers(
+    cands: dict[int, tuple[str, int, str]],
+    blank: list[bool],
+    removed: dict[int, str],
+    furniture: set[int],
+    boundary_before: set[int],
+    n: int,
+) -> None:
+    def gap_to_marker(i: int, step: int) -> bool:
+        """Only blank lines or other candidates between line i and a page marker."""
+        j = i + step
+        for _ in range(6):
+            if j < 0 or j >= n:
+                return False
+            if j in furniture:
+                return True
+            if step > 0 and j in boundary_before:
+                return True
+            if not (blank[j] or j in cands or removed.get(j) == _R_TAG):
+                return False
+            j += step
+        return False
+
+    def only_blank(a: int, b: int) -> bool:
+        return all(blank[j] for j in range(max(a, 0), min(b, n)))
+
+    first_content = next((i for i in range(n) if not blank[i] and i not in removed), n)
+    last_content = next((i for i in range(n - 1, -1, -1) if not blank[i] and i not in removed), -1)
+
+    accepted: dict[int, tuple[str, int]] = {}
+    weak: list[int] = []
+    for i in sorted(cands):
+        fam, val, strength = cands[i]
+        blank_before = i == 0 or blank[i - 1] or (i - 1) in furniture or (i - 1) in cands
+        blank_after = i == n - 1 or blank[i + 1] or (i + 1) in furniture
+        if gap_to_marker(i, -1) or gap_to_marker(i, 1) or i in boundary_before:
+            accepted[i] = (fam, val)
+            continue
+        if strength == "marker_only":
+            continue
+        if strength == "distinct":
+            if blank_before or blank_after:
+                accepted[i] = (fam, val)
+            continue
+        if strength == "lettered" and blank_before and blank_after:
+            accepted[i] = (fam, val)
+            continue
+        if i == first_content and blank_after and val <= 3:
+            accepted[i] = (fam, val)
+            continue
+        if i == last_content and blank_before and i > first_content:
+            accepted[i] = (fam, val)
+            continue
+        if blank_before:
+            weak.append(i)
+
+    # bottom/top pairs: "   19" then "   20" with only blank lines between
+    for i in weak:
+        for j in (i + 1, i + 2, i + 3):
+            if j in cands and only_blank(i + 1, j):
+                fi, vi, _ = cands[i]
+                fj, vj, _ = cands[j]
+                if fi == fj and vj == vi + 1:
+                    accepted[i] = (fi, vi)
+                    accepted[j] = (fj, vj)
+                break
+
+    # rising sequences of bare numbers, each after a blank line, pages apart
+    by_family: dict[str, list[int]] = {}
+    for i in sorted(set(weak) | set(accepted)):
+        fam = cands[i][0]
+        by_family.setdefault(fam, []).append(i)
+    for fam, idx in by_family.items():
+        if len(idx) < 2:
+            continue
+        for k, i in enumerate(idx):
+            if i in accepted:
+                continue
+            val = cands[i][1]
+            ok = False
+            for kk in range(k + 1, min(k + 4, len(idx))):
+                j = idx[kk]
+                if j - i > 400:
+                    break
+                if j - i >= 10 and 1 <= cands[j][1] - val <= 2:
+                    ok = True
+                    break
+            if not ok:
+                for kk in range(k - 1, max(k - 4, -1), -1):
+                    j = idx[kk]
+                    if i - j > 400:
+                        break
+                    if i - j >= 10 and 1 <= val - cands[j][1] <= 2:
+                        ok = True
+                        break
+            if ok:
+                accepted[i] = (fam, val)
+
+    for i in accepted:
+        removed[i] = _R_NUMBER
+        furniture.add(i)
+
+
+def _find_running_heads(
+    ltext: list[str],
+    blank: list[bool],
+    removed: dict[int, str],
+    furniture: set[int],
+    boundary_before: set[int],
+    n: int,
+) -> None:
+    seeds = sorted(furniture | boundary_before)
+    # page-break regions: runs of furniture and blank lines
+    regions: list[tuple[int, int]] = []
+    for i in seeds:
+        a = b = i
+        if i in boundary_before and i not in furniture:
+            regions.append((i, i - 1))  # empty region just before line i
+            continue
+        if regions and regions[-1][0] <= i <= regions[-1][1] + 1:
+            a = regions[-1][0]
+            regions.pop()
+        while a > 0 and (blank[a - 1] or (a - 1) in furniture or removed.get(a - 1) == _R_TAG):
+            a -= 1
+        while b < n - 1 and (blank[b + 1] or (b + 1) in furniture or removed.get(b + 1) == _R_TAG):
+            b += 1
+        regions.append((a, b))
+
+    def walk(start: int, step: int) -> list[int]:
+        got: list[int] = []
+        j = start
+        for _ in range(8):
+            if j < 0 or j >= n or len(got) == 2:
+                break
+            if j in furniture:
+                break
+            if not blank[j] and j not in removed:
+                got.append(j)
+            j += step
+        return got
+
+    def norm(s: str) -> str:
+        return re.sub(r"\d+", "#", s)
+
+    top: Counter[str] = Counter()
+    bottom: Counter[str] = Counter()
+    top_norm: Counter[str] = Counter()
+    bottom_norm: Counter[str] = Counter()
+    tops: list[list[int]] = []
+    bottoms: list[list[int]] = []
+    for a, b in regions:
+        tl = walk(b + 1, 1) if b + 1 < n else []
+        bl = walk(a - 1, -1) if a > 0 else []
+        tops.append(tl)
+        bottoms.append(bl)
+        for j in tl:
+            s = ltext[j].strip()
+            top[s] += 1
+            if _DIGIT.search(s):
+                top_norm[norm(s)] += 1
+        for j in bl:
+            s = ltext[j].strip()
+            bottom[s] += 1
+            if _DIGIT.search(s):
+                bottom_norm[norm(s)] += 1
+
+    min_footer = max(3, len(regions) // 5)
+
+    def is_head(s: str, exact: Counter[str], normed: Counter[str], least: int) -> bool:
+        if len(s) < 8 or _NOT_HEADER.match(s) or s.endswith(":"):
+            return False
+        if exact[s] >= least:
+            return True
+        # a line that counts pages: "Agreement - 7", "Signature Page No. 3 to ..."
+        return bool(_PAGE_COUNTER.search(s)) and normed[norm(s)] >= least and not _HEADING_LIKE.match(s)
+
+    seen_heading: set[str] = set()
+    for (a, b), tl, bl in zip(regions, tops, bottoms):
+        for j in tl:
+            s = ltext[j].strip()
+            if not is_head(s, top, top_norm, 3):
+                break
+            if _HEADING_LIKE.match(s) and s not in seen_heading:
+                seen_heading.add(s)  # the first one is the real heading
+                break
+            removed[j] = _R_HEADER
+            furniture.add(j)
+        for j in bl:
+            s = ltext[j].strip()
+            if not is_head(s, bottom, bottom_norm, min_footer) or _HEADING_LIKE.match(s):
+                break
+            removed[j] = _R_FOOTER
+            furniture.add(j)
+
+
+def _collapse_page_breaks(
+    ltext: list[str],
+    blank: list[bool],
+    removed: dict[int, str],
+    furniture: set[int],
+    page_break: set[int],
+    n: int,
+) -> None:
+    done_until = -1
+    for i in sorted(furniture):
+        if i <= done_until:
+            continue
+        a = b = i
+        while a > 0 and (blank[a - 1] or (a - 1) in furniture or (a - 1) in removed):
+            a -= 1
+        while b < n - 1 and (blank[b + 1] or (b + 1) in furniture or (b + 1) in removed):
+            b += 1
+        done_until = b
+        prev = a - 1  # last kept line before the break, or -1
+        nxt = b + 1  # first kept line after it, or n
+        blanks = [j for j in range(a, b + 1) if j not in removed]
+        keep_blank = None
+        if blanks and prev >= 0 and nxt < n:
+            before = ltext[prev].rstrip()
+            after = ltext[nxt].lstrip()
+            heading = after[:1].isalpha() and after.isupper()
+            if heading or (_SENTENCE_END.search(before) and not after[:1].islower()):
+                keep_blank = blanks[0]
+        for j in blanks:
+            if j != keep_blank:
+                removed[j] = _R_BLANK
+        if prev >= 0 and nxt < n:
+            page_break.add(nxt)
+
+
+def _untagged_tables(
+    text: str,
+    ltext: list[str],
+    blank: list[bool],
+    removed: dict[int, str],
+    tagged: list[tuple[int, int]],
+    line_of,
+    n: int,
+) -> list[tuple[int, int, bool]]:
+    anchors: dict[int, bool] = {}  # line -> is a dot-leader row ending in a number
+    for m in _DOTS.finditer(text):
+        i = line_of(m.start())
+        if i not in anchors:
+            anchors[i] = bool(_DOT_ROW_NUM.search(ltext[i]))
+    for m in _RULE_MULTI.finditer(text):
+        i = line_of(m.start())
+        if i not in anchors and _RULE_LINE.fullmatch(ltext[i]):
+            anchors[i] = False
+    if not anchors:
+        return []
+    tagged_starts = [a for a, _b in tagged]
+
+    def in_tagged(i: int) -> bool:
+        k = bisect.bisect_right(tagged_starts, i) - 1
+        return k >= 0 and tagged[k][0] <= i <= tagged[k][1]
+
+    def short_lines(a: int, b: int) -> bool:
+        """Lines strictly between a and b look like table rows, not prose."""
+        if b - a > 16:
+            return False
+        return all(len(ltext[x].strip()) <= 60 for x in range(a + 1, b))
+
+    out: list[tuple[int, int, bool]] = []
+    idx = sorted(i for i in anchors if i not in removed and not in_tagged(i))
+    k = 0
+    while k < len(idx):
+        j = k
+        while j + 1 < len(idx):
+            a, b = idx[j], idx[j + 1]
+            if bisect.bisect_right(tagged_starts, b) != bisect.bisect_right(tagged_starts, a):
+                break  # a tagged table lies between
+            if b - a <= 4 or short_lines(a, b):
+                j += 1
+            else:
+                break
+        group = idx[k : j + 1]
+        if len(group) >= 2 or anchors[group[0]]:
+            out.append((group[0], group[-1], False))
+        k = j + 1
+    return out
+
+
+def _dehyphenate(
+    text: str,
+    raw: list[str],
+    ltext: list[str],
+    blank: list[bool],
+    removed: dict[int, str],
+    pieces: dict[int, list[tuple[int, int]]],
+    starts: list[int],
+    table_of: list[int | None],
+    n: int,
+) -> None:
+    lowered: str | None = None
+    done: set[int] = set()
+    for m in _HYPHEN_END.finditer(text):
+        hy = m.start()  # source offset of the hyphen
+        i = bisect.bisect_right(starts, hy) - 1
+        if i in removed or i in done or table_of[i] is not None or i in pieces:
+            continue
+        line_start = starts[i]
+        w = _WORD_BEFORE.search(text, max(line_start, hy - 40), hy)
+        if w is None:
+            continue
+        first = w.group(0)
+        ws = w.start()
+        compound = False
+        if ws > line_start:
+            before = text[ws - 1]
+            if before == "-" and ws - 1 > line_start and text[ws - 2].isalpha():
+                compound = True  # "attorney-in-" / "fact"
+            elif not (before.isspace() or before in "(\"'\u201c\u2018["):
+                continue  # a code ("33FS-"), encoded data, or a dash after punctuation
+        j = i + 1
+        while j < n and j in removed:
+            j += 1
+        if j >= n or blank[j] or table_of[j] is not None or j in pieces:
+            continue
+        nt = ltext[j]
+        body = nt.lstrip(" \t")
+        if not body[:1].isalpha():
+            continue
+        tok_end = len(nt) - len(body)
+        while tok_end < len(nt) and not nt[tok_end].isspace():
+            tok_end += 1
+        token = nt[len(nt) - len(body) : tok_end]
+        mword = re.match(r"[A-Za-z]+", token)
+        second = mword.group(0) if mword else token
+        if lowered is None:
+            lowered = text.lower()
+        keep = _keep_hyphen(first, second, compound or "-" in token.rstrip("-"), lowered)
+
+        cut = hy + (1 if keep else 0)
+        tok_src_start = starts[j] + (len(nt) - len(body))
+        tok_src_end = starts[j] + tok_end
+        pieces[i] = [(line_start, cut), (tok_src_start, tok_src_end)]
+        ltext[i] = text[line_start:cut] + token
+        rest_start = tok_end
+        while rest_start < len(nt) and nt[rest_start] in " \t":
+            rest_start += 1
+        indent_len = len(nt) - len(body)
+        if rest_start >= len(nt):
+            removed[j] = "joined to the line above"
+        else:
+            pieces[j] = [(starts[j], starts[j] + indent_len), (starts[j] + rest_start, starts[j] + len(nt))]
+            ltext[j] = nt[:indent_len] + nt[rest_start:]
+        done.add(j)
+
+
+def _has_word(hay: str, word: str, whole: bool = True) -> bool:
+    """Whether ``word`` occurs in ``hay`` as a word of its own.
+
+    A word boundary is needed before it (and after it if ``whole``); a part of
+    a hyphenated compound, including the halves of a word broken across lines,
+    does not count.
+    """
+    if not word:
+        return False
+    start = 0
+    n = len(hay)
+    for _ in range(50):
+        k = hay.find(word, start)
+        if k < 0:
+            return False
+        start = k + 1
+        if k > 0:
+            c = hay[k - 1]
+            if c.isalpha() or c == "-":
+                continue
+            if c in " \t\n":
+                j = k - 1
+                while j > 0 and hay[j] in " \t":
+                    j -= 1
+                if hay[j] == "\n" and j > 0 and hay[j - 1] == "-":
+                    continue  # the second half of a word broken across lines
+        end = k + len(word)
+        if whole and end < n:
+            c = hay[end]
+            if c.isalpha() or c == "-":
+                continue
+        return True
+    return False
+
+
+def _keep_hyphen(first: str, second: str, compound: bool, lowered: str) -> bool:
+    if compound:
+        return True
+    f, s = first.lower(), second.lower()
+    if _has_word(lowered, f + "-" + s):
+        return True
+    if _has_word(lowered, f + s, whole=False):
+        return False
+    if f in _KEEP_PREFIX:
+        return True
+    if len(f) > 2 and len(s) > 2 and _has_word(lowered, f) and _has_word(lowered, s):
+        return True
+    return not second[:1].islower()
