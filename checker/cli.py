@@ -64,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--format", "-f", choices=["table", "json", "markdown"], default="table")
     d.add_argument("--output", "-o", metavar="PATH")
 
+    from .batch import add_batch_parsers
+
+    add_batch_parsers(sub)
+
     sub.add_parser("rules", help="list every rule")
     e = sub.add_parser("explain", help="print a rule's documentation")
     e.add_argument("code")
@@ -257,6 +261,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    from .batch import dispatch_batch
+
+    try:
+        rc = dispatch_batch(args)
+    except Exception as exc:
+        print(f"clausecheck: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if rc is not None:
+        return rc
     handler = {"check": cmd_check, "baseline": cmd_baseline, "diff": cmd_diff, "parse": cmd_parse, "rules": cmd_rules, "explain": cmd_explain}[args.command]
     try:
         return handler(args)

@@ -1,0 +1,68 @@
+"""Batch throughput on the batch corpus: documents per second, MB/s per core,
+peak RSS per worker, and the speed-up from 1 to 2 workers (medians of --runs).
+
+    python benchmarks/batch.py [--corpus DIR] [--runs 3] [--limit N] [--jobs 1,2] [--engine local]
+
+Each run checks the files into a fresh SQLite database in a temporary directory,
+with the same worker pool as ``clausecheck batch`` (so the figures include
+worker start-up, pipe transfer and the SQLite commits).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from checker.batch import expand_paths, run_batch  # noqa: E402
+
+
+def one_run(files: list[str], jobs: int, engine: str) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = run_batch(files, os.path.join(tmp, "bench.sqlite"), jobs=jobs, engine=engine, progress=False)
+    if out["checked"] != len(files):
+        raise SystemExit(f"only {out['checked']} of {len(files)} files were checked")
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpus" / "batch"))
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--limit", type=int, default=0, help="only the first N files")
+    ap.add_argument("--jobs", default="1,2", help="worker counts to compare (default 1,2)")
+    ap.add_argument("--engine", default="local", choices=["local", "dask"])
+    a = ap.parse_args(argv)
+    if not os.path.isdir(a.corpus):
+        print(f"corpus not found at {a.corpus}", file=sys.stderr)
+        return 2
+    files = expand_paths([a.corpus])
+    if a.limit:
+        files = files[: a.limit]
+    mb = sum(os.path.getsize(f) for f in files) / 1e6
+    print(f"{len(files)} files, {mb:.1f} MB, engine {a.engine}, {a.runs} runs each, {os.cpu_count()} CPUs")
+    walls: dict[int, float] = {}
+    for jobs in [int(x) for x in a.jobs.split(",")]:
+        runs = [one_run(files, jobs, a.engine) for _ in range(a.runs)]
+        wall = statistics.median(r["seconds"] for r in runs)
+        walls[jobs] = wall
+        rss = [kb for r in runs for kb in r["maxrss_kb"].values()]
+        statuses = runs[-1]["summary"]["by_status"]
+        print(
+            f"jobs {jobs}: {wall:.2f} s median wall; {len(files) / wall:.1f} docs/s; "
+            f"{mb / wall / jobs:.2f} MB/s per core; peak RSS per worker "
+            f"{max(rss) / 1024:.0f} MB (median {statistics.median(rss) / 1024:.0f} MB); "
+            f"status {statuses}"
+        )
+    if 1 in walls and 2 in walls:
+        print(f"speed-up 1 -> 2 workers: {walls[1] / walls[2]:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
