@@ -12,6 +12,10 @@ from typing import Callable
 FORMATS: dict[str, tuple[str, str]] = {
     "text": ("text_report", "render"),
     "json": ("json_report", "render"),
+    "markdown": ("markdown_report", "render"),
+    "sarif": ("sarif_report", "render"),
+    "junit": ("junit_report", "render"),
+    "html": ("html_report", "render"),
 }
 
 
