@@ -90,7 +90,6 @@ def _write(text: str, path: Optional[str]) -> None:
 
 
 def cmd_check(args) -> int:
-    from .pipeline import check_file
 
     from .reports import get as get_reporter
 
@@ -124,7 +123,9 @@ def cmd_check(args) -> int:
         pass
     fail_on = fail_on or "error"
 
-    results = [check_file(f, **options) for f in args.files]
+    from .formats import check_any
+
+    results = [r for f in args.files for r in check_any(f, **options)]
     if args.baseline:
         from .baseline import BaselineError, apply_baseline
 
