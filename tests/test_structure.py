@@ -1,0 +1,585 @@
+"""The structure stage: the section tree.
+
+The facts about the seed agreements checked here were read off the documents
+themselves (line numbers are lines of the original files).  The small texts
+are written for these tests, shaped like the corpus.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+from checker.model import Clause, Section, Span
+from checker.structure import Node, Outline, build_structure, flat_sections, iter_nodes, to_model
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+SEEDS = {
+    "juniper": "000_7b6e6863a5071932.txt",
+    "warrant": "002_8954e5eb644a283c.txt",
+    "commvault": "003_0de2a6608b190a24.txt",
+    "metricom": "004_010d758ab30663c9.txt",
+}
+
+
+# ---------------------------------------------------------------------------
+# A minimal layout built from a string (the fields of checker.layout.Layout)
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class FakeLine:
+    src_line: int
+    start: int
+    text: str
+    indent: int
+    blank: bool
+    table: Optional[int] = None
+    page_break_before: bool = False
+
+
+@dataclass
+class FakeTable:
+    first: int
+    last: int
+    tagged: bool = True
+
+
+@dataclass
+class FakeLayout:
+    text: str
+    lines: list
+    tables: list = field(default_factory=list)
+
+    def span(self, start: int, end: int) -> Span:
+        starts = [ln.start for ln in self.lines]
+
+        def lc(o: int) -> tuple[int, int]:
+            i = max(bisect.bisect_right(starts, o) - 1, 0)
+            return self.lines[i].src_line, o - self.lines[i].start + 1
+
+        a, b = lc(start), lc(end)
+        return Span(line=a[0], column=a[1], end_line=b[0], end_column=b[1], offset=start, end_offset=end)
+
+
+def fake_layout(src: str, tables: tuple[tuple[int, int], ...] = (), page_breaks: tuple[int, ...] = ()) -> FakeLayout:
+    """Lines of ``src`` (1-based table ranges and page-break lines given by line number)."""
+    lines = []
+    pos = 0
+    for n, t in enumerate(src.split("\n"), 1):
+        table = next((k for k, (a, b) in enumerate(tables) if a <= n <= b), None)
+        lines.append(FakeLine(n, pos, t, len(t) - len(t.lstrip(" \t")), not t.strip(), table, n in page_breaks))
+        pos += len(t) + 1
+    return FakeLayout("\n".join(ln.text for ln in lines), lines, [FakeTable(a - 1, b - 1) for a, b in tables])
+
+
+def numbers(outline: Outline, kind: Optional[str] = None) -> list[str]:
+    return [n.number for n in outline.walk() if kind is None or n.kind == kind]
+
+
+def child_numbers(node: Node) -> list[str]:
+    return [c.number for c in node.children if c.kind not in ("table",)]
+
+
+# ---------------------------------------------------------------------------
+# Small texts
+# ---------------------------------------------------------------------------
+
+BASIC = """\
+                                                   EXHIBIT 1.1
+
+                             ACME CORP.
+                        UNDERWRITING AGREEMENT
+
+Ladies and Gentlemen:
+
+        Acme Corp. proposes to issue and sell shares (the "Shares").
+
+        1. Representations and Warranties. The Company represents that:
+
+                (i) A registration statement has been filed; and
+
+                (ii) No stop order has been issued.
+
+        2. Default of Underwriters. (a) If any Underwriter shall default,
+the others shall purchase the Shares under subsection (a),
+(b) or (c) above of this Section 2; provided that the liability under this subsection
+(b) shall not exceed the price.
+
+        (b) If the default exceeds one-tenth, this Agreement shall terminate.
+
+        3. [Intentionally omitted]
+
+        4. APPLICABLE LAW. THIS AGREEMENT SHALL BE GOVERNED BY THE LAWS OF NEW YORK.
+
+        If the foregoing is in accordance with your understanding, please sign below.
+
+                                          Very truly yours,
+
+                                          ACME CORP.
+
+                                          By:
+                                             Name:
+                                             Title:
+
+Accepted as of the date hereof:
+
+By:
+
+                                   SCHEDULE I
+
+                              LIST OF UNDERWRITERS
+
+Alpha Securities LLC
+"""
+
+
+def test_basic_tree():
+    o = build_structure(fake_layout(BASIC))
+    kinds = [n.kind for n in o.root]
+    assert kinds == ["preamble", "section", "section", "section", "section", "closing", "signature", "signature",
+                     "schedule"]
+    assert numbers(o, "section") == ["1", "2", "3", "4"]
+    s1, s2, s3, s4 = o.root[1:5]
+    assert s1.heading == "Representations and Warranties"
+    # "(i)" opening a list after a colon is the roman numeral
+    assert child_numbers(s1) == ["1(i)", "1(ii)"]
+    assert [c.kind for c in s1.children] == ["subsection", "subsection"]  # kind follows depth
+    assert s2.heading == "Default of Underwriters"
+    # the inline "(a)" opens subsection (a); "(b) or (c) above" and "(b) shall not" are wrapped text
+    assert child_numbers(s2) == ["2(a)", "2(b)"]
+    assert s2.children[0].kind == "subsection"
+    lay = fake_layout(BASIC)
+    b_line = next(ln for ln in lay.lines if ln.text.startswith("(b) shall not"))
+    a_text = " ".join(lay.text[x:y] for x, y in s2.children[0].body)
+    assert "(b) shall not exceed the price." in a_text
+    assert s2.children[1].line != b_line.src_line - 1
+    assert s3.omitted and s3.heading is None
+    assert s4.heading == "APPLICABLE LAW"
+    sched = o.root[-1]
+    assert (sched.label, sched.number, sched.heading) == ("SCHEDULE I", "I", "LIST OF UNDERWRITERS")
+    # the filing's exhibit number is not an exhibit of the agreement
+    assert not [n for n in o.walk() if n.kind == "exhibit"]
+    assert len(o.signature_blocks) == 2
+    assert o.preamble is o.root[0]
+
+
+def test_body_ranges_are_own_text():
+    lay = fake_layout(BASIC)
+    o = build_structure(lay)
+    s1 = o.root[1]
+    own = [lay.text[a:b] for a, b in s1.body]
+    assert own == ["The Company represents that:"]
+    item = s1.children[0]
+    assert [lay.text[a:b] for a, b in item.body] == ["A registration statement has been filed; and"]
+    assert lay.text[s1.start:s1.start + 2] == "1."
+    assert lay.text[s1.end - len("has been issued."):s1.end] == "has been issued."
+
+
+LETTER_AFTER_H = """\
+        1. The Company agrees:
+
+        (g) To do one thing;
+
+        (h) To do another thing;
+
+        (i) To do a third thing; and
+
+        (j) To file the reports.
+
+        2. The conditions are:
+
+        (h) The certificate shall state that:
+
+                (i) the representations are true; and
+
+                (ii) the agreements have been complied with.
+
+        (i) No stop order shall be in effect.
+"""
+
+
+def test_i_after_h_letter_or_roman():
+    # (g) cannot open a list; start the lists at (a) for the test
+    src = LETTER_AFTER_H.replace("(g) To do one thing;\n\n        (h)", "(a) To do one thing;\n\n        (b)")
+    src = src.replace("(i) To do a third", "(c) To do a third").replace("(j) To file", "(d) To file")
+    o = build_structure(fake_layout(src))
+    assert child_numbers(o.root[0]) == ["1(a)", "1(b)", "1(c)", "1(d)"]
+
+    src2 = """\
+        1. The Company agrees:
+
+        (a) one;
+
+        (b) two;
+
+        (c) three;
+
+        (d) four;
+
+        (e) five;
+
+        (f) six;
+
+        (g) seven;
+
+        (h) eight;
+
+        (i) nine; and
+
+        (j) ten.
+
+        2. The conditions are:
+
+        (a) The certificate shall state that:
+
+                (i) the representations are true;
+
+                (ii) the agreements are kept;
+
+                (iii) nothing else;
+
+                (iv) more;
+
+                (v) still more.
+
+        (b) No stop order.
+"""
+    o = build_structure(fake_layout(src2))
+    s1, s2 = o.root
+    assert child_numbers(s1) == [f"1({c})" for c in "abcdefghij"]
+    assert child_numbers(s2) == ["2(a)", "2(b)"]
+    assert child_numbers(s2.children[0]) == ["2(a)(i)", "2(a)(ii)", "2(a)(iii)", "2(a)(iv)", "2(a)(v)"]
+
+
+def test_v_after_u_is_a_letter():
+    letters = "abcdefghijklmnopqrstuvwx"
+    src = "1. The Company represents that:\n\n" + "\n\n".join(f"    ({c}) Item {c}." for c in letters) + "\n"
+    o = build_structure(fake_layout(src))
+    assert child_numbers(o.root[0]) == [f"1({c})" for c in letters]
+    assert {c.kind for c in o.root[0].children} == {"subsection"}
+
+
+def test_wrapped_marker_mid_sentence_is_text():
+    src = """\
+1. Registration. The statement has been declared effective and either
+(A) an additional registration statement has been filed or
+(B) none is needed.
+
+2. Notices. All notices shall be in writing.
+"""
+    o = build_structure(fake_layout(src))
+    assert numbers(o) == ["1", "2"]
+
+
+def test_marker_alone_on_a_line_and_page_break():
+    src = """\
+        1.
+              (a) The Company represents that:
+
+                    (i) A registration statement has been filed.
+
+              (b) Each Selling Stockholder represents.
+first page of this Warrant.
+(c) The Holder represents.
+"""
+    lay = fake_layout(src, page_breaks=(7,))
+    o = build_structure(lay)
+    s1 = o.root[0]
+    assert s1.number == "1" and s1.heading is None
+    assert child_numbers(s1) == ["1(a)", "1(b)", "1(c)"]
+    assert child_numbers(s1.children[0]) == ["1(a)(i)"]
+
+
+def test_article_and_decimal_sections():
+    src = """\
+                                   ARTICLE I
+                                  DEFINITIONS
+
+Section 1.01 Definitions. The following terms have these meanings.
+
+Section 1.02 Other Definitions. Other terms are defined elsewhere.
+
+                                   ARTICLE II
+                                 THE SECURITIES
+
+Section 2.01 Form and Dating. The Securities shall be in registered form.
+
+     (a) Global Securities shall bear the legend.
+
+     (b) Definitive Securities shall not.
+
+SECTION 2.02. Execution. An Officer shall sign the Securities.
+"""
+    o = build_structure(fake_layout(src))
+    art1, art2 = o.root
+    assert (art1.label, art1.number, art1.heading, art1.kind) == ("ARTICLE I", "I", "DEFINITIONS", "section")
+    assert child_numbers(art1) == ["1.01", "1.02"]
+    assert art1.children[0].heading == "Definitions"
+    assert art2.heading == "THE SECURITIES"
+    assert child_numbers(art2) == ["2.01", "2.02"]
+    assert child_numbers(art2.children[0]) == ["2.01(a)", "2.01(b)"]
+    assert art2.children[1].heading == "Execution"
+
+
+def test_numbered_list_in_a_table_is_not_sections():
+    src = """\
+1. Lock-Up. Each person listed in Schedule D shall sign.
+
+2. Counterparts. This Agreement may be signed in counterparts.
+
+                                   SCHEDULE D
+
+1.   Adell, Laura A.                        48.  Borbely, Patrick R.
+2.   Adubato, John H.                       49.  Borges, Donald J.
+"""
+    o = build_structure(fake_layout(src, tables=((7, 8),)))
+    sched = o.root[-1]
+    assert sched.kind == "schedule" and sched.number == "D"
+    assert [c.kind for c in sched.children] == ["table"]
+    assert numbers(o, "section") == ["1", "2"]
+    assert len(o.tables) == 1
+
+
+def test_table_of_contents_is_not_sections():
+    toc = "\n".join(f"Section {k}.   Heading number {k}  ....  {k}" for k in range(1, 7))
+    body = "\n\n".join(f"Section {k}. Heading Number {k}. The text of section {k} goes here." for k in range(1, 7))
+    src = "TABLE OF CONTENTS\n\n" + toc + "\n\nAGREEMENT made this day.\n\n" + body + "\n"
+    o = build_structure(fake_layout(src))
+    secs = [n for n in o.root if n.kind == "section"]
+    assert [s.number for s in secs] == ["1", "2", "3", "4", "5", "6"]
+    assert secs[0].heading == "Heading Number 1"
+    assert o.toc is not None and o.root[0].kind == "preamble"
+
+
+def test_to_model_and_flat_sections():
+    lay = fake_layout(BASIC)
+    o = build_structure(lay)
+    seen = []
+
+    def parse_clause(text, span_of):
+        seen.append(text)
+        return ()
+
+    sections = to_model(o, lay, parse_clause)
+    assert all(isinstance(s, Section) for s in sections)
+    assert len(seen) == sum(len(n.body) for n in o.walk())
+    s1 = sections[1]
+    assert s1.number == "1" and s1.span.line == 10
+    assert isinstance(s1.children[0].clauses[0], Clause)
+    flat = flat_sections(sections)
+    assert [f["number"] for f in flat][:4] == ["", "1", "1(i)", "1(ii)"]
+    assert flat[1] == {"number": "1", "heading": "Representations and Warranties", "line": 10, "end_line": 14,
+                       "kind": "section", "omitted": False}
+    omitted = [f for f in flat if f["omitted"]]
+    assert [f["number"] for f in omitted] == ["3"]
+    # document order
+    assert [f["line"] for f in flat] == sorted(f["line"] for f in flat)
+
+
+def test_to_model_passes_clause_spans():
+    lay = fake_layout(BASIC)
+    o = build_structure(lay)
+    spans = []
+
+    def parse_clause(text, span_of):
+        spans.append((text, span_of(0, len(text))))
+        return ()
+
+    to_model(o, lay, parse_clause)
+    text, span = next((t, s) for t, s in spans if t.startswith("A registration statement"))
+    assert span.line == 12 and span.column == 21
+
+
+def test_empty_and_plain_text():
+    o = build_structure(fake_layout("Just a letter with no numbered parts.\n"))
+    assert [n.kind for n in o.root] == ["preamble"]
+    o = build_structure(fake_layout("\n\n"))
+    assert o.root == []
+
+
+# ---------------------------------------------------------------------------
+# The seed agreements (facts read off the documents)
+# ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def seed_outline(name: str):
+    path = CORPUS / "seeds" / SEEDS[name]
+    if not path.exists():
+        pytest.skip(f"corpus not found at {path.parent} (expected ../shared/corpus beside the repository)")
+    from checker.layout import layout
+    from checker.source import load
+
+    lay = layout(load(path))
+    return lay, build_structure(lay)
+
+
+def top(o: Outline, kind: str = "section") -> list[Node]:
+    return [n for n in o.root if n.kind == kind]
+
+
+def by_number(o: Outline, number: str) -> Node:
+    n = o.find(number)
+    assert n is not None, number
+    return n
+
+
+def src_line(lay, node: Node) -> int:
+    return lay.span(node.start, node.start + 1).line
+
+
+def roman(k: int) -> str:
+    vals = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = ""
+    for v, s in vals:
+        while k >= v:
+            out += s
+            k -= v
+    return out
+
+
+def test_juniper():
+    lay, o = seed_outline("juniper")
+    assert [n.number for n in top(o)] == [str(k) for k in range(1, 17)]
+    assert child_numbers(by_number(o, "1(a)")) == [f"1(a)({roman(k)})" for k in range(1, 19)]
+    assert child_numbers(by_number(o, "1(b)")) == [f"1(b)({roman(k)})" for k in range(1, 10)]
+    assert child_numbers(by_number(o, "5")) == [f"5({c})" for c in "abcdefghij"]
+    assert child_numbers(by_number(o, "7")) == [f"7({c})" for c in "abcdefghijkl"]
+    assert child_numbers(by_number(o, "9")) == ["9(a)", "9(b)", "9(c)"]
+    # "1." stands alone on line 44, "(a)" on line 45; "9. (a) If any Underwriter" on line 1276
+    assert src_line(lay, by_number(o, "1")) == 44
+    assert src_line(lay, by_number(o, "1(a)")) == 45
+    assert src_line(lay, by_number(o, "9")) == src_line(lay, by_number(o, "9(a)")) == 1276
+    # 1(a)(xviii) on line 300; "(i)" of 5(i) on line 660 is the letter after (h)
+    assert src_line(lay, by_number(o, "1(a)(xviii)")) == 300
+    assert src_line(lay, by_number(o, "5(i)")) == 660
+    # wrapped lines "(b) shall not exceed" (1150) and "(b) or (c) above" (1175, 1205) stay text
+    assert child_numbers(by_number(o, "8")) == [f"8({c})" for c in "abcdef"]
+    starts = {src_line(lay, n) for n in o.walk()}
+    assert not {1150, 1175, 1205} & starts
+    # schedules, annex, no exhibit (the "EXHIBIT 1.1" on line 3 is the filing's number)
+    atts = [(n.kind, n.number, src_line(lay, n)) for n in o.root if n.kind in ("schedule", "annex", "exhibit")]
+    assert atts == [("schedule", "I", 1486), ("schedule", "II", 1526), ("schedule", "III", 1560),
+                    ("annex", "I", 1650)]
+    sigs = [src_line(lay, n) for n in o.signature_blocks]
+    assert 1440 in sigs and 1465 in sigs  # "Very truly yours," and "Accepted as of the date hereof"
+    assert o.preamble is not None and src_line(lay, o.preamble) < 44
+
+
+def test_warrant():
+    lay, o = seed_outline("warrant")
+    secs = top(o)
+    assert [n.number for n in secs] == [str(k) for k in range(1, 19)]
+    assert child_numbers(by_number(o, "4")) == [f"4.{k}" for k in range(1, 8)]
+    assert child_numbers(by_number(o, "17")) == [f"17.{k}" for k in range(1, 5)]
+    assert child_numbers(by_number(o, "18")) == [f"18.{k}" for k in range(1, 8)]
+    s8 = by_number(o, "8")
+    assert s8.omitted and s8.heading is None
+    assert [n.number for n in o.walk() if n.omitted] == ["8"]
+    assert by_number(o, "2").heading == "Limitation on Transfer"
+    assert by_number(o, "1").heading == "Exercise; Issuance of Certificates; Payment for Shares"
+    assert by_number(o, "4.1").heading == "Subdivision or Combination of Stock"
+    assert child_numbers(by_number(o, "1")) == ["1(a)", "1(b)", "1(c)"]
+    assert child_numbers(by_number(o, "2")) == ["2(a)", "2(b)", "2(c)"]
+    # 2(c) starts at column 0 on line 125, right after a page break
+    c = by_number(o, "2(c)")
+    sp = lay.span(c.start, c.start + 3)
+    assert (sp.line, sp.column) == (125, 1)
+    assert by_number(o, "4.1").kind == "subsection"
+    assert len(o.signature_blocks) == 1 and src_line(lay, o.signature_blocks[0]) == 543
+
+
+def test_commvault():
+    lay, o = seed_outline("commvault")
+    assert [n.number for n in top(o)] == [str(k) for k in range(1, 19)]
+    assert by_number(o, "1").heading == "Introductory"
+    assert by_number(o, "9").heading == "Default of Underwriters"
+    assert by_number(o, "17").heading == "APPLICABLE LAW"
+    assert by_number(o, "13").heading == "Successors"
+    # "2. Representations and Warranties of the Company and the Selling\nStockholders. (a) The Company"
+    assert by_number(o, "2").heading == "Representations and Warranties of the Company and the Selling Stockholders"
+    assert child_numbers(by_number(o, "2"))[0] == "2(a)"
+    assert child_numbers(by_number(o, "8"))[0] == "8(a)"
+    scheds = [(n.number, src_line(lay, n)) for n in o.root if n.kind == "schedule"]
+    assert scheds == [("A", 2916), ("B", 2957), ("C", 2984), ("D", 3010)]
+    d = next(n for n in o.root if n.kind == "schedule" and n.number == "D")
+    assert d.children and {c.kind for c in d.children} == {"table"}
+    assert d.heading == "PARTIES EXECUTING LOCK-UP AGREEMENTS"
+    # the numbered names of Schedule D ("1.   Adell, Laura A.  48.  Borbely") are table content
+    assert not [n for n in o.walk() if n.label in ("48.", "100.", "307.")]
+    assert all(n.kind == "table" for n in iter_nodes(d.children))
+
+
+def test_metricom():
+    lay, o = seed_outline("metricom")
+    assert [n.number for n in top(o)] == [str(k) for k in range(1, 18)]
+    assert by_number(o, "8").heading == "Defaulting Underwriters"
+    assert by_number(o, "9").heading == "Termination"
+    assert src_line(lay, by_number(o, "8")) == 1664
+    ex = [n for n in o.root if n.kind == "exhibit"]
+    assert [(n.label, n.number, src_line(lay, n)) for n in ex] == [("Exhibit A", "A", 1857)]
+    # 6(h) has items (i), (ii) (after "stating that:"); "(i) (i) None of" on line 1328 is 6(i)
+    assert child_numbers(by_number(o, "6(h)")) == ["6(h)(i)", "6(h)(ii)"]
+    assert src_line(lay, by_number(o, "6(i)")) == 1328
+    # subsections after (z) go on with (aa) .. (ee)
+    assert child_numbers(by_number(o, "1"))[-5:] == ["1(aa)", "1(bb)", "1(cc)", "1(dd)", "1(ee)"]
+
+
+# ---------------------------------------------------------------------------
+# Every corpus document
+# ---------------------------------------------------------------------------
+
+
+def _corpus_files() -> list[Path]:
+    out: list[Path] = []
+    for sub in ("seeds", "edgar", "batch"):
+        d = CORPUS / sub
+        if d.exists():
+            out.extend(sorted(p for p in d.rglob("*.txt")))
+    return out
+
+
+def _check_tree(lay, o: Outline) -> None:
+    text_len = len(lay.text)
+    prev_start = -1
+    for n in o.walk():
+        assert 0 <= n.start <= n.end <= text_len
+        assert n.start >= prev_start, "nodes out of document order"
+        prev_start = n.start
+        last = n.start
+        for a, b in n.body:
+            assert n.start <= a < b <= n.end
+            assert a >= last, "body ranges overlap"
+            last = b
+        for c in n.children:
+            assert n.start <= c.start and c.end <= n.end
+
+
+def test_every_corpus_document():
+    files = _corpus_files()
+    if not files:
+        pytest.skip(f"corpus not found at {CORPUS}")
+    from checker.layout import layout
+    from checker.source import InputError, load
+
+    with_sections = 0
+    for p in files:
+        try:
+            lay = layout(load(p))
+        except InputError:
+            continue
+        o = build_structure(lay)
+        _check_tree(lay, o)
+        secs = [n for n in o.walk() if n.kind == "section"]
+        with_sections += bool(secs)
+        # no absurd result: far fewer sections than lines
+        assert len(secs) <= max(10, len(lay.lines) // 3), p.name
+        sections = to_model(o, lay, None)
+        flat = flat_sections(sections)
+        assert len(flat) == sum(1 for _ in o.walk())
+    assert with_sections >= 0.75 * len(files)
