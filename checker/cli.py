@@ -112,15 +112,17 @@ def cmd_check(args) -> int:
         except ValueError:
             raise UsageError(f"--pricing-date {args.pricing_date!r} is not a date (YYYY-MM-DD)")
     fail_on = args.fail_on
-    try:
-        from .config import load_settings
+    from .policy import ConfigError, load_settings
 
+    try:
         settings = load_settings(args.config, options["start_dir"])
-        options["settings"] = settings
-        if fail_on is None:
-            fail_on = getattr(settings, "fail_on", None)
-    except ImportError:
-        pass
+        if options["select"] or options["ignore"]:
+            settings = settings.with_overrides(select=options["select"] or None, ignore=options["ignore"] or None)
+    except ConfigError as exc:
+        raise UsageError(str(exc))
+    options["settings"] = settings
+    if fail_on is None:
+        fail_on = getattr(settings, "fail_on", None)
     fail_on = fail_on or "error"
 
     from .formats import check_any

@@ -57,6 +57,7 @@ class ParsedDocument:
     definitions: list[dict] = field(default_factory=list)
     errors: list[DocError] = field(default_factory=list)
     by_number: dict[str, Section] = field(default_factory=dict)
+    provisions: dict = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -89,6 +90,7 @@ class DocumentResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[DocError] = field(default_factory=list)
     calendar: list[dict] = field(default_factory=list)
+    provisions: dict = field(default_factory=dict)
     stats: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     parsed: Optional[ParsedDocument] = None  # kept for reporters that show the text (HTML)
@@ -121,6 +123,7 @@ class DocumentResult:
             "obligations": [o.model_dump() for o in self.obligations],
             "findings": [f.model_dump() for f in self.findings],
             "calendar": self.calendar,
+            "provisions": self.provisions,
             "errors": [e.model_dump(exclude_none=True) for e in self.errors],
             "stats": self.stats,
         }
@@ -364,17 +367,27 @@ def analyse(source: Source, *, options: Optional[dict] = None) -> DocumentResult
         obligations, found, calendar, errs = run_analysis(doc, options)
         res.obligations = obligations
         res.calendar = calendar
+        res.provisions = _provisions_json(doc.provisions)
         findings.extend(found)
         res.errors.extend(errs)
-    except ImportError as exc:
-        if "checker.analysis" not in str(exc):
-            res.errors.append(_stage_error("rules", exc))
     except Exception as exc:
         res.errors.append(_stage_error("rules", exc))
     t3 = time.perf_counter()
     res.findings = finalize_findings(source.path, findings)
     res.timings = {"parse": t1 - t0, "references": t2 - t1, "rules": t3 - t2}
     return res
+
+
+def _provisions_json(provisions: dict) -> dict:
+    out = {}
+    for key, hit in sorted(provisions.items()):
+        out[key] = {
+            "section": getattr(hit, "section", None),
+            "line": getattr(hit, "line", None),
+            "column": getattr(hit, "column", None),
+            "quote": getattr(hit, "quote", None),
+        }
+    return out
 
 
 def check_source(source: Source, **options) -> DocumentResult:

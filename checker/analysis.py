@@ -1,0 +1,285 @@
+"""From the AST to findings: obligations and provisions become facts, the rule
+engine evaluates the rule packs, the drafting checks run, and the deal calendar
+is computed.  Each part is guarded so that one failing part is reported as an
+error of the document and the others still run.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import traceback
+from typing import Any, Optional
+
+from .model import DocError, Finding, Obligation, Related
+
+_ENGINE = None
+_RULES = None
+
+
+def _stage_error(stage: str, exc: BaseException) -> DocError:
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" ({tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno})" if tb else ""
+    return DocError(message=f"internal error in {stage}: {type(exc).__name__}: {exc}{where}", stage=stage)
+
+
+def rules():
+    """All rule specs, loaded once per process."""
+    global _RULES
+    if _RULES is None:
+        from .rulespec import load_rules
+
+        _RULES = load_rules()
+    return _RULES
+
+
+def engine(policy):
+    """The engine for this process (durable_rules rulesets register once per process)."""
+    global _ENGINE
+    if _ENGINE is None or _ENGINE.policy != policy:
+        from .engine import Engine
+
+        _ENGINE = Engine(rules(), policy)
+    return _ENGINE
+
+
+# ---------------------------------------------------------------------------
+# Facts
+# ---------------------------------------------------------------------------
+
+
+def _settings(options: dict):
+    """The Config for this run: given by the caller, else found from the document's folder."""
+    s = options.get("settings")
+    if s is not None:
+        return s
+    from .policy import load_settings
+
+    return load_settings(options.get("config_path"), options.get("start_dir"))
+
+
+def obligation_facts(obligations: list[Obligation]) -> list[dict]:
+    facts = []
+    for i, ob in enumerate(obligations):
+        d = ob.model_dump()
+        d["id"] = f"ob{i}"
+        d["type"] = "obligation"
+        if isinstance(d.get("value"), bool):
+            d["value"] = 1 if d["value"] else 0
+        facts.append(d)
+    return facts
+
+
+def provision_facts(provisions: dict) -> list[dict]:
+    facts = []
+    for i, (key, hit) in enumerate(sorted(provisions.items())):
+        facts.append(
+            {
+                "id": f"pv{i}",
+                "type": "provision",
+                "key": key,
+                "section": getattr(hit, "section", None),
+                "line": getattr(hit, "line", None),
+                "column": getattr(hit, "column", None),
+                "quote": getattr(hit, "quote", None),
+            }
+        )
+    return facts
+
+
+def _title_place(doc) -> tuple[int, int, str]:
+    """Where a document-level finding (a missing provision) points: the title line."""
+    src = doc.source
+    for ln in range(1, min(src.line_count, 80) + 1):
+        t = src.line_text(ln)
+        if "AGREEMENT" in t.upper() or "WARRANT" in t.upper() or "INDENTURE" in t.upper():
+            s = t.strip()
+            if s and not s.upper().startswith("EXHIBIT"):
+                return ln, t.index(s) + 1, s
+    for ln in range(1, src.line_count + 1):
+        t = src.line_text(ln)
+        if t.strip():
+            return ln, len(t) - len(t.lstrip()) + 1, t.strip()
+    return 1, 1, ""
+
+
+def _finding_from_raw(raw, spec, by_id: dict, doc) -> Finding:
+    primary = by_id.get(raw.primary) if raw.primary else None
+    if primary is None or primary.get("line") is None:
+        line, col, quote = _title_place(doc)
+        section = None
+    else:
+        line, col = primary["line"], primary.get("column") or 1
+        quote = primary.get("quote") or primary.get("as_written") or ""
+        section = primary.get("section")
+    related = []
+    for rid in raw.related:
+        f = by_id.get(rid)
+        if f and f.get("line") is not None:
+            related.append(
+                Related(
+                    line=f["line"],
+                    column=f.get("column") or 1,
+                    quote=f.get("quote") or f.get("as_written") or "",
+                    message=f"Section {f['section']}" if f.get("section") else None,
+                )
+            )
+    end_line = line + (quote.count("\n") if quote else 0)
+    return Finding(
+        code=spec.code,
+        name=spec.name,
+        category=spec.category,
+        severity=spec.severity,
+        message=raw.message,
+        line=line,
+        column=col,
+        end_line=end_line,
+        quote=" ".join(quote.split()),
+        section=section,
+        related=tuple(related),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Deal calendar
+# ---------------------------------------------------------------------------
+
+_CALENDAR_KINDS = {
+    "lockup", "lockup_extension", "option_exercise_window", "option_delivery_window", "filing_deadline",
+    "earnings_statement_deadline", "reporting_deadline", "closing_date", "closing_postponement",
+    "warrant_expiration", "notice_period",
+}
+
+
+def _agreement_date(doc) -> Optional[_dt.date]:
+    from .model import DateNode
+
+    for nr in doc.nodes[:40]:
+        n = nr.node
+        if isinstance(n, DateNode) and n.iso and not n.blank and nr.section == "":
+            try:
+                return _dt.date.fromisoformat(n.iso)
+            except ValueError:
+                return None
+    return None
+
+
+def deal_calendar(doc, obligations: list[Obligation], pricing_date: Optional[str], policy) -> list[dict]:
+    from .calendar import resolve
+
+    if pricing_date:
+        base = _dt.date.fromisoformat(pricing_date)
+        basis = "--pricing-date"
+    else:
+        base = _agreement_date(doc)
+        basis = "date of the agreement"
+    if base is None:
+        return []
+    cal = getattr(policy, "business_calendar", "ny_banks")
+    out = []
+    for ob in obligations:
+        if ob.kind not in _CALENDAR_KINDS:
+            continue
+        if ob.unit == "date" and isinstance(ob.value, str):
+            out.append({"kind": ob.kind, "party": ob.party, "section": ob.section, "line": ob.line,
+                        "date": ob.value, "as_written": ob.as_written, "counted_from": "stated date"})
+            continue
+        try:
+            when = resolve(ob, base, cal)
+        except Exception:
+            when = None
+        if when is None:
+            continue
+        out.append({"kind": ob.kind, "party": ob.party, "section": ob.section, "line": ob.line,
+                    "date": when.isoformat(), "as_written": ob.as_written,
+                    "counted_from": f"{basis} {base.isoformat()}", "calendar": cal})
+    out.sort(key=lambda e: (e["date"], e["line"]))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The whole analysis of one document
+# ---------------------------------------------------------------------------
+
+
+def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], list[dict], list[DocError]]:
+    errors: list[DocError] = []
+    findings: list[Finding] = []
+    obligations: list[Obligation] = []
+    provisions: dict = {}
+    calendar: list[dict] = []
+
+    given = options.get("settings") is not None
+    config = _settings(options)
+    overrides = {}
+    if not given and options.get("select"):
+        overrides["select"] = options["select"]
+    if not given and options.get("ignore"):
+        overrides["ignore"] = options["ignore"]
+    if overrides:
+        config = config.with_overrides(**overrides)
+    selected = config.select_rules(rules())
+    selected_codes = {r.code for r in selected}
+
+    try:
+        from .obligations import extract_obligations
+
+        obligations = extract_obligations(doc)
+    except Exception as exc:
+        errors.append(_stage_error("obligations", exc))
+    try:
+        from .provisions import find_provisions
+
+        provisions = find_provisions(doc)
+    except Exception as exc:
+        errors.append(_stage_error("provisions", exc))
+    doc.provisions = provisions
+
+    # offering rules: the durable_rules engine over the facts
+    engine_rules = [r for r in selected if not _is_document_rule(r)]
+    try:
+        eng = engine(config.policy)
+        facts = [{"id": "$doc", "type": "doc", "doc_id": doc.path, "doc_type": doc.doc_type, "subtype": doc.doc_subtype}]
+        facts += obligation_facts(obligations) + provision_facts(provisions)
+        by_id = {f["id"]: f for f in facts}
+        specs = {r.code: r for r in rules()}
+        raw, errs = eng.evaluate(doc.path, doc.doc_type, facts)
+        for e in errs:
+            errors.append(DocError(message=f"rule engine: {e}", stage="rules"))
+        for r in raw:
+            if r.code not in selected_codes or r.code not in {x.code for x in engine_rules}:
+                continue
+            findings.append(_finding_from_raw(r, specs[r.code], by_id, doc))
+    except Exception as exc:
+        errors.append(_stage_error("rules", exc))
+
+    # drafting checks: code that reads the whole document
+    try:
+        from .drafting import run_drafting_checks
+
+        for f in run_drafting_checks(doc, config):
+            if f.code in selected_codes:
+                findings.append(f)
+    except Exception as exc:
+        errors.append(_stage_error("drafting", exc))
+
+    findings = [f for f in findings if not config.ignored_in(_spec_for(f.code), doc.path)]
+
+    try:
+        calendar = deal_calendar(doc, obligations, options.get("pricing_date"), config.policy)
+    except Exception as exc:
+        errors.append(_stage_error("calendar", exc))
+    return obligations, findings, calendar, errors
+
+
+def _spec_for(code: str):
+    for r in rules():
+        if r.code == code:
+            return r
+    return None
+
+
+def _is_document_rule(spec) -> bool:
+    """Rules implemented by the drafting checks (they read the document, not facts)."""
+    if spec.kind != "python":
+        return False
+    fn = getattr(spec.params, "function", "") or ""
+    return fn.startswith("checker.drafting")
