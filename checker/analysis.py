@@ -228,7 +228,7 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
     try:
         from .provisions import find_provisions
 
-        provisions = find_provisions(doc)
+        provisions = find_provisions(doc, obligations)
     except Exception as exc:
         errors.append(_stage_error("provisions", exc))
     doc.provisions = provisions

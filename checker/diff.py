@@ -313,10 +313,10 @@ def diff_results(old, new) -> DiffReport:
             )
 
     # references that broke
-    ok_before = {(r["text"], r["target"]) for r in old.references if r["resolved"] and not r.get("target_omitted")}
+    bad_before = {(r["text"], r["target"]) for r in old.references if (not r["resolved"]) or r.get("target_omitted")}
     for r in new.references:
         bad = (not r["resolved"]) or r.get("target_omitted")
-        if bad and (r["text"], r["target"]) not in ok_before:
+        if bad and (r["text"], r["target"]) not in bad_before:
             # a reference that was fine before, or a new one that is broken
             why = "points to an omitted section" if r.get("target_omitted") else "has no target"
             rep.changes.append(

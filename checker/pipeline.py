@@ -229,12 +229,26 @@ def resolve_reference(doc: ParsedDocument, ref: CrossRef, target: str, where: st
     return False, None
 
 
+_FILING_LABEL = re.compile(r"^\s*EX(?:HIBIT|\.|-)\s*\d+(?:\.\d+)*[A-Z]?\s*$", re.I)
+
+
+def _is_filing_label(doc: ParsedDocument, ref: CrossRef, section: str) -> bool:
+    """"EXHIBIT 1.1" standing alone at the head of the file is the filing's own
+    exhibit number, not a reference to an attachment."""
+    if section or ref.ref_type != "exhibit" or ref.span.line > 12:
+        return False
+    line = doc.source.line_text(ref.span.line)
+    return bool(_FILING_LABEL.match(line))
+
+
 def collect_references(doc: ParsedDocument) -> tuple[list[dict], list[dict]]:
     refs: list[dict] = []
     ext: list[dict] = []
     for nr in doc.nodes:
         n = nr.node
         if isinstance(n, CrossRef):
+            if _is_filing_label(doc, n, nr.section):
+                continue
             for t in n.targets:
                 ok, sec = resolve_reference(doc, n, t, nr.section)
                 entry = {

@@ -113,7 +113,7 @@ class ConfigError(ValueError):
 # error that names its replacement instead of a bare "unknown key".
 RENAMED_KEYS: dict[str, str] = {}
 
-CONFIG_KEYS = ("select", "ignore", "per-file-ignores", "fail-on", "templates", "policy")
+CONFIG_KEYS = ("select", "ignore", "per-file-ignores", "fail-on", "templates", "baseline", "policy")
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
@@ -147,6 +147,7 @@ class Config(BaseModel):
     per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     fail_on: Literal["error", "warning", "info", "never"] = "error"
     templates: tuple[str, ...] = ()  # glob patterns of forms/templates whose blanks are intentional
+    baseline: Optional[str] = None  # baseline file of the template regression tests (pytest plugin)
     policy: Policy = Field(default_factory=Policy)
     path: Optional[str] = None  # the file the settings came from (None: defaults)
     root: Optional[str] = None  # directory the glob patterns are relative to
@@ -264,6 +265,10 @@ def _parse_table(data: dict, file: str, table: str, root: Path) -> Config:
             if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
                 raise ConfigError(f"{file}: [{table}] {key} must be a list of strings")
             kwargs[key] = tuple(v)
+    if "baseline" in data:
+        if not isinstance(data["baseline"], str):
+            raise ConfigError(f"{file}: [{table}] baseline must be a file name")
+        kwargs["baseline"] = data["baseline"]
     if "fail-on" in data:
         v = data["fail-on"]
         if v not in FAIL_ON:

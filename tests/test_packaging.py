@@ -37,6 +37,12 @@ def test_wheel_contains_grammar_rules_and_reports(wheel):
     assert any(n.startswith("checker/rules/") and n.endswith(".yaml") for n in names)
     assert "checker/reports/__init__.py" in names
     assert "checker/cli.py" in names
+    # every module of the package ships (a subpackage missing from the build list would not)
+    for py in (REPO / "checker").rglob("*.py"):
+        rel = py.relative_to(REPO).as_posix()
+        assert rel in names, f"{rel} is missing from the wheel"
+    for py in (REPO / "reports").glob("*.py"):
+        assert f"checker/reports/{py.name}" in names
     # nothing of ours is installed as a generic top-level package
     tops = {n.split("/")[0] for n in names if not n.startswith("clausecheck-")}
     assert tops == {"checker"}

@@ -1,0 +1,314 @@
+"""Which standard provisions an agreement has, and where.
+
+Presence is decided from section headings and from characteristic wording,
+never from one keyword: "Indemnification" as a heading counts, and so does a
+sentence in which a party "will indemnify and hold harmless"; the word
+"indemnity" in passing does not.  Provisions that only an offering agreement
+has (underwriter default, lock-up, over-allotment option, contribution,
+conditions of the underwriters' obligations) also need the offering's
+vocabulary, so an employment or credit agreement never gets them by accident.
+
+Public API::
+
+    find_provisions(doc, obligations=None) -> dict[str, ProvisionHit]
+
+Keys, for every document: governing_law, counterparts, notices,
+indemnification, contribution, survival, termination, underwriter_default,
+conditions, lockup, over_allotment_option.  For warrants (and documents that
+speak of a Warrant throughout) also: exercise, expiration, adjustment,
+transfer_restrictions, reservation_of_shares, fractional_shares,
+net_exercise_formula.  A key is in the result only when the provision is
+present; its hit names the evidence: the section, line and column, the heading
+or the quoted words, and how it was found ("heading", "wording", "obligation").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Iterable, Optional
+
+from .obligations import QUOTE_LIMIT, SentenceIndex, TextView, _Ctx, _norm, _quote_range, find_all, rx
+
+__all__ = ["ProvisionHit", "find_provisions", "GENERAL_KEYS", "WARRANT_KEYS", "OFFERING_KEYS"]
+
+GENERAL_KEYS = (
+    "governing_law",
+    "counterparts",
+    "notices",
+    "indemnification",
+    "contribution",
+    "survival",
+    "termination",
+    "underwriter_default",
+    "conditions",
+    "lockup",
+    "over_allotment_option",
+)
+WARRANT_KEYS = (
+    "exercise",
+    "expiration",
+    "adjustment",
+    "transfer_restrictions",
+    "reservation_of_shares",
+    "fractional_shares",
+    "notices",
+    "governing_law",
+    "net_exercise_formula",
+)
+#: keys that need the vocabulary of an offering (underwriters, agents, purchasers)
+OFFERING_KEYS = frozenset({"underwriter_default", "lockup", "over_allotment_option", "contribution", "conditions"})
+
+_HOW_RANK = {"heading": 0, "obligation": 1, "wording": 2, "attachment": 3}
+_ATTACHMENTS = frozenset({"schedule", "exhibit", "annex", "appendix"})
+
+
+@dataclass(frozen=True)
+class ProvisionHit:
+    key: str
+    section: Optional[str]
+    line: int
+    column: int
+    evidence: str  # the heading, or the quoted words
+    how: str  # heading | wording | obligation | attachment (a heading inside a schedule or exhibit)
+    heading: Optional[str] = None
+
+    @property
+    def quote(self) -> str:
+        """The evidence, under the name findings use for quoted words."""
+        return self.evidence
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["quote"] = self.evidence
+        return d
+
+
+# ---------------------------------------------------------------------------
+# Headings
+# ---------------------------------------------------------------------------
+
+_HEADINGS: dict[str, re.Pattern[str]] = {
+    "governing_law": re.compile(r"\bgoverning\s+laws?\b|\bapplicable\s+law\b|\bchoice\s+of\s+law\b|\bgoverning\s+law\b", re.I),
+    "counterparts": re.compile(r"\bcounterparts?\b", re.I),
+    "notices": re.compile(r"^(?:notices?|notice\s+provisions?|addresses\s+for\s+notices?)(?:\s*[;,.]|\s+etc\b|\s+and\b|\s*$)", re.I),
+    "indemnification": re.compile(r"\bindemnif|\bindemnit", re.I),
+    "contribution": re.compile(r"\bcontribution\b", re.I),
+    "survival": re.compile(r"\bsurviv", re.I),
+    "termination": re.compile(r"\bterminat", re.I),
+    "underwriter_default": re.compile(
+        r"\bdefault(?:s|ing)?\s+(?:of|by)?\s*(?:the\s+|an?\s+|any\s+|one\s+or\s+more\s+)?(?:several\s+)?(?:underwriters?|initial\s+purchasers?|purchasers?|agents?)\b"
+        r"|\bdefaulting\s+(?:underwriters?|initial\s+purchasers?|purchasers?)\b|\bsubstitution\s+of\s+underwriters?\b",
+        re.I,
+    ),
+    "conditions": re.compile(r"\bconditions?\s+(?:of|to|precedent)\b|\bconditions\s*$", re.I),
+    "lockup": re.compile(r"\block-?\s*up\b|\bmarket\s+stand-?\s*off\b", re.I),
+    "over_allotment_option": re.compile(r"\bover-?\s*allotment\b|\boption\s+(?:shares|securities)\b|\bgreen\s*shoe\b", re.I),
+    "exercise": re.compile(r"^(?:method\s+of\s+|manner\s+of\s+|right\s+of\s+|procedure\s+for\s+)?exercise\b|\bexercise\s+of\s+(?:this\s+|the\s+)?warrants?\b", re.I),
+    "expiration": re.compile(r"\bexpiration\b|\bterm\s+of\s+(?:this\s+)?warrant\b|^term\b|\bduration\b", re.I),
+    "adjustment": re.compile(r"\badjustments?\b", re.I),
+    "transfer_restrictions": re.compile(r"\btransfer\b|\btransferability\b|\brestrictions?\s+on\s+(?:transfer|sale)\b|\blegends?\b", re.I),
+    "reservation_of_shares": re.compile(r"\breservation\b|\breserv(?:e|ed)\s+(?:shares|stock)\b", re.I),
+    "fractional_shares": re.compile(r"\bfraction(?:al|s)\b", re.I),
+    "net_exercise_formula": re.compile(r"\bnet\s+(?:issue|issuance|exercise)\b|\bcashless\b|\bconversion\s+right\b", re.I),
+}
+
+_ANY_HEADING = re.compile("|".join(f"(?:{p.pattern})" for p in _HEADINGS.values()), re.I)
+
+# ---------------------------------------------------------------------------
+# Wording
+# ---------------------------------------------------------------------------
+
+_OFFERING_WORDS = re.compile(r"\b(?:Underwriters?|Initial\s+Purchasers?|Placement\s+Agents?|Agents?|Representatives?)\b")
+
+_WORDING: dict[str, re.Pattern[str]] = {
+    "notices": rx(
+        r"\b(?:All|Any|Each|such) (?:statements, requests, )?(?:notices?|communications)(?:,? (?:requests|demands|consents|statements|and other communications|and agreements))*[^.]{0,120}?(?:shall|will|must) be (?:in writing|deemed|given|delivered|sent|mailed|made)"
+        r"|\bnotices?[^.]{0,80}?(?:shall|will) be (?:deemed )?(?:to have been )?(?:duly )?(?:given|delivered|received) (?:\(|upon|when|if|on|three|five|two|one)"
+        r"|\bshall be deemed to have been (?:duly )?given\b",
+        re.I,
+    ),
+    "indemnification": rx(
+        r"\b(?:will|shall|agrees? to|hereby agrees? to|covenants? to|undertakes? to) (?:jointly and severally |severally and not jointly |severally )?"
+        r"(?:indemnify(?:,)? (?:and )?(?:defend(?:,)? (?:and )?)?(?:save and )?hold harmless|indemnify and hold|indemnify(?:,)? defend)",
+        re.I,
+    ),
+    "contribution": rx(
+        r"\b(?:shall|will) contribute to (?:the )?(?:aggregate )?(?:amount|losses)|\brelative (?:fault|benefits?) (?:received|of)\b|\bentitled to contribution\b",
+        re.I,
+    ),
+    "termination": rx(
+        r"\bthis Agreement(?: \([^()]{0,250}\))? (?:may|shall|will)(?: thereupon)? (?:be terminated|terminate)\b"
+        r"|\b(?:may|right to|entitled to|elect to) terminate (?:this Agreement|the obligations of the (?:several )?(?:Underwriters|Agents?|Purchasers))"
+        r"|\bIf this Agreement (?:shall be|is) terminated\b|\btermination of this Agreement\b",
+        re.I,
+    ),
+    "underwriter_default": rx(
+        r"\b(?:any|one or more of the|an?) (?:Underwriters?|Initial Purchasers?|Purchasers?)(?: or (?:Underwriters|Initial Purchasers|Purchasers))? (?:shall |should )?(?:default|defaults|fail|fails)(?: in (?:its|their) obligations?)? to (?:purchase|take up)"
+        r"|\bnon-defaulting (?:Underwriters?|Initial Purchasers?|Purchasers?)\b"
+    ),
+    "conditions": rx(
+        r"\bobligations of the (?:several )?(?:Underwriters|Agents?|Purchasers|Initial Purchasers)[^.]{0,250}?(?:shall be |are |will be )?subject[^.]{0,120}?conditions?"
+        r"|\bconditions? (?:precedent )?to the obligations of the (?:several )?(?:Underwriters|Agents?|Purchasers|Initial Purchasers)",
+        re.I,
+    ),
+    "lockup": rx(r"\block-?up (?:letters?|agreements?|period|provisions?|restrictions?)\b", re.I),
+    "over_allotment_option": rx(r"\bover-?allotments?\b", re.I),
+    "exercise": rx(
+        r"\b(?:this|the) Warrants? (?:shall|may) be exercis(?:ed|able)\b|\bexercise (?:of )?this Warrant\b|\bWarrant (?:is|shall be) exercisable\b",
+        re.I,
+    ),
+    "expiration": rx(
+        r"\bExpiration Date\b|\b(?:this|the) Warrants? (?:shall )?(?:expire|terminate|become void)\b|\bvoid after\b", re.I
+    ),
+    "adjustment": rx(
+        r"\bsubject to adjustment\b|\b(?:Exercise|Stock Purchase|Warrant|Purchase) Price[^.]{0,120}?(?:shall be|be) (?:proportionately |appropriately )?(?:adjusted|reduced|increased)\b",
+        re.I,
+    ),
+    "transfer_restrictions": rx(
+        r"\b(?:shall|will) not be transferable\b|\bmay not be (?:sold|transferred|offered for sale|assigned)\b|\bwill not transfer (?:the|this) Warrant\b|\brestrictions? on (?:transfer|resale)\b",
+        re.I,
+    ),
+    "reservation_of_shares": rx(
+        r"\b(?:reserve|reserved|keep available|have authorized and reserved)\b[^.]{0,160}?\b(?:sufficient|number of (?:authorized )?(?:but unissued )?shares)\b",
+        re.I,
+    ),
+    "fractional_shares": rx(
+        r"\bNo fractional (?:shares?|interests?) (?:shall|will|of)\b|\bin lieu of (?:issuing )?(?:any )?(?:such )?fractional (?:share|interest)",
+        re.I,
+    ),
+}
+
+# wording that counts only with the offering's vocabulary in the same sentence (or an offering document)
+_NEEDS_OFFERING_WORDS = {"contribution", "underwriter_default", "conditions", "lockup", "over_allotment_option"}
+_WARRANT_WORDING_NEEDS_WARRANT = {"exercise", "adjustment", "transfer_restrictions", "reservation_of_shares", "fractional_shares"}
+
+# keys whose characteristic sentence is better evidence than the numbers it sets
+_PREFER_WORDING = frozenset({"underwriter_default"})
+
+# the obligations that show a provision, the most telling kind first
+_OBLIGATION_KEYS = {
+    "governing_law": ("governing_law",),
+    "counterparts": ("counterparts",),
+    "survival": ("survival",),
+    "lockup": ("lockup", "lockup_extension"),
+    "over_allotment_option": ("option_exercise_window", "option_size", "option_delivery_window"),
+    "underwriter_default": ("default_threshold", "default_cure_period", "default_purchase_cap"),
+    "net_exercise_formula": ("net_exercise",),
+    "expiration": ("warrant_expiration",),
+    "contribution": ("contribution_cap",),
+}
+
+# lower-case words that every wording pattern of a key contains one of
+_NEEDLES = {
+    "notices": ("notice", "communications"),
+    "indemnification": ("indemnify",),
+    "contribution": ("contribut", "relative fault", "relative benefit"),
+    "termination": ("terminat",),
+    "underwriter_default": ("default", "fail"),
+    "conditions": ("condition",),
+    "lockup": ("lock-up", "lockup", "lock up"),
+    "over_allotment_option": ("allotment",),
+    "exercise": ("exercis",),
+    "expiration": ("expiration date", "expire", "void after", "become void", "terminate"),
+    "adjustment": ("adjust", "reduced", "increased"),
+    "transfer_restrictions": ("transferable", "may not be", "will not transfer", "restriction"),
+    "reservation_of_shares": ("reserv", "keep available"),
+    "fractional_shares": ("fraction",),
+}
+
+
+
+def _walk(sections: Iterable[Any], parents: tuple = ()):
+    for s in sections:
+        yield s, parents
+        yield from _walk(s.children, parents + (s,))
+
+
+def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, ProvisionHit]:
+    """The standard provisions present in ``doc``, each with its evidence."""
+    view = TextView.of(doc)
+    ctx = _Ctx(doc, view)
+    offering = ctx.offering
+    # "Warrant" as a word, not "Warranty"/"Warranties"
+    t = view.text
+    n_warrant = t.count("Warrant", 0, 400000) - t.count("Warranty", 0, 400000) - t.count("Warranti", 0, 400000)
+    warranty = ctx.warrant or (n_warrant >= 15 and "exercis" in view.lower)
+    keys = list(GENERAL_KEYS) + [k for k in WARRANT_KEYS if k not in GENERAL_KEYS and warranty]
+    wanted = set(keys)
+    best: dict[str, ProvisionHit] = {}
+
+    def rank(hit: ProvisionHit) -> float:
+        if hit.how == "wording" and hit.key in _PREFER_WORDING:
+            return 0.5  # after a heading, before the obligations
+        return float(_HOW_RANK[hit.how])
+
+    def offer(hit: ProvisionHit) -> None:
+        cur = best.get(hit.key)
+        if cur is None or rank(hit) < rank(cur):
+            best[hit.key] = hit
+
+    # 1. headings
+    for sec, parents in _walk(doc.sections):
+        h = (sec.heading or "").strip()
+        if not h or sec.omitted or not _ANY_HEADING.search(h):
+            continue
+        for key in keys:
+            if key in best and _HOW_RANK[best[key].how] <= _HOW_RANK["heading"]:
+                continue
+            pat = _HEADINGS.get(key)
+            if pat is None or not pat.search(h):
+                continue
+            if key in OFFERING_KEYS and not offering:
+                continue
+            if key == "adjustment" and not re.search(r"price|shares|warrant|number|exercise", h, re.I) and not _HEADINGS["adjustment"].match(h):
+                continue
+            if key == "expiration" and re.search(r"\bterminat", h, re.I) and not warranty:
+                continue
+            how = "attachment" if (sec.kind in _ATTACHMENTS or any(a.kind in _ATTACHMENTS for a in parents)) else "heading"
+            offer(ProvisionHit(key, sec.number or None, sec.span.line, sec.span.column, _norm(h), how, h))
+
+    def weak(k: str, than: str) -> bool:
+        if k not in best:
+            return True
+        limit = 0.5 if (than == "wording" and k in _PREFER_WORDING) else float(_HOW_RANK[than])
+        return rank(best[k]) > limit
+
+    # 2. the obligations that imply a provision
+    missing = [k for k in keys if k in _OBLIGATION_KEYS and weak(k, "obligation")]
+    if missing:
+        if obligations is None:
+            from .obligations import extract_obligations
+
+            obligations = extract_obligations(doc)
+        for key in missing:
+            for kind in _OBLIGATION_KEYS[key]:
+                ob = next((o for o in obligations if o.kind == kind), None)
+                if ob is not None:
+                    offer(ProvisionHit(key, ob.section, ob.line, ob.column, ob.quote[:QUOTE_LIMIT], "obligation", None))
+                    break
+    # 3. wording: a fast scan for each provision's words, then its full pattern on
+    # the sentences holding them
+    missing = [k for k in keys if k in _WORDING and weak(k, "wording")]
+    if missing:
+        lower = view.lower
+        index = SentenceIndex(doc, view)
+        for key in missing:
+            if key in _NEEDS_OFFERING_WORDS and not offering:
+                continue
+            tried: set[int] = set()
+            for pos in find_all(lower, _NEEDLES[key]):
+                s = index.at(pos)
+                if s is None or s.start in tried:
+                    continue
+                tried.add(s.start)
+                m = _WORDING[key].search(view.text, s.start, s.end)
+                if not m:
+                    continue
+                if key in _WARRANT_WORDING_NEEDS_WARRANT and not (ctx.warrant or re.search(r"\bWarrants?\b", s.text)):
+                    continue
+                qs, qe = _quote_range(s, m.start(), m.end())
+                line, col = view.linecol(qs)
+                offer(ProvisionHit(key, s.number or None, line, col, _norm(view.text[qs:qe]), "wording", s.heading or None))
+                break
+
+    return {k: best[k] for k in keys if k in best and k in wanted}

@@ -1,0 +1,391 @@
+"""Obligation extraction: the facts the rule engine evaluates.
+
+The expected values, sections and lines below were read off the seed
+agreements themselves (``sed -n LINEp``), not copied from the program's output.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from checker.clauses import parse_phrase
+from checker.model import Ratio
+from checker.obligations import (
+    OFFERING_KINDS,
+    extract_obligations,
+    iter_sentences,
+    ratio_value,
+    split_sentences,
+    subject_parties,
+)
+from checker.pipeline import parse_source
+from checker.source import decode, load
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+SEEDS = {
+    "juniper": "000_7b6e6863a5071932.txt",
+    "warrant": "002_8954e5eb644a283c.txt",
+    "commvault": "003_0de2a6608b190a24.txt",
+    "metricom": "004_010d758ab30663c9.txt",
+}
+
+
+def _seed(name: str) -> Path:
+    p = CORPUS / "seeds" / SEEDS[name]
+    if not p.exists():
+        pytest.skip(f"corpus not found at {p} (expected ../shared/corpus beside the repository)")
+    return p
+
+
+_CACHE: dict[str, tuple] = {}
+
+
+def _obligations(name: str):
+    if name not in _CACHE:
+        doc = parse_source(load(_seed(name)))
+        _CACHE[name] = (doc, extract_obligations(doc))
+    return _CACHE[name]
+
+
+def _of(obs, kind, **want):
+    out = []
+    for o in obs:
+        if o.kind != kind:
+            continue
+        if all(getattr(o, k) == v for k, v in want.items()):
+            out.append(o)
+    return out
+
+
+def _one(obs, kind, **want):
+    got = _of(obs, kind, **want)
+    assert len(got) == 1, f"expected one {kind} {want}, got {[(o.section, o.line, o.value) for o in _of(obs, kind)]}"
+    return got[0]
+
+
+def _from_text(text: str):
+    doc = parse_source(decode(text.encode(), "<test>"))
+    return extract_obligations(doc)
+
+
+# ---------------------------------------------------------------------------
+# Juniper Networks underwriting agreement (seeds/000)
+# ---------------------------------------------------------------------------
+
+
+def test_juniper_lockups():
+    _, obs = _obligations("juniper")
+    locks = _of(obs, "lockup")
+    assert len(locks) == 2
+    ss = _one(obs, "lockup", section="1(b)(iv)")
+    assert (ss.line, ss.value, ss.unit, ss.party) == (356, 90, "day", "selling_stockholders")
+    assert ss.anchor == "after the date of the Prospectus"
+    co = _one(obs, "lockup", section="5(e)")
+    assert (co.line, co.value, co.unit, co.party) == (625, 90, "day", "company")
+    assert "90 days after the date of the Prospectus" in co.quote
+
+
+def test_juniper_option():
+    _, obs = _obligations("juniper")
+    size = _one(obs, "option_size", section="2")
+    assert (size.line, size.value, size.unit) == (482, 750000, "shares")
+    assert size.party == "company+selling_stockholders"
+    # the preamble defines the same 750,000 "Optional Shares"
+    pre = _one(obs, "option_size", section=None)
+    assert (pre.line, pre.value) == (39, 750000)
+    ex = _one(obs, "option_exercise_window")
+    assert (ex.section, ex.line, ex.value, ex.unit) == ("2", 489, 30, "calendar_day")
+    assert ex.anchor == "after the date of this Agreement"
+    dl = _one(obs, "option_delivery_window")
+    assert (dl.section, dl.line, dl.min, dl.value, dl.unit) == ("2", 494, 2, 10, "business_day")
+    assert dl.anchor == "after the date of such notice"
+
+
+def test_juniper_option_portions_and_firm_size():
+    _, obs = _obligations("juniper")
+    assert {(o.party, o.value) for o in _of(obs, "option_size_portion")} == {
+        ("company", 272564),
+        ("selling_stockholders", 477436),
+    }
+    firm = _one(obs, "firm_size")
+    assert firm.value == 5000000 and firm.line == 37
+
+
+def test_juniper_default_clause():
+    _, obs = _obligations("juniper")
+    th = _of(obs, "default_threshold")
+    assert [(o.section, o.line) for o in th] == [("9(b)", 1308), ("9(c)", 1322)]
+    for o in th:
+        assert math.isclose(o.value, 1 / 11) and o.unit == "ratio" and o.as_written == "one-eleventh"
+    cure = _of(obs, "default_cure_period")
+    assert [(o.section, o.line, o.value, o.unit) for o in cure] == [("9(a)", 1286, 36, "hour"), ("9(a)", 1288, 36, "hour")]
+    assert [o.party for o in cure] == ["representatives", "company+selling_stockholders"]
+    post = _one(obs, "closing_postponement")
+    assert (post.section, post.line, post.value, post.unit) == ("9(a)", 1296, 7, "day")
+    assert "postpone a Time of Delivery" in post.quote
+
+
+def test_juniper_deadlines_and_boilerplate():
+    _, obs = _obligations("juniper")
+    f = _one(obs, "filing_deadline")
+    assert (f.section, f.line, f.value, f.unit) == ("5(a)", 556, 2, "business_day")
+    assert f.anchor == "following the execution and delivery of this Agreement"
+    e = _one(obs, "earnings_statement_deadline")
+    assert (e.section, e.line, e.value, e.unit) == ("5(d)", 617, 18, "month")
+    g = _one(obs, "governing_law")
+    assert (g.section, g.line, g.value) == ("15", 1405, "New York")
+    c = _one(obs, "counterparts")
+    assert (c.section, c.line) == ("16", 1408)
+    s = _one(obs, "survival")
+    assert s.section == "10" and "delivery of and payment for the Shares" in s.value
+
+
+# ---------------------------------------------------------------------------
+# CommVault underwriting agreement (seeds/003)
+# ---------------------------------------------------------------------------
+
+
+def test_commvault_lockup_and_extension():
+    _, obs = _obligations("commvault")
+    lock = _one(obs, "lockup")
+    assert (lock.section, lock.line, lock.value, lock.unit, lock.party) == ("5(i)", 1195, 180, "day", "company")
+    ext = _of(obs, "lockup_extension")
+    assert [(o.section, o.line, o.value) for o in ext] == [("5(i)", 1213, 17), ("5(i)", 1216, 16), ("5(i)", 1218, 18)]
+    assert ext[2].anchor == "beginning on the date of release of the earnings results"
+
+
+def test_commvault_default_and_option():
+    _, obs = _obligations("commvault")
+    th = _of(obs, "default_threshold")
+    assert [(o.section, o.line) for o in th] == [("9", 2383), ("9", 2393)]
+    assert all(math.isclose(o.value, 0.10) for o in th)
+    cure = _one(obs, "default_cure_period")
+    assert (cure.line, cure.value, cure.unit) == (2397, 36, "hour")
+    ex = _one(obs, "option_exercise_window")
+    assert (ex.section, ex.line, ex.value, ex.unit) == ("3", 1005, 30, "day")
+    assert ex.anchor == "subsequent to the date of the Prospectus"
+    dl = _one(obs, "option_delivery_window")
+    assert (dl.line, dl.min, dl.value, dl.unit) == (1035, None, 5, "business_day")
+    size = _one(obs, "option_size")
+    assert (size.line, size.value) == (41, 1666667)
+    assert _one(obs, "firm_size").value == 11111111
+
+
+def test_commvault_deadlines():
+    _, obs = _obligations("commvault")
+    assert [(o.section, o.line, o.value) for o in _of(obs, "filing_deadline")] == [
+        ("5(a)", 1061, 2),
+        ("5(b)", 1069, 2),
+        ("5(b)", 1070, 15),
+    ]
+    # "not later than the Availability Date", defined in the next sentence as the 45th (or 90th) day
+    es = _of(obs, "earnings_statement_deadline")
+    assert [(o.section, o.line, o.value, o.unit) for o in es] == [("5(e)", 1142, 45, "day"), ("5(e)", 1145, 90, "day")]
+    g = _one(obs, "governing_law")
+    assert (g.section, g.value) == ("17", "New York")
+    j = _one(obs, "jurisdiction")
+    assert j.line == 2549 and "Borough of Manhattan" in j.value and j.as_written.startswith("non-exclusive")
+    assert _one(obs, "counterparts").line == 2506
+
+
+# ---------------------------------------------------------------------------
+# Metricom shelf underwriting agreement (seeds/004)
+# ---------------------------------------------------------------------------
+
+
+def test_metricom_option_and_default():
+    _, obs = _obligations("metricom")
+    ex = _one(obs, "option_exercise_window")
+    assert (ex.section, ex.line, ex.value, ex.unit) == ("3(b)", 723, 30, "day")
+    assert ex.anchor == "after the date of the applicable Terms Agreement"
+    dl = _one(obs, "option_delivery_window")
+    assert (dl.section, dl.min, dl.value, dl.unit) == ("3(b)", 2, 5, "business_day")
+    assert dl.line == 732
+    th = _one(obs, "default_threshold")
+    assert (th.section, th.line) == ("8", 1679) and math.isclose(th.value, 0.0909)
+    cap = _one(obs, "default_purchase_cap")
+    assert (cap.section, cap.line) == ("8", 1681) and math.isclose(cap.value, 1.10)
+    post = _one(obs, "closing_postponement")
+    assert (post.section, post.line, post.value, post.unit) == ("8", 1708, 7, "business_day")
+
+
+def test_metricom_lockup_left_to_terms_agreement():
+    _, obs = _obligations("metricom")
+    locks = _of(obs, "lockup")
+    assert [(o.section, o.line, o.party) for o in locks] == [("4(i)", 876, "issuers"), ("4(i)", 926, "officers_directors")]
+    for o in locks:
+        assert o.value is None
+        assert "the applicable Terms Agreement" in o.as_written
+
+
+def test_metricom_deadlines():
+    _, obs = _obligations("metricom")
+    f = _one(obs, "filing_deadline")
+    assert (f.section, f.line, f.value, f.unit, f.party) == ("4(a)", 764, 2, "business_day", "issuers")
+    es = _of(obs, "earnings_statement_deadline")
+    assert [(o.line, o.value) for o in es] == [(838, 410), (841, 455)]
+    g = _one(obs, "governing_law")
+    assert (g.section, g.line, g.value) == ("15", 1800, "New York")
+    cd = _one(obs, "closing_date")
+    assert (cd.section, cd.line, cd.value, cd.unit) == ("3(a)", 706, 3, "business_day")
+
+
+# ---------------------------------------------------------------------------
+# Juniper warrant (seeds/002)
+# ---------------------------------------------------------------------------
+
+
+def test_warrant_terms():
+    _, obs = _obligations("warrant")
+    sh = _one(obs, "warrant_shares")
+    assert (sh.line, sh.value, sh.unit) == (25, 20381, "shares")
+    pr = _one(obs, "warrant_exercise_price")
+    assert (pr.line, pr.value, pr.unit) == (27, 8.93, "usd")
+    exp = _of(obs, "warrant_expiration")
+    assert {o.value for o in exp} == {"2003-12-15"} and all(o.unit == "date" for o in exp)
+    assert [o.line for o in exp] == [20, 29]
+    ne = _one(obs, "net_exercise")
+    assert (ne.section, ne.line) == ("1(b)", 77)
+    pp = _one(obs, "pricing_period")
+    assert (pp.section, pp.line, pp.value, pp.unit) == ("1(c)", 92, 10, "trading_day")
+
+
+def test_warrant_notices_and_reports():
+    _, obs = _obligations("warrant")
+    dg = _one(obs, "notice_deemed_given")
+    assert (dg.section, dg.line, dg.value, dg.unit) == ("12", 404, 3, "business_day")
+    assert "deposit in the United States mail" in dg.anchor
+    np_ = _of(obs, "notice_period")
+    assert [(o.line, o.value, o.unit, o.party) for o in np_] == [(317, 20, "day", "company"), (324, 20, "day", "company")]
+    assert all(o.section.startswith("4.6") for o in np_)
+    rd = _of(obs, "reporting_deadline")
+    assert [(o.section, o.line, o.value, o.unit) for o in rd] == [("18.7", 531, 120, "day"), ("18.7", 534, 45, "day")]
+    assert "fiscal year" in rd[0].anchor and "fiscal quarter" in rd[1].anchor
+    assert _one(obs, "governing_law").value == "California"
+
+
+# ---------------------------------------------------------------------------
+# Every obligation: quotes, positions, no offering facts in a warrant
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(SEEDS))
+def test_quotes_and_positions(name):
+    doc, obs = _obligations(name)
+    assert obs
+    for o in obs:
+        assert o.quote and len(o.quote) <= 201, o
+        assert "  " not in o.quote and "\n" not in o.quote
+        assert 1 <= o.line <= doc.source.line_count and o.column >= 1
+        if o.kind in ("lockup", "option_size", "default_threshold", "default_cure_period", "filing_deadline"):
+            if o.value is not None:
+                # line and column point at the words that state the value
+                first = o.as_written.split()[0]
+                assert doc.source.line_text(o.line)[o.column - 1 :].startswith(first), (o, first)
+    assert obs == sorted(obs, key=lambda o: (o.line, o.column, o.kind))
+
+
+def test_warrant_has_no_offering_facts():
+    _, obs = _obligations("warrant")
+    assert not [o for o in obs if o.kind in OFFERING_KINDS]
+
+
+def test_deterministic():
+    doc, obs = _obligations("juniper")
+    assert extract_obligations(doc) == obs
+
+
+# ---------------------------------------------------------------------------
+# Small texts
+# ---------------------------------------------------------------------------
+
+
+def test_sentences_carry_their_nodes_and_section():
+    doc, _ = _obligations("juniper")
+    hits = [s for s in iter_sentences(doc) if "one-eleventh" in s.text]
+    assert [s.number for s in hits] == ["9(b)", "9(c)"]
+    for s in hits:
+        ratios = s.of(Ratio)
+        assert len(ratios) == 1 and ratios[0].node.text == "one-eleventh"
+        assert s.view.text[ratios[0].start : ratios[0].end] == "one-eleventh"
+        # page furniture ("19", "20") never shows in a sentence
+        assert "\n   20\n" not in s.text
+
+
+def test_split_sentences_keeps_abbreviations():
+    text = (
+        "Juniper Networks, Inc. and Goldman, Sachs & Co. agree. The U.S. Securities and "
+        "Exchange Commission (File No. 333-1) and Section 9.09 apply. Louis F. Miceli signs. "
+        "See Schedule A. The end."
+    )
+    got = [text[a:b] for a, b in split_sentences(text)]
+    assert got == [
+        "Juniper Networks, Inc. and Goldman, Sachs & Co. agree.",
+        "The U.S. Securities and Exchange Commission (File No. 333-1) and Section 9.09 apply.",
+        "Louis F. Miceli signs.",
+        "See Schedule A.",
+        "The end.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "phrase,value",
+    [("one-eleventh", 1 / 11), ("9.09%", 0.0909), ("110%", 1.10), ("10%", 0.10)],
+)
+def test_ratio_normalised(phrase, value):
+    r = [n for n in parse_phrase(f"does not exceed {phrase} of the total") if isinstance(n, Ratio)]
+    assert r and math.isclose(ratio_value(r[0]), value)
+
+
+def test_subject_parties():
+    assert [p for _, _, p in subject_parties("The Company and the Selling Stockholders shall have the right")] == [
+        "company+selling_stockholders"
+    ]
+    assert [p for _, _, p in subject_parties("The Issuers or the Company, as applicable, agree:")] == ["issuers"]
+    assert [p for _, _, p in subject_parties('Juniper Networks, Inc. (the "Company"), proposes to sell')] == ["company"]
+    assert subject_parties("securities of the Company that are similar") == []
+
+
+def test_lockup_in_a_short_agreement():
+    obs = _from_text(
+        "UNDERWRITING AGREEMENT\n\n"
+        "1. The Company agrees that, for a period of 180 days after the date of the Prospectus, it will not "
+        "offer, sell, contract to sell or otherwise dispose of any shares of Common Stock without the consent "
+        "of the Underwriters.\n\n"
+        "2. This Agreement shall be governed by the laws of the State of Delaware.\n"
+    )
+    lock = _one(obs, "lockup")
+    assert (lock.value, lock.unit, lock.party, lock.line) == (180, "day", "company", 3)
+    assert _one(obs, "governing_law").value == "Delaware"
+
+
+def test_employment_wording_is_not_an_offering():
+    obs = _from_text(
+        "EMPLOYMENT AGREEMENT\n\n"
+        "1. The Executive shall be granted an option to purchase 100,000 shares of Common Stock, exercisable "
+        "within 30 days after the date of termination. If the Company shall default in any payment for 10 "
+        "days, the Executive may terminate this Agreement upon 30 days' prior written notice.\n\n"
+        "2. The Executive shall not sell, pledge or otherwise dispose of any such shares except as permitted "
+        "by the Plan.\n"
+    )
+    assert not [o for o in obs if o.kind in OFFERING_KINDS]
+    assert _one(obs, "notice_period").value == 30
+
+
+# ---------------------------------------------------------------------------
+# The batch corpus: agreements that are not offerings get no offering facts
+# ---------------------------------------------------------------------------
+
+
+def test_batch_sample_has_no_offering_facts():
+    batch = CORPUS / "batch"
+    if not batch.exists():
+        pytest.skip(f"corpus not found at {batch}")
+    files = sorted(batch.glob("*.txt"))[::20]
+    assert files
+    for f in files:
+        obs = extract_obligations(parse_source(load(f)))
+        bad = [(o.kind, o.line, o.quote[:80]) for o in obs if o.kind in OFFERING_KINDS]
+        assert not bad, (f.name, bad)
