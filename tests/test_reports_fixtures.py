@@ -46,8 +46,8 @@ def sample_findings() -> list[Finding]:
         _f("BLANK001", "blanks.unfilled", "blanks", "warning", "The registration file number is blank.", 29, 20, 29, 30, "333-______"),
         _f("BLANK001", "blanks.unfilled", "blanks", "warning", "The purchase price per share is blank.", 38, 43, 38, 51, "$_______"),
         _f(
-            "LOCK002",
-            "lockup.company_shorter_than_insiders",
+            "LOCK003",
+            "lockup.periods_differ",
             "lockup",
             "error",
             "The Company's lock-up (60 days) is shorter than the officers' and directors' (90 days).",

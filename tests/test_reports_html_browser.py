@@ -193,7 +193,7 @@ def test_links_scroll_to_highlights_without_console_errors(devtools, tmp_path):
     assert devtools.js("document.documentElement.getAttribute('data-ready')") == "1"
     assert devtools.js("window.scrollY") == 0
     # the lock-up finding on line 62 is below the first screen
-    num = 1 + sorted(res.findings, key=lambda f: (f.line, f.column, f.code)).index(next(f for f in res.findings if f.code == "LOCK002"))
+    num = 1 + sorted(res.findings, key=lambda f: (f.line, f.column, f.code)).index(next(f for f in res.findings if f.code == "LOCK003"))
     state = devtools.js(
         f"""(async () => {{
             document.querySelector('#card-{num} a.loc').click();

@@ -48,7 +48,7 @@ def test_sample_validates_and_maps_every_field(monkeypatch, tmp_path):
     assert run["tool"]["driver"]["name"] == "clausecheck"
     results = [r for r in run["results"] if r["ruleId"] != "EVIL001" and not r["ruleId"].startswith("EVIL")]
     assert len(results) == len(res.findings) == 7
-    lock = next(r for r in results if r["ruleId"] == "LOCK002")
+    lock = next(r for r in results if r["ruleId"] == "LOCK003")
     loc = lock["locations"][0]["physicalLocation"]
     assert loc["artifactLocation"] == {"uri": "examples/sample-underwriting-agreement.txt", "uriBaseId": "%SRCROOT%"}
     assert loc["region"] == {"startLine": 62, "startColumn": 24, "endLine": 62, "endColumn": 31, "snippet": {"text": "60 days"}}
