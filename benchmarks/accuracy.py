@@ -533,7 +533,8 @@ def _findings(text: str, name: str) -> dict:
     return {
         "findings": [
             {"code": f.code, "category": f.category, "severity": f.severity, "line": f.line,
-             "end_line": f.end_line, "quote": f.quote, "message": f.message}
+             "end_line": f.end_line, "quote": f.quote, "message": f.message,
+             "related": [{"line": r.line, "quote": r.quote} for r in f.related]}
             for f in res.findings if not f.suppressed
         ],
         "errors": [f"{e.stage}: {e.message}" for e in res.errors if e.stage != "grammar"],
@@ -606,7 +607,12 @@ def detected(m: dict, new: list[dict]) -> list[dict]:
     if m.get("scope") == "document":
         return same
     lo, hi = m.get("window") or [m["line"] - WINDOW, m["line"] + WINDOW]
-    near = [f for f in same if f["line"] <= hi and f.get("end_line", f["line"]) >= lo]
+    # an inconsistency names both places: either side near the edit counts
+    near = [
+        f for f in same
+        if (f["line"] <= hi and f.get("end_line", f["line"]) >= lo)
+        or any(lo <= r.get("line", 0) <= hi for r in f.get("related") or ())
+    ]
     if m.get("scope") == "term":
         t = m["term"].lower()
         near += [f for f in same if f not in near and (t in _norm(f["quote"]) or t in (f.get("message") or "").lower())]
