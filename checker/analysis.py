@@ -68,6 +68,18 @@ def obligation_facts(obligations: list[Obligation]) -> list[dict]:
     return facts
 
 
+def definition_facts(definitions: list[dict]) -> list[dict]:
+    """``definition`` facts: term, form, scope, section, line, column, quote (the
+    defining words) and meaning (see :func:`checker.obligations.extract_definitions`)."""
+    facts = []
+    for i, d in enumerate(definitions):
+        f = {k: v for k, v in d.items() if v is None or isinstance(v, (str, int, float))}
+        f["id"] = f"df{i}"
+        f["type"] = "definition"
+        facts.append(f)
+    return facts
+
+
 def provision_facts(provisions: dict) -> list[dict]:
     facts = []
     for i, (key, hit) in enumerate(sorted(provisions.items())):
@@ -232,13 +244,22 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
     except Exception as exc:
         errors.append(_stage_error("provisions", exc))
     doc.provisions = provisions
+    definitions: list[dict] = []
+    try:
+        from .obligations import extract_definitions
+
+        definitions = extract_definitions(doc)
+    except Exception as exc:
+        errors.append(_stage_error("definitions", exc))
 
     # offering rules: the durable_rules engine over the facts
     engine_rules = [r for r in selected if not _is_document_rule(r)]
     try:
         eng = engine(config.policy)
-        facts = [{"id": "$doc", "type": "doc", "doc_id": doc.path, "doc_type": doc.doc_type, "subtype": doc.doc_subtype}]
-        facts += obligation_facts(obligations) + provision_facts(provisions)
+        facts = [{"id": "$doc", "type": "doc", "doc_id": doc.path, "doc_type": doc.doc_type, "subtype": doc.doc_subtype,
+                  # the definitions were read: a document without definition facts defines nothing
+                  "definitions_read": 1 if not any(e.stage == "definitions" for e in errors) else 0}]
+        facts += obligation_facts(obligations) + provision_facts(provisions) + definition_facts(definitions)
         by_id = {f["id"]: f for f in facts}
         specs = {r.code: r for r in rules()}
         raw, errs = eng.evaluate(doc.path, doc.doc_type, facts)

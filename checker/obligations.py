@@ -13,6 +13,7 @@ the grammar decides *which* number it is.
 Public API::
 
     extract_obligations(doc: ParsedDocument) -> list[Obligation]
+    extract_definitions(doc: ParsedDocument) -> list[dict]   (the "definition" facts)
     iter_sentences(doc) -> Iterator[Sentence]      (shared with checker.provisions)
 
 Obligation fields (see :class:`checker.model.Obligation`):
@@ -60,10 +61,14 @@ Kinds, and the fields each sets (``as_written``, ``section``, ``line``,
     reporting_deadline     party, value, unit, anchor   (financial statements after period end)
     notice_period          party, value, unit, anchor   ("at least 20 days' prior written notice")
     notice_deemed_given    value, unit, anchor          ("three business days after deposit in the mail")
-    warrant_shares         party=company, value, unit=shares
+    warrant_shares         party=company, value, unit=shares  (each statement of the count:
+                           title, grant, "exercisable for")
     warrant_exercise_price party=holder, value, unit=usd
     warrant_expiration     value (ISO date), unit=date
-    net_exercise           party=holder, value="net exercise"
+    warrant_issue_date     value (ISO date), unit=date  ("this 30 day of September, 1997" in the
+                           testimonium, "Dated: ...", "Issue Date: ...")
+    net_exercise           party=holder, value="net exercise"  (the right, with or without its
+                           formula; checker.provisions finds the formula itself)
     pricing_period         value, unit=trading_day, anchor
     indemnity_cap          party, value, unit=usd
     contribution_cap       party=underwriters, value="amount underwritten less damages paid"
@@ -80,6 +85,7 @@ carries a short string, because the model reads ``True`` as 1.0.
 from __future__ import annotations
 
 import bisect
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Optional
@@ -102,6 +108,7 @@ __all__ = [
     "OFFERING_KINDS",
     "Sentence",
     "TextView",
+    "extract_definitions",
     "extract_obligations",
     "iter_sentences",
     "split_sentences",
@@ -497,6 +504,7 @@ _PARTY_PATTERNS: list[tuple[str, str]] = [
     ("lenders", r"\bLenders?\b"),
     ("guarantor", r"\bGuarantors?\b"),
     ("executive", r"\b(?:Executive|Employee)\b"),
+    ("undersigned", r"\b(?:undersigned|Undersigned|UNDERSIGNED)\b"),  # the signer of a lock-up letter
 ]
 _PARTY_RX = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _PARTY_PATTERNS))
 # between two members of a subject group: a comma or "and"/"or", a determiner, other capitalised words
@@ -900,14 +908,20 @@ def _dur_fields(s: Sentence, p: Placed) -> tuple[Optional[float], str, Optional[
 # ---------------------------------------------------------------------------
 
 _LOCK_VERB = rx(
-    r"\bnot(?: to)?(?: ,)?(?:,? directly or indirectly,?)?(?: \(\w{1,4}\))? "
+    r"\bnot(?: to)?(?: ,)?(?:,? directly or indirectly,?)?"
+    # "will not, without the prior written consent of the Representatives, offer",
+    # "will not, during the period ending 180 days after the date of the Prospectus, offer"
+    r"(?:,? (?:without|during|for|until|prior to|before|from|within|in|at any time)\b[^;]{3,240}?,(?: directly or indirectly,)?)?"
+    r"(?: \(\w{1,4}\))? "
     r"(?:offer|sell|pledge|transfer|dispose|issue|contract to sell|announce)\b",
     re.I,
 )
 _LOCK_MORE = rx(r"contract to sell|otherwise dispos|otherwise transfer|\bpledge|\bhedge|grant any option|dispose of", re.I)
 _LOCK_WHAT = rx(r"\bsecurities\b|\bshares\b|\bStock\b|\bcapital stock\b", re.I)
-_LOCK_EXT = rx(r"(?:lock-? ?up|restricted|market stand-? ?off) period", re.I)
-_EXTEND = rx(r"\bextend|\bextension\b", re.I)
+_LOCK_EXT = rx(r"(?:lock-? ?up|restricted|market stand-? ?off) period|\brestrictions (?:imposed by|of|in|set forth in) (?:this|the|such|Section)", re.I)
+_EXTEND = rx(r"\bextend|\bextension\b|\bcontinue to apply\b", re.I)
+# the words that extend the lock-up, before the period of the extension (if any)
+_EXTEND_WORDS = rx(r"\b(?:shall|will) (?:be (?:automatically )?extended|automatically (?:be )?extended|continue to apply)\b|\bextended\b|\bcontinue to apply\b", re.I)
 _EARNINGS = rx(r"earnings|material news|material event", re.I)
 _PERIOD_ELSEWHERE = rx(
     r"(?:a |the |such )?period (?:of time )?(?:specified|set forth|provided|stated|indicated|designated|described|agreed)"
@@ -986,6 +1000,16 @@ def _lockup_extension(ctx: _Ctx, s: Sentence) -> None:
     if party is None:
         subs = subject_parties(s.text)
         party = subs[0][2] if subs else _lead_in_party(s)
+    vt = s.view.text
+    ext = None
+    for m in _EXTEND_WORDS.finditer(vt, s.start, s.end):
+        ext = m
+        break
+    if ext is not None and not any(p.start >= ext.start() for p in _durations(s, {"day", "week", "month"})):
+        # "the Lock-Up Period shall be extended" with no period after it: the extension
+        # is stated, its length is not
+        _emit(ctx, s, "lockup_extension", (ext.start(), ext.end()), value=None, unit=None, anchor=None,
+              as_written=ext.group(0), party=party)
     for p in _durations(s, {"day", "week", "month"}):
         count, unit, anchor, as_written, end = _dur_fields(s, p)
         if anchor is None:
@@ -1526,7 +1550,21 @@ _NET_EXERCISE = rx(
     r"(?:convert|exchange) (?:this|the) Warrant",
     re.I,
 )
-_NET_FORMULA = rx(r"quotient|\bX ?=|difference between|multiplied by|divided by|equal to the", re.I)
+# the holder is given the right: "the Holder may elect", "in lieu of exercising this Warrant"
+_NET_GRANT = rx(
+    r"\bin lieu of exercising\b|\b(?:Holder|holder|Registered Owner|Warrantholder)s?\b[^.;]{0,80}?\b(?:may|shall have the right to|is entitled to|shall be entitled to|has the right to)\b"
+    r"|\bright to (?:convert|exchange|exercise)\b|\bat the (?:option|election) of the (?:Holder|holder)",
+    re.I,
+)
+_TIME_OF_DAY = re.compile(
+    r"\b\d{1,2}(?::\d{2})?\s*(?:a\.\s?m\.|p\.\s?m\.|A\.\s?M\.|P\.\s?M\.|am\b|pm\b|AM\b|PM\b|o'clock)(?:\s*,?\s*\([^()]{1,40}\)|\s*,?\s*(?:[A-Z][a-z]+\s+){1,3}[Tt]ime)?"
+    r"|\bnoon\b|\bmidnight\b"
+)
+# the words before an expiration date (lower case; "time" stands for a time of day)
+_EXPIRE_BEFORE = (
+    r"(?:void after|expire[sd]? (?:on|at)|until|on or before|on or prior to|expiring on|terminate[sd]? on|up to and including"
+    r"|(?:at any time )?(?:before|prior to) (?:time,? )?(?:on|,)|through|and including)[^.;]{0,40}$"
+)
 
 
 class _Amount:
@@ -1559,10 +1597,17 @@ def _warrant(ctx: _Ctx, s: Sentence) -> None:
     vt = s.view.text
     if _WARRANT_PURCHASE.search(t):
         counts = _share_counts(s)
-        if counts:
-            a, b, v = counts[0]
-            if v is not None:
-                _emit(ctx, s, "warrant_shares", (a, b), value=v, unit="shares", as_written=vt[a:b], party="company")
+        # every count the warrant is said to cover: the first count after each
+        # "entitled to purchase" / "exercisable for" in the same part of the sentence
+        taken = set()
+        for wm in _WARRANT_PURCHASE.finditer(vt, s.start, s.end):
+            lo, hi = _part_bounds(s, wm.start())
+            for a, b, v in counts:
+                if a >= wm.end() and a < min(hi, wm.end() + 200):
+                    if v is not None and a not in taken:
+                        taken.add(a)
+                        _emit(ctx, s, "warrant_shares", (a, b), value=v, unit="shares", as_written=vt[a:b], party="company")
+                    break
     if _PRICE_CTX.search(t) and (ctx.warrant or re.search(r"\bthis Warrant\b", t)):
         for p in _moneys(s):
             post = _after(s, p.end, 40).lower()
@@ -1579,23 +1624,86 @@ def _warrant(ctx: _Ctx, s: Sentence) -> None:
                 _emit(ctx, s, "warrant_exercise_price", (fs, fe), value=float(v), unit="usd",
                       as_written=vt[p.start:p.end], party="holder", quote_range=_quote_range(s, fs, fe))
                 break
-    if _EXPIRE_CTX.search(t):
+    if _EXPIRE_CTX.search(t) or (ctx.warrant and re.search(r"\bexercis", t)):
         for p in s.of(DateNode):
             if not p.node.iso:
                 continue
-            pre = re.sub(r"\s+", " ", _before(s, p.start, 80)).lower()
+            # "5:00 p.m. (Pacific time) on": the points of "p.m." do not end the phrase
+            pre = _TIME_OF_DAY.sub("TIME", re.sub(r"\s+", " ", _before(s, p.start, 100))).lower()
             post = _after(s, p.end, 40)
-            if re.search(r"expiration date", post, re.I) or re.search(r"(?:void after|expire[sd]? (?:on|at)|until|on or before|expiring on|terminate[sd]? on|up to and including)[^.;]{0,40}$", pre):
+            if re.search(r"expiration date", post, re.I) or re.search(_EXPIRE_BEFORE, pre):
                 _emit(ctx, s, "warrant_expiration", (p.start, p.end), value=p.node.iso, unit="date",
                       as_written=vt[p.start:p.end])
                 break
-    if _NET_EXERCISE.search(t) and _NET_FORMULA.search(t):
+    if _NET_EXERCISE.search(t) and _NET_GRANT.search(t):
         key = ("net", s.number)
         if key not in ctx.seen:
             ctx.seen.add(key)
             m = _NET_EXERCISE.search(vt, s.start, s.end)
             _emit(ctx, s, "net_exercise", (m.start(), m.end()), value="net exercise", party="holder",
                   as_written=m.group(0))
+
+
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    "january february march april may june july august september october november december".split())}
+_MONTH_RX = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|" \
+    r"JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)"
+# the day the warrant is issued: "this 30 day of September, 1997" (the testimonium),
+# "Dated: June 30, 2025", "Issue Date: ...", "Date of Issuance: ..."
+_ISSUE_DATE = re.compile(
+    r"\bthis\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+day\s+of\s+" + _MONTH_RX.replace("month", "m1") + r",?\s+(?P<y1>\d{4})"
+    r"|(?:^|\n)[ \t]*(?:Dated|DATED|(?:Original\s+)?Issue\s+Date|ISSUE\s+DATE|Date\s+of\s+(?:Issuance|Issue)|Issuance\s+Date)(?:\s+as\s+of)?\s*[:,]?\s*"
+    + _MONTH_RX.replace("month", "m2") + r"\s+(?P<d2>\d{1,2}),?\s+(?P<y2>\d{4})"
+)
+_TITLE_SHARES = re.compile(
+    r"\bWARRANTS?\s+(?:TO\s+PURCHASE|FOR\s+THE\s+PURCHASE\s+OF|EXERCISABLE\s+FOR)\s+(?:A\s+MAXIMUM\s+OF\s+|UP\s+TO\s+)?"
+    r"(?P<n>\d{1,3}(?:,\d{3})+|\d{2,9})\s+SHARES\b",
+    re.I,
+)
+
+
+def _emit_at(ctx: _Ctx, kind: str, a: int, b: int, *, value: Any, unit: Optional[str], party: Optional[str] = None) -> None:
+    """An obligation read from the text outside the clause reader (a title, the
+    testimonium): placed at [a, b), quoted by its own line."""
+    vt = ctx.view.text
+    line, col = ctx.view.linecol(a)
+    key = (kind, line, col, value, None, party)
+    if key in ctx.seen:
+        return
+    ctx.seen.add(key)
+    ls = vt.rfind("\n", 0, a) + 1
+    le = vt.find("\n", b)
+    le = len(vt) if le == -1 else le
+    quote = _norm(vt[ls:le] if b - ls < QUOTE_LIMIT else vt[a:b])[:QUOTE_LIMIT]
+    section = None
+    for sec, _parents, ca, cb, _c in iter_clauses(ctx.doc, ctx.view):
+        if ca <= a < cb:
+            section = sec.number or None
+            break
+    ctx.out.append(Obligation(kind=kind, party=party, value=value, unit=unit, as_written=_norm(vt[a:b]),
+                              section=section, line=line, column=col, quote=quote))
+
+
+def _warrant_document(ctx: _Ctx) -> None:
+    """What a warrant states outside its clauses' sentences: the number of shares in
+    its title, and its issue date."""
+    vt = ctx.view.text
+    head = vt[:6000]
+    for m in _TITLE_SHARES.finditer(head):
+        _emit_at(ctx, "warrant_shares", m.start("n"), m.end(), value=float(m.group("n").replace(",", "")),
+                 unit="shares", party="company")
+    for m in _ISSUE_DATE.finditer(vt):
+        month = _MONTHS[(m.group("m1") or m.group("m2")).lower()]
+        day = int(m.group("d1") or m.group("d2"))
+        year = int(m.group("y1") or m.group("y2"))
+        try:
+            iso = _dt.date(year, month, day).isoformat()
+        except ValueError:
+            continue
+        a = m.start("d1") if m.group("d1") else m.start("m2")
+        if m.group("d1"):
+            a = vt.rfind("this", m.start(), a)
+        _emit_at(ctx, "warrant_issue_date", a, m.end(), value=iso, unit="date")
 
 
 def _pricing_period(ctx: _Ctx, s: Sentence) -> None:
@@ -1752,6 +1860,77 @@ def _boilerplate(ctx: _Ctx, s: Sentence, lt: str) -> None:
 
 
 # ---------------------------------------------------------------------------
+# Definitions
+# ---------------------------------------------------------------------------
+
+_MEANS_FORMS = frozenset({"means"})
+_NEXT_ITEM = re.compile(r",?\s+(?:and|or)\s+\([a-z0-9]{1,4}\)\s+[\"\u201c]|;")
+
+
+def extract_definitions(doc: Any) -> list[dict]:
+    """Every definition the clause grammar found, with its defining words.
+
+    One dict per :class:`~checker.model.Definition` node, in document order:
+    ``term``, ``form`` (means, parenthetical, herein_called, as_defined, quoted),
+    ``scope`` ("For the purposes of this Section 4", else None), ``section``,
+    ``line`` and ``column`` (where the definition's words start), ``quote`` (the
+    defining words: for '"business day" shall mean any day ...' the term and what
+    follows it to the end of its part of the sentence; for '... (the "Act")' the
+    words before the parenthesis), at most about QUOTE_LIMIT characters, and
+    ``meaning`` (the defining words without the term, lower case, white space
+    collapsed: what two definitions of one term are compared by).
+    """
+    from .model import Definition
+
+    view = TextView.of(doc)
+    index = SentenceIndex(doc, view)
+    vt = view.text
+    out: list[dict] = []
+    for nr in getattr(doc, "nodes", []):
+        n = nr.node
+        if not isinstance(n, Definition):
+            continue
+        a = view.to_clean(n.span.offset)
+        b = view.to_clean(n.span.end_offset) if n.span.end_offset > n.span.offset else a + len(n.text)
+        s = index.at(a)
+        if s is None:
+            lo, hi = a, b
+        else:
+            lo, hi = _part_bounds(s, a)
+            hi = max(hi, b)
+        if n.form == "as_defined":  # "(as defined below)": a pointer, not the definition
+            meaning = ""
+            qa, qb = a, b
+        elif n.form in _MEANS_FORMS or n.form not in ("parenthetical", "herein_called", "quoted"):
+            # to the end of the part, or the next item of a list of definitions ("and (b) ...")
+            nxt = _NEXT_ITEM.search(vt, b, hi)
+            hi = nxt.start() if nxt else hi
+            meaning = vt[b:hi]
+            qa, qb = a, hi
+        else:
+            # the words the parenthesis names: back to the previous parenthesis or the start of the part
+            lo = max(lo, vt.rfind(")", lo, a - 1) + 1, vt.rfind(";", lo, a) + 1)
+            meaning = vt[lo:a]
+            qa, qb = lo, b
+        quote = _norm(vt[qa:qb]).lstrip(",; ")
+        if len(quote) > QUOTE_LIMIT:
+            quote = quote[:QUOTE_LIMIT].rsplit(" ", 1)[0] if qa == a else quote[-QUOTE_LIMIT:].split(" ", 1)[-1]
+        out.append(
+            {
+                "term": _norm(n.term),
+                "form": n.form,
+                "scope": n.scope,
+                "section": nr.section or None,
+                "line": n.span.line,
+                "column": n.span.column,
+                "quote": quote,
+                "meaning": _norm(meaning).lower().strip(" ,;:.(") or None,
+            }
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------
 # Driver
 # ---------------------------------------------------------------------------
 
@@ -1814,6 +1993,8 @@ def extract_obligations(doc: Any) -> list[Obligation]:
             b = view.to_clean(sp.end_offset)
             if b > a:
                 _read_clause(ctx, hits, sec, parents, a, b, clause)
+    if ctx.warrant:
+        _warrant_document(ctx)
     out = ctx.out
     out.sort(key=lambda o: (o.line, o.column, o.kind))
     return out

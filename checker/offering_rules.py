@@ -228,11 +228,15 @@ def business_day_definition(facts: list[dict], rule: Any, policy: Any) -> list[d
 
     Reads ``definition`` facts (``term``; the defining words in ``meaning``,
     ``text`` or ``definiens`` when given).  A document evaluated without any
-    definition facts is not judged: the absence of a definition cannot be told
-    from the absence of the facts.
+    definition facts is judged only when its ``doc`` fact says the definitions
+    were read (``definitions_read``): otherwise the absence of a definition
+    cannot be told from the absence of the facts.  A definition limited to one
+    section ("For the purposes of this Section 4") is a different definition,
+    not a second one of the same term.
     """
     defs = [f for f in facts if f.get("type") == "definition"]
-    if not defs:
+    read = any(f.get("type") == "doc" and f.get("definitions_read") for f in facts)
+    if not defs and not read:
         return []
     bd = [f for f in defs if _BUSINESS_DAY.match(" ".join(str(f.get("term") or "").split()))]
     out = []
@@ -247,9 +251,12 @@ def business_day_definition(facts: list[dict], rule: Any, policy: Any) -> list[d
                 }
             )
         return out
-    first = bd[0]
+    general = [f for f in bd if "section" not in str(f.get("scope") or "").lower()]
+    if len(general) < 2:
+        return out
+    first = general[0]
     first_text = _definition_text(first)
-    for other in bd[1:]:
+    for other in general[1:]:
         t = _definition_text(other)
         if first_text is not None and t is not None and t != first_text:
             out.append(

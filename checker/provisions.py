@@ -109,7 +109,6 @@ _HEADINGS: dict[str, re.Pattern[str]] = {
     "transfer_restrictions": re.compile(r"\btransfer\b|\btransferability\b|\brestrictions?\s+on\s+(?:transfer|sale)\b|\blegends?\b", re.I),
     "reservation_of_shares": re.compile(r"\breservation\b|\breserv(?:e|ed)\s+(?:shares|stock)\b", re.I),
     "fractional_shares": re.compile(r"\bfraction(?:al|s)\b", re.I),
-    "net_exercise_formula": re.compile(r"\bnet\s+(?:issue|issuance|exercise)\b|\bcashless\b|\bconversion\s+right\b", re.I),
 }
 
 _ANY_HEADING = re.compile("|".join(f"(?:{p.pattern})" for p in _HEADINGS.values()), re.I)
@@ -119,6 +118,24 @@ _ANY_HEADING = re.compile("|".join(f"(?:{p.pattern})" for p in _HEADINGS.values(
 # ---------------------------------------------------------------------------
 
 _OFFERING_WORDS = re.compile(r"\b(?:Underwriters?|Initial\s+Purchasers?|Placement\s+Agents?|Agents?|Representatives?)\b")
+
+# In an offering agreement the termination provision is the underwriters' right to
+# terminate before the closing (the market-out), stated as a right to terminate or as
+# the conditions of the market-out (a suspension of trading, a banking moratorium or
+# hostilities that make it impracticable to proceed).  The default clause's "this
+# Agreement shall terminate without liability on the part of any non-defaulting
+# Underwriter" is evidence of underwriter_default only.
+_MARKET_OUT_RIGHT = rx(
+    r"\b(?:may|shall) be terminated(?: at any time)?(?: prior to [^.;]{0,80}?)? by (?:the )?(?:Representatives?|Underwriters|you|Agents?|Purchasers|Initial Purchasers)\b"
+    r"|\b(?:subject to termination|terminable) (?:in|at) the (?:absolute |sole )?discretion of (?:the )?(?:Representatives?|Underwriters|you|Agents?|Purchasers|Initial Purchasers)\b"
+    r"|\b(?:Representatives?|Underwriters|you|Agents?|Purchasers)(?:,? (?:in (?:their|its|your) (?:absolute |sole )?discretion|by notice[^.;]{0,60}?),?)? (?:shall have the right to|may|shall be entitled to|may elect to) (?:at any time[^.;]{0,60}? )?terminate\b"
+    r"|\bright (?:of the (?:Representatives?|Underwriters|Agents?|Purchasers) )?to terminate (?:this Agreement|the obligations of the (?:several )?(?:Underwriters|Agents?|Purchasers))",
+    re.I,
+)
+_MARKET_OUT_EVENTS = rx(r"suspen\w* (?:or (?:material )?limitation )?(?:of |in )?trading|trading[^.;]{0,60}?suspended|moratorium|hostilities", re.I)
+_MARKET_OUT_EFFECT = rx(r"impractica\w+ (?:or inadvisable )?to (?:proceed|market|enforce)|inadvisable to proceed", re.I)
+_DEFAULT_TERMINATION = rx(r"non-?defaulting|defaulting (?:Underwriter|Purchaser|Agent)|\bdefaults?\b", re.I)
+
 
 _WORDING: dict[str, re.Pattern[str]] = {
     "notices": rx(
@@ -172,6 +189,15 @@ _WORDING: dict[str, re.Pattern[str]] = {
         r"\b(?:reserve|reserved|keep available|have authorized and reserved)\b[^.]{0,160}?\b(?:sufficient|number of (?:authorized )?(?:but unissued )?shares)\b",
         re.I,
     ),
+    # the formula itself, never the right alone: "X = Y(A-B)/A", "equal to the quotient of ...
+    # the difference between ...", "computed using the following formula"
+    "net_exercise_formula": rx(
+        r"\b[A-Z] ?= ?\(?[A-Z] ?(?:\(|[x*\u00d7])"
+        r"|\bquotient (?:obtained by dividing|of)\b"
+        r"|\b(?:computed|calculated|determined) (?:using|by|in accordance with|pursuant to) the following formula"
+        r"|\bthe difference between\b[^.;]{0,240}?\b(?:divided by|over)\b"
+        r"|\bmultiplied by\b[^.;]{0,200}?\bdivided by\b",
+    ),
     "fractional_shares": rx(
         r"\bNo fractional (?:shares?|interests?) (?:shall|will|of)\b|\bin lieu of (?:issuing )?(?:any )?(?:such )?fractional (?:share|interest)",
         re.I,
@@ -193,7 +219,6 @@ _OBLIGATION_KEYS = {
     "lockup": ("lockup", "lockup_extension"),
     "over_allotment_option": ("option_exercise_window", "option_size", "option_delivery_window"),
     "underwriter_default": ("default_threshold", "default_cure_period", "default_purchase_cap"),
-    "net_exercise_formula": ("net_exercise",),
     "expiration": ("warrant_expiration",),
     "contribution": ("contribution_cap",),
 }
@@ -214,7 +239,13 @@ _NEEDLES = {
     "transfer_restrictions": ("transferable", "may not be", "will not transfer", "restriction"),
     "reservation_of_shares": ("reserv", "keep available"),
     "fractional_shares": ("fraction",),
+    "net_exercise_formula": ("quotient", "formula", "=", "divided by", "difference between"),
 }
+# the formula must be the net exercise's: the same sentence or clause speaks of it
+_NET_CONTEXT = rx(
+    r"in lieu of exercising|net (?:issue|issuance|exercise)|cashless|without (?:the )?payment of|surrender[^.;]{0,60}?(?:this|the) Warrant|(?:convert|exchange) (?:this|the) Warrant",
+    re.I,
+)
 
 
 
@@ -264,6 +295,10 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
                 continue
             if key == "expiration" and re.search(r"\bterminat", h, re.I) and not warranty:
                 continue
+            if key == "termination" and offering and (
+                _HEADINGS["underwriter_default"].search(h) or re.search(r"\bsurviv|\bexpenses?\b|\breimburse|\bdefault", h, re.I)
+            ):
+                continue
             how = "attachment" if (sec.kind in _ATTACHMENTS or any(a.kind in _ATTACHMENTS for a in parents)) else "heading"
             offer(ProvisionHit(key, sec.number or None, sec.span.line, sec.span.column, _norm(h), how, h))
 
@@ -296,13 +331,21 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
             if key in _NEEDS_OFFERING_WORDS and not offering:
                 continue
             tried: set[int] = set()
-            for pos in find_all(lower, _NEEDLES[key]):
+            needles = _NEEDLES[key]
+            if key == "termination" and offering:
+                needles = needles + ("impractica", "inadvisable")
+            for pos in find_all(lower, needles):
                 s = index.at(pos)
                 if s is None or s.start in tried:
                     continue
                 tried.add(s.start)
-                m = _WORDING[key].search(view.text, s.start, s.end)
+                if key == "termination" and offering:
+                    m = _market_out(view.text, s)
+                else:
+                    m = _WORDING[key].search(view.text, s.start, s.end)
                 if not m:
+                    continue
+                if key == "net_exercise_formula" and not _net_context(view.text, s):
                     continue
                 if key in _WARRANT_WORDING_NEEDS_WARRANT and not (ctx.warrant or re.search(r"\bWarrants?\b", s.text)):
                     continue
@@ -312,3 +355,31 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
                 break
 
     return {k: best[k] for k in keys if k in best and k in wanted}
+
+
+def _market_out(text: str, s: Any) -> Optional[re.Match]:
+    """The underwriters' right to terminate in sentence ``s`` of an offering
+    agreement: a right to terminate, or the market-out events (trading suspended,
+    banking moratorium, hostilities) that make it impracticable to proceed.  A
+    termination that follows a default of underwriters is not one."""
+    m = _MARKET_OUT_RIGHT.search(text, s.start, s.end)
+    if m:
+        if _DEFAULT_TERMINATION.search(text, s.start, s.end) and not _MARKET_OUT_EVENTS.search(text, s.start, s.end):
+            return None
+        return m
+    ev = _MARKET_OUT_EVENTS.search(text, s.start, s.end)
+    if ev and _MARKET_OUT_EFFECT.search(text, s.start, s.end):
+        return ev
+    return None
+
+
+def _net_context(text: str, s: Any) -> bool:
+    """Whether the formula in ``s`` is the net exercise's: the sentence, or one
+    of the two before it in the same clause, speaks of net (cashless) exercise."""
+    if _NET_CONTEXT.search(text, s.start, s.end):
+        return True
+    sents = getattr(s, "clause_sentences", None) or []
+    for other in sents[max(0, s.index - 2) : s.index]:
+        if _NET_CONTEXT.search(text, other.start, other.end):
+            return True
+    return False

@@ -239,8 +239,9 @@ def test_metricom_deadlines():
 
 def test_warrant_terms():
     _, obs = _obligations("warrant")
-    sh = _one(obs, "warrant_shares")
-    assert (sh.line, sh.value, sh.unit) == (25, 20381, "shares")
+    # the title (line 16, "20,381 SHARES") and the grant (line 25, "(20,381)")
+    sh = _of(obs, "warrant_shares")
+    assert [(o.line, o.value, o.unit) for o in sh] == [(16, 20381, "shares"), (25, 20381, "shares")]
     pr = _one(obs, "warrant_exercise_price")
     assert (pr.line, pr.value, pr.unit) == (27, 8.93, "usd")
     exp = _of(obs, "warrant_expiration")
@@ -389,3 +390,113 @@ def test_batch_sample_has_no_offering_facts():
         obs = extract_obligations(parse_source(load(f)))
         bad = [(o.kind, o.line, o.quote[:80]) for o in obs if o.kind in OFFERING_KINDS]
         assert not bad, (f.name, bad)
+
+
+# ---------------------------------------------------------------------------
+# facts the offering rules read: definitions, warrant dates and counts, net
+# exercise, lock-up wording, extensions without a period
+# ---------------------------------------------------------------------------
+
+
+def _doc_obs(text: str):
+    doc = parse_source(decode(text.encode(), "<test>"))
+    return doc, extract_obligations(doc)
+
+
+def test_business_day_definitions_with_their_words():
+    from checker.obligations import extract_definitions
+
+    # Juniper 14 (line 1401-1403): 'the term "business day" shall mean any day when the
+    # Commission's office in Washington, D.C. is open for business.'
+    doc, _ = _obligations("juniper")
+    defs = [d for d in extract_definitions(doc) if d["term"].lower() == "business day"]
+    assert len(defs) == 1
+    d = defs[0]
+    assert (d["section"], d["line"], d["form"]) == ("14", 1401, "means")
+    assert d["meaning"] == "any day when the commission's office in washington, d.c. is open for business"
+    assert d["quote"].startswith('the term "business day" shall mean any day')
+    # 4(b) line 547: "New York Business Day" defined for the purposes of Section 4 only
+    ny = [d for d in extract_definitions(doc) if d["term"] == "New York Business Day"]
+    assert ny and ny[0]["scope"] == "For the purposes of this Section 4"
+    # Metricom 14 (line 1794): '(a) "business day" means each Monday, ... to close and (b) "Subsidiary" ...'
+    doc, _ = _obligations("metricom")
+    bd = [d for d in extract_definitions(doc) if d["term"].lower() == "business day"]
+    assert bd[0]["line"] == 1794 and bd[0]["meaning"].endswith("executive order to close")
+
+
+def test_juniper_warrant_dates_and_counts():
+    _doc, obs = _obligations("warrant")
+    # line 544: "... duly authorized this 30 day of September, 1997" (the testimonium)
+    issue = _of(obs, "warrant_issue_date")
+    assert [(o.value, o.line, o.column) for o in issue] == [("1997-09-30", 544, 53)]
+    # line 16 title "20,381 SHARES"; line 25 "Twenty Thousand Three Hundred Eighty-one (20,381)"
+    shares = _of(obs, "warrant_shares")
+    assert {(o.line, o.value) for o in shares} == {(16, 20381.0), (25, 20381.0)}
+    # lines 28-29: "up to and including 5:00 p.m. (Pacific time) on December 15, 2003"
+    assert ("2003-12-15", 29) in {(o.value, o.line) for o in _of(obs, "warrant_expiration")}
+    # 1(b) line 77: "The Holder, in lieu of exercising this Warrant ..."
+    assert [(o.section, o.line) for o in _of(obs, "net_exercise")] == [("1(b)", 77)]
+
+
+WARRANT_HEAD = (
+    "WARRANT TO PURCHASE SHARES OF COMMON STOCK\n\n"
+    "Warrant No. W-1. This Warrant is one Warrant of a series; any Warrant issued upon transfer or\n"
+    "exchange of this Warrant is a Warrant of the same series.\n\n"
+)
+
+
+def test_warrant_expiration_before_a_time_of_day():
+    _doc, obs = _doc_obs(
+        WARRANT_HEAD + "1. Term. This Warrant is exercisable in whole or in part at any time before 5:00 p.m., "
+        "New York City time, on March 1, 2012, for 5,000 shares of Common Stock.\n"
+    )
+    assert [o.value for o in _of(obs, "warrant_expiration")] == ["2012-03-01"]
+
+
+def test_net_exercise_right_without_formula():
+    _doc, obs = _doc_obs(
+        WARRANT_HEAD + "1. Exercise.\n\n(b) Net Exercise. In lieu of exercising this Warrant for cash, the Holder may "
+        "elect to receive shares equal to the value of this Warrant by surrender of this Warrant.\n"
+    )
+    assert [o.party for o in _of(obs, "net_exercise")] == ["holder"]
+
+
+def test_will_not_lockup_forms():
+    _doc, obs = _doc_obs(
+        "UNDERWRITING AGREEMENT\n\nThe Underwriters, the Representatives and the Company agree as follows.\n\n"
+        "5. Covenants.\n\n(e) The Company will not, without the prior written consent of the Representatives, offer, "
+        "sell, contract to sell, pledge or otherwise dispose of any shares of Common Stock for a period of 180 days "
+        "after the date of the Prospectus.\n\n"
+        "(f) The Company agrees that, without the prior written consent of the Representatives, it will not, during "
+        "the period ending 90 days after the date of the Prospectus, offer, sell or otherwise dispose of any shares "
+        "of Common Stock.\n"
+    )
+    got = [(o.party, o.value, o.anchor) for o in _of(obs, "lockup")]
+    assert got == [
+        ("company", 180.0, "after the date of the Prospectus"),
+        ("company", 90.0, "after the date of the Prospectus"),
+    ]
+
+
+def test_lockup_letter_form():
+    _doc, obs = _doc_obs(
+        "UNDERWRITING AGREEMENT\n\nThe Underwriters and the Representatives.\n\n"
+        "1. Lock-Up. The undersigned will not, during the period ending 180 days after the date of the Prospectus, "
+        "offer, sell, contract to sell, pledge or otherwise dispose of any shares of Common Stock.\n"
+    )
+    assert [(o.party, o.value) for o in _of(obs, "lockup")] == [("undersigned", 180.0)]
+
+
+def test_lockup_extension_without_a_period():
+    text = (
+        "UNDERWRITING AGREEMENT\n\nThe Underwriters and the Representatives.\n\n"
+        "5. Covenants.\n\n(i) If during the last 17 days of the lock-up period the Company issues an earnings "
+        "release, the lock-up period shall be extended.\n"
+    )
+    _doc, obs = _doc_obs(text)
+    ext = _of(obs, "lockup_extension")
+    assert None in [o.value for o in ext] and 17.0 in [o.value for o in ext]
+    # with the period after the extending words there is no period-less extension
+    _doc, obs = _doc_obs(text.replace("shall be extended.", "shall be extended until the expiration of the "
+                                        "18-day period beginning on the issuance of the earnings release."))
+    assert None not in [o.value for o in _of(obs, "lockup_extension")]

@@ -94,7 +94,9 @@ def test_warrant_provisions():
         "notices": ("12", 401),
         "governing_law": ("14", 426),
         "fractional_shares": ("16", 446),
-        "net_exercise_formula": ("1(b)", 77),
+        # the formula's own words (line 79-80: "equal to the quotient of: (i) the difference between ..."),
+        # not the grant of the right on line 77
+        "net_exercise_formula": ("1(b)", 79),
         "expiration": (None, 20),
     }
     for key, (section, line) in expect.items():
@@ -133,3 +135,40 @@ def test_batch_sample_has_no_offering_provisions():
         assert not set(got) & OFFERING_KEYS, (f.name, {k: got[k] for k in set(got) & OFFERING_KEYS})
         seen_general += len(got)
     assert seen_general  # ordinary provisions are still found there
+
+
+@pytest.mark.parametrize(
+    "name,section,line",
+    [
+        # Juniper 7(h) line 1055: "(i) a suspension or material limitation in trading ... makes it
+        # impracticable or inadvisable to proceed" (the market-out is a condition)
+        ("juniper", "7(h)", 1055),
+        # CommVault 7(c): "(iv) any material suspension or material limitation of trading ..."
+        ("commvault", "7(c)", 1358),
+        # Metricom line 1713: "9. Termination. The obligations of the Underwriters hereunder may be
+        # terminated by the Underwriters by notice ..."
+        ("metricom", "9", 1713),
+    ],
+)
+def test_termination_is_the_market_out(name, section, line):
+    hit = _provisions(name)["termination"]
+    assert (hit.section, hit.line) == (section, line), hit
+
+
+def test_default_clause_termination_is_not_a_market_out():
+    sample = Path(__file__).resolve().parents[1] / "examples" / "sample-underwriting-agreement.txt"
+    got = find_provisions(parse_source(load(sample)))
+    # 7(b): "this Agreement shall terminate without liability on the part of any non-defaulting Underwriter"
+    assert "termination" not in got
+    assert "underwriter_default" in got
+
+
+def test_net_exercise_formula_only_from_the_formula():
+    head = ("WARRANT TO PURCHASE SHARES OF COMMON STOCK\n\nWarrant No. W-1. This Warrant is one Warrant of a series; any "
+            "Warrant issued upon transfer or\nexchange of this Warrant is a Warrant of the same series.\n\n")
+    right = ("1. Exercise.\n\n(b) Net Exercise. In lieu of exercising this Warrant for cash, the Holder may elect to "
+             "receive shares equal to the value of this Warrant by surrender of this Warrant.")
+    assert "net_exercise_formula" not in _from_text(head + right + "\n")
+    got = _from_text(head + right + " The Company shall issue a number of shares computed using the following "
+                     "formula: X = Y(A-B)/A, where X is the number of shares to be issued.\n")
+    assert got["net_exercise_formula"].line == 8

@@ -23,12 +23,7 @@ RULES = load_rules() if RULES_DIR.is_dir() else []
 # Rules whose facts the pipeline does not produce yet; each entry says which fact
 # is missing.  strict: the test fails as soon as the facts arrive, so the entry
 # is removed then.
-WAITING_FOR_FACTS = {
-    "DEAD003": "checker.analysis does not yet turn the document's definitions into 'definition' facts",
-    "WARR007": "the extractor does not yet produce a warrant_issue_date fact (or doc.issue_date)",
-    "WARR008": "checker.obligations emits net_exercise only when formula words are in the same sentence, "
-    "and checker.provisions counts that obligation as the formula: a right without a formula yields no fact",
-}
+WAITING_FOR_FACTS: dict[str, str] = {}
 
 _UA_LEAD = "This agreement relates to an initial public offering of common stock.\n\n"
 _WARRANT_LEAD = (

@@ -75,6 +75,9 @@ def test_sample_offering_findings():
     assert expected <= set(found), found
     # no counterparts, contribution or survival clause; 7(b) gives no period for substitutes
     assert {"MISS002", "MISS005", "MISS006", "DFLT005"} <= codes(SAMPLE)
+    # no market-out: 7(b)'s "this Agreement shall terminate" follows a default of underwriters;
+    # business days counted (1, 2(b)) but "business day" is not defined
+    assert ("MISS007", 7) in found and ("DEAD003", 33) in found
 
 
 def test_sample_present_provisions_not_reported_missing():
@@ -108,16 +111,21 @@ def test_juniper_underwriting_agreement():
 
 
 def test_juniper_warrant():
-    # 20,381 shares at $8.93 until December 15, 2003; net exercise in 1(b) with its formula
-    assert codes(seed("002")) == set()
+    # 20,381 shares in the title and the grant, at $8.93 until December 15, 2003, issued
+    # September 30, 1997; net exercise in 1(b) with its formula.  12: notices deemed given
+    # "three business days after deposit in the United States mail" (line 404), and the
+    # warrant does not define "business day"
+    assert offering_findings(seed("002")) == [("DEAD003", 404)]
 
 
 def test_commvault_underwriting_agreement():
     # 180-day lock-up with the 17/16/18-day earnings-release extension; 10% default
     # threshold (accepted); 424(b) by the second business day, or the fifteenth business
     # day after the Effective Date (Rule 430A); earnings statement by the 45th/90th day
-    # after the fourth fiscal quarter; option 1,666,667 of 11,111,111 firm shares
-    assert codes(seed("003")) == set()
+    # after the fourth fiscal quarter; option 1,666,667 of 11,111,111 firm shares; the
+    # market-out is condition 7(c).  Section 3 (line 1035) counts the option closing in
+    # "five full business days", and the agreement does not define "business day"
+    assert offering_findings(seed("003")) == [("DEAD003", 1035)]
 
 
 def test_metricom_shelf_agreement():
