@@ -32,7 +32,6 @@ import functools
 import re
 from typing import Any, Mapping, Optional, Union
 
-import holidays
 
 __all__ = [
     "CALENDARS",
@@ -58,6 +57,8 @@ class BusinessCalendar:
         if name not in CALENDARS:
             raise ValueError(f"unknown calendar {name!r} (one of: {', '.join(CALENDARS)})")
         self.name = name
+        import holidays  # imported on first use: most checks never count business days
+
         if name == "ny_banks":
             self._fed = holidays.financial_holidays("USNY")
             self._federal = holidays.US()

@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--format", "-f", choices=["table", "json", "markdown"], default="table")
     d.add_argument("--output", "-o", metavar="PATH")
 
-    from .batch import add_batch_parsers
+    from .batch_cli import add_batch_parsers
 
     add_batch_parsers(sub)
 
@@ -264,10 +264,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
-    from .batch import dispatch_batch
-
     try:
-        rc = dispatch_batch(args)
+        rc = None
+        if args.command in ("batch", "query", "export"):
+            from .batch import dispatch_batch
+
+            rc = dispatch_batch(args)
     except Exception as exc:
         print(f"clausecheck: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_ERROR

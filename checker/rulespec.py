@@ -47,6 +47,10 @@ from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
 import yaml
+
+# libyaml's C loader when PyYAML was built with it (it keeps node marks, so
+# errors still name file:line); the pure-Python loader otherwise.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .policy import Policy
@@ -874,7 +878,7 @@ def load_rule_file(path: Union[str, Path]) -> RuleSpec:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(file, 1, f"cannot read rule file: {exc}") from None
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
