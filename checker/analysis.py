@@ -6,6 +6,7 @@ error of the document and the others still run.
 from __future__ import annotations
 
 import datetime as _dt
+import time as _time
 import traceback
 from typing import Any, Optional
 
@@ -231,6 +232,8 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
     selected = config.select_rules(rules())
     selected_codes = {r.code for r in selected}
 
+    times: dict = {}
+    t0 = _time.perf_counter()
     try:
         from .obligations import extract_obligations
 
@@ -252,6 +255,9 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
     except Exception as exc:
         errors.append(_stage_error("definitions", exc))
 
+    t1 = _time.perf_counter()
+    times["facts"] = t1 - t0
+
     # offering rules: the durable_rules engine over the facts
     engine_rules = [r for r in selected if not _is_document_rule(r)]
     try:
@@ -272,6 +278,8 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
     except Exception as exc:
         errors.append(_stage_error("rules", exc))
 
+    t2 = _time.perf_counter()
+    times["engine"] = t2 - t1
     # drafting checks: code that reads the whole document
     try:
         from .drafting import run_drafting_checks
@@ -282,12 +290,15 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
     except Exception as exc:
         errors.append(_stage_error("drafting", exc))
 
+    t3 = _time.perf_counter()
+    times["drafting"] = t3 - t2
     findings = [f for f in findings if not config.ignored_in(_spec_for(f.code), doc.path)]
 
     try:
         calendar = deal_calendar(doc, obligations, options.get("pricing_date"), config.policy)
     except Exception as exc:
         errors.append(_stage_error("calendar", exc))
+    doc.stage_times = times
     return obligations, findings, calendar, errors
 
 

@@ -58,6 +58,7 @@ class ParsedDocument:
     errors: list[DocError] = field(default_factory=list)
     by_number: dict[str, Section] = field(default_factory=dict)
     provisions: dict = field(default_factory=dict)
+    stage_times: dict = field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -388,7 +389,7 @@ def analyse(source: Source, *, options: Optional[dict] = None) -> DocumentResult
         res.errors.append(_stage_error("rules", exc))
     t3 = time.perf_counter()
     res.findings = finalize_findings(source.path, findings)
-    res.timings = {"parse": t1 - t0, "references": t2 - t1, "rules": t3 - t2}
+    res.timings = {"parse": t1 - t0, "references": t2 - t1, "rules": t3 - t2, **doc.stage_times}
     return res
 
 
