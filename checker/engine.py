@@ -744,6 +744,7 @@ class Engine:
             for key, _rule, info in items:
                 self._info[key] = info
         self._ruleset: dict[str, str] = {}
+        self._definitions: dict[str, dict] = {}
         catch_all = {"all": [{"n": {"type": "$never"}}, {"m": {"$ex": {"type": 1}}}], "run": ACTION_PREFIX + "$catch"}
         end_rule = {"all": [{"e": {"type": "end"}}], "run": ACTION_PREFIX + "$end"}
         get_host()
@@ -753,18 +754,25 @@ class Engine:
                 if r.applies_to(doc_type):
                     for key, rule, _info in compiled[r.code]:
                         definition[key] = dict(rule, run=ACTION_PREFIX + key)
-            self._ruleset[doc_type] = _register(definition)
+            self._definitions[doc_type] = definition
 
     # -- public ---------------------------------------------------------------
 
     def ruleset_name(self, doc_type: str) -> str:
-        return self._ruleset[doc_type]
+        """The registered ruleset of a document type (registered on first use,
+        so a one-document run does not build the rulesets of the other types)."""
+        name = self._ruleset.get(doc_type)
+        if name is None:
+            if doc_type not in self._definitions:
+                raise KeyError(doc_type)
+            name = self._ruleset[doc_type] = _register(self._definitions[doc_type])
+        return name
 
     def evaluate(self, doc_id: str, doc_type: str, facts: list[dict]) -> tuple[list[RawFinding], list[str]]:
-        if doc_type not in self._ruleset:
+        if doc_type not in self._definitions:
             raise ValueError(f"unknown document type {doc_type!r} (one of: {', '.join(DOC_TYPES)})")
         prepared, by_id = self._prepare(doc_id, doc_type, facts)
-        ruleset = self._ruleset[doc_type]
+        ruleset = self.ruleset_name(doc_type)
         from durable.engine import MessageNotHandledException, MessageObservedException
 
         with _LOCK:
