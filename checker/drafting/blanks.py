@@ -1,0 +1,413 @@
+"""Blanks: what must be filled in before signing.
+
+* BLANK001 a price or amount left blank ("$_____", "$[o] per share") - error;
+* BLANK002 a date or time left blank ("____________, 1999", "September [o], 2006",
+  "at ______ p.m.") - warning;
+* BLANK003 any other placeholder ("File No. 333-____", "[NAME]", "[Insert ...]");
+* BLANK004 a bracketed alternative or optional text ("Representative[s]",
+  "[and/or]", "[if applicable]");
+* BLANK006 a signature block not signed, or without the signatory's name and title;
+* BLANK000 one summary per document with the counts.
+
+Blanks inside attached forms (exhibits, annexes and appendices such as a form
+of lock-up letter or of terms agreement) are expected; they are counted in the
+summary, not reported one by one.  Empty schedule columns (BLANK005) are in
+:mod:`.tables`.  Redactions of a confidential-treatment filing ("[***]",
+"[TEXT DELETED]") are not blanks.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from ..model import Finding
+from . import as_rule
+from .context import Context, search_near, squash
+
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+_PLACEHOLDER_MARK = r"(?:o|\*|\u2022|\u25cf|\u25aa|l|x|xx|X|XX|_+|-+|\.+|\s*|bullet|TBD|TBA|\?+|#)"
+_MONTH_END = re.compile(_MONTH + r"\s*$")
+_UNDERSCORES = re.compile(r"_{3,}")
+_BRACKET = re.compile(r"\[([^\[\]\n]{0,300}(?:\n(?![^\S\n]*\n)[^\[\]\n]{0,300}){0,6})\]")
+_BLANK_BRACKET = re.compile(r"^\s*" + _PLACEHOLDER_MARK + r"\s*$")
+_NOT_BLANK = re.compile(  # noqa: E501
+    r"^\s*(?:intentionally\s+(?:omitted|left\s+blank|deleted)|reserved|deleted|omitted|remainder\s+of\s+(?:this\s+)?page.*|"
+    r"signature\s+pages?\s+follows?.*|signature\s+page\s+to.*|signatures?\s+on\s+(?:the\s+)?following\s+page.*|"
+    r".*\b(?:intentionally|left\s+blank|signatures?|signature\s+pages?|remainder\s+of\s+(?:this\s+)?page|letterhead|continued|continuation)\b.*|"
+    r"(?:as\s+(?:defined|such\s+term|used)|under\s+and\s+as\s+defined|i\.e\.|e\.g\.|see\b|including\b|namely\b|which\b|defined\b|[\"\u201c]).*|"
+    r"execution\s+continued.*|text\s+deleted|(?:the\s+)?(?:next|following)\s+page\s+is\s+(?:the\s+)?signature\s+page.*|\*+|logo|.*\blogo|graphic|photo|picture|seal.*|letterhead.*|sic|"
+    r"emphasis\s+(?:added|supplied)|footnote.*|form\s+of|intentionally\s+blank|end\s+of\s+.*|continued.*|"
+    r"page\s+\d+.*|\d{1,3}|[ivx]{2,5})\.?\s*$",
+    re.I | re.S,
+)
+_INSTRUCTION = re.compile(
+    r"^\s*(?:insert|specify|describe|include|add|delete|select|name|names|date|address|amount|number|title|"
+    r"to\s+come|to\s+be\s+(?:determined|provided|inserted|confirmed|agreed)|if\s+applicable|if\s+any|"
+    r"applicable|optional|alternative|note|drafting\s+note|describe|complete|fill)\b",
+    re.I,
+)
+_REDACTION_DOC = re.compile(
+    r"confidential\s+treatment|omitted\s+and\s+filed\s+separately|\[\s*text\s+deleted\s*\]|redacted|"
+    r"portions?\s+of\s+this\s+(?:exhibit|document)\s+(?:have\s+been|has\s+been|were)\s+omitted",
+    re.I,
+)
+_BY_LINE = re.compile(r"^[^\S\n]*By\b[^\S\n]*:?")
+_SIG_LINE = re.compile(r"^[^\S\n]*(?:By|Name|Title|Its|Date|Dated|Signature|Print\s+Name|Printed\s+Name|Attest|Witness)[^\S\n]*:?", re.I)
+
+
+@dataclass
+class Blank:
+    start: int
+    end: int
+    kind: str  # price, date, file, other, alternative
+    text: str
+    in_form: bool
+    where: Optional[str]  # attachment name when in one
+
+
+class Blanks:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.redacted = bool(
+            search_near(_REDACTION_DOC, ctx.text, ("confidential", "omitted", "deleted", "redacted"), 120, 120)
+        )
+        self.items: list[Blank] = []
+        self.sig_blocks: list[tuple[int, int, str, bool, bool]] = []  # start, end, entity, signed, named
+        self._scan()
+
+    # -- where a blank is --------------------------------------------------
+
+    def _form_at(self, off: int) -> Optional[str]:
+        return self.ctx.form_at(off)
+
+    def _classify(self, a: int, b: int) -> str:
+        text = self.ctx.text
+        before = text[max(0, a - 60) : a]
+        after = text[b : b + 40]
+        # a blank inside brackets ("$[____]", "[_______], 2024"): look past them
+        if before.endswith("[") and after.startswith("]"):
+            before, after = before[:-1], after[1:]
+        bl = before.lower()
+        if re.search(r"(?:\$|U\.S\.\s?\$|US\$|USD)\s*$", before) or re.match(r"\s*(?:%|percent|per\s+cent|dollars|per\s+share|per\s+note)", after, re.I):
+            return "price"
+        if re.search(r"\b(?:price|amount|fee|sum)\s+(?:of|equal\s+to|is)\s*$", bl):
+            return "price"
+        if re.search(r"\b(?:file|registration)\s+no\.?\s*(?:333-|\d+-)?\s*$", bl) or re.search(r"\bno\.\s*333-\s*$", bl):
+            return "file"
+        if _MONTH_END.search(before) or re.match(r"\s*,?\s*(?:19|20)\d\d\b", after) or re.match(r"\s*(?:day\s+of|,\s*(?:19|20)__)", after, re.I):
+            return "date"
+        if re.search(r"\b(?:dated(?:\s+as\s+of)?|date[d]?:|as\s+of|on|effective)\s*$", bl) and re.match(r"\s*(?:,|\(|\)|\.|;|$|\s+(?:or|and)\b)", after):
+            return "date"
+        if re.search(r"\bat\s*$", bl) and re.match(r"\s*(?:a\.m\.|p\.m\.|o'clock)", after, re.I):
+            return "date"
+        if re.match(r"\s*:\d\d\b|\s*(?:\[?a/p\]?\.?m\.?|a\.m\.|p\.m\.)", after, re.I):
+            return "date"
+        return "other"
+
+    # -- the scan ------------------------------------------------------------
+
+    def _in_signature_line(self, a: int) -> bool:
+        ctx = self.ctx
+        ln = ctx.line_of(a)
+        return bool(_SIG_LINE.match(ln.text))
+
+    def _scan(self) -> None:
+        ctx = self.ctx
+        text = ctx.text
+        under: list[tuple[int, int]] = []
+        for m in re.finditer(r"_{3,}(?:[^\S\n]*\n?[^\S\n]*_{2,})*", text):
+            a, b = m.start(), m.end()
+            ln = ctx.line_of(a)
+            if not ln.text.strip().strip("_").strip():
+                continue  # a line of its own: a signature rule
+            if self._in_signature_line(a):
+                continue
+            # the continuation of a blank on the line before ("___________\n_____ and any ...")
+            kind = self._classify(a, b)
+            self._add(a, b, kind)
+            under.append((a, b))
+        for m in _BRACKET.finditer(text):
+            a, b = m.start(), m.end()
+            inner = m.group(1)
+            if _NOT_BLANK.match(inner):
+                continue
+            if self.redacted and re.fullmatch(r"\s*(?:\*+|text\s+deleted|redacted|omitted)\s*", inner, re.I):
+                continue
+            if any(a <= x < b for x, _y in under):
+                if not any(a <= x and y <= b and (x - a > 1 or b - y > 1) for x, y in under):
+                    continue  # "[_____]": the blank is already counted
+            # a check box at the start of a line: "[ ] Yes"
+            ln = ctx.line_of(a)
+            if re.fullmatch(r"\s*[xX ]?\s*", inner) and ln.text[: a - ln.start].strip() == "" and re.match(r"\s*[A-Za-z]", text[b : b + 3]):
+                continue
+            # a single letter: a placeholder ("[o]", "[x]"), a plural to choose
+            # ("Representative[s]"), or a quotation altered by the drafters ("[t]he")
+            if re.fullmatch(r"[a-zA-Z]", inner):
+                if a > 0 and text[a - 1].isalpha():
+                    self._add(a, b, "alternative")
+                elif inner in "oxXl" and not text[b : b + 1].isalpha():
+                    self._add(a, b, self._classify(a, b))
+                continue
+            if re.fullmatch(r"\s*\d+(?:\.\d+)*\s*", inner):
+                continue  # a footnote or a citation
+            if _BLANK_BRACKET.match(inner) or "_" in inner:
+                self._add(a, b, self._classify(a, b))
+            elif _INSTRUCTION.match(inner) or (inner.isupper() and len(inner.strip()) > 1 and not re.search(r"\b(?:AND|OR)\b", inner)):
+                k = self._classify(a, b)
+                if re.match(r"\s*(?:date|effective\s+date)", inner, re.I):
+                    k = "date"
+                elif re.match(r"\s*(?:amount|price)", inner, re.I):
+                    k = "price"
+                self._add(a, b, k)
+            else:
+                self._add(a, b, "alternative")
+        self._signature_blocks()
+
+    def _add(self, a: int, b: int, kind: str) -> None:
+        p = self.ctx.paragraph_at(a)
+        if p is not None and self.ctx.is_encoded(p):
+            return  # an encoded attachment, not text
+        form = self._form_at(a)
+        self.items.append(Blank(a, b, kind, self.ctx.text[a:b], form is not None, form))
+
+    def _signature_blocks(self) -> None:
+        """Blocks of "By: / Name: / Title:" lines, with the entity above them."""
+        ctx = self.ctx
+        lines = ctx.layout.lines
+        n = len(lines)
+        i = 0
+        while i < n:
+            t = lines[i].text
+            if "By" not in t or not _BY_LINE.match(t):
+                i += 1
+                continue
+            start = i
+            j = i + 1
+            name_line = None
+            title_line = None
+            while j < n and j <= i + 8:
+                tj = lines[j].text.strip()
+                if re.match(r"^By\b", tj):
+                    # "By: [general partner]" then "By ____ Name: Title:": one block
+                    if j <= i + 4 and name_line is None and title_line is None:
+                        start_by = j
+                        j += 1
+                        i = start_by
+                        continue
+                    break
+                if re.match(r"^(?:Name|Print(?:ed)?\s+Name)\s*:", tj, re.I):
+                    name_line = j
+                elif re.match(r"^(?:Title|Its)\s*:", tj, re.I):
+                    title_line = j
+                j += 1
+            t = lines[i].text
+            by = re.sub(r"^[^\S\n]*By\b[^\S\n]*:?", "", t).strip()
+            rule_then_name = re.match(r"^[-_]{3,}\s*(\S.*)?$", by)
+            if rule_then_name:
+                by = ""  # "By: ______ Catherine K. Rochester, President": a signature line, then the name typed
+            typed_name = bool(rule_then_name and rule_then_name.group(1))
+            first_by = re.sub(r"^[^\S\n]*By\b[^\S\n]*:?", "", lines[start].text).strip()
+            signed = "/s/" in by.lower() or bool(re.search(r"[A-Za-z]{2,}", by.replace("_", "")))
+            block_end = max(x for x in (i + 3, name_line or 0, title_line or 0))
+            if not signed and any("/s/" in lines[k].text.lower() for k in range(max(0, start - 2), min(n, block_end + 1))):
+                signed = True
+            conformed = re.search(r"/s/\s*[A-Za-z]", " ".join(lines[k].text for k in range(start, min(n, block_end + 1))), re.I)
+            named = False
+            for k in (name_line, title_line):
+                if k is None:
+                    continue
+                rest = re.sub(r"^[^\S\n]*(?:Name|Print(?:ed)?\s+Name|Title|Its)\s*:", "", lines[k].text, flags=re.I).strip(" _\t")
+                if rest:
+                    named = True
+            if conformed or typed_name:
+                named = True  # "/s/ Shelby J. Butterfield": the conformed signature names the signatory
+            # no Name:/Title: lines at all: a name typed under the rule counts
+            if name_line is None and title_line is None:
+                for k in range(start + 1, min(n, start + 4)):
+                    tk = lines[k].text.strip().strip("-_ ")
+                    if tk and not tk.startswith("("):
+                        named = True
+                        break
+            # the entity: the nearest line above in capitals, within 8 lines
+            entity = ""
+            for k in range(start - 1, max(-1, start - 9), -1):
+                tk = lines[k].text.strip()
+                if not tk or re.match(r"^By\b", tk) or re.fullmatch(r"[-_=. ]+", tk):
+                    continue
+                if re.match(r"^IN(?:\s+WITNESS\b|$)", tk) or tk.endswith(":"):
+                    break
+                letters = [c for c in tk if c.isalpha()]
+                words = tk.split()
+                caps = letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+                name_like = len(words) <= 8 and re.search(r"\b(?:Inc|LLC|L\.?P|Ltd|Corporation|Corp|Company|N\.A|Bank|Trust|Fund|plc|AG|S\.A)\b\.?,?$", tk)
+                if re.fullmatch(r"[IVXLC]{1,5}|\d{1,3}|[A-Z]-\d{1,3}", tk):
+                    continue  # a page number
+                if (caps or name_like) and len(tk) < 90:
+                    entity = tk.rstrip(",")
+                    break
+            fl = [c for c in first_by if c.isalpha()]
+            if fl and sum(c.isupper() for c in fl) >= 0.8 * len(fl):
+                entity = first_by.rstrip(",")
+            a = lines[start].start + lines[start].indent
+            last = max(x for x in (start, name_line or start, title_line or start))
+            b = lines[last].start + len(lines[last].text.rstrip())
+            self.sig_blocks.append((a, b, entity, signed, named))
+            i = max(j, i + 1)
+
+
+def get_blanks(ctx: Context) -> Blanks:
+    b = getattr(ctx, "_blanks", None)
+    if b is None:
+        b = Blanks(ctx)
+        ctx._blanks = b
+    return b
+
+
+_WHAT = {
+    "price": ("BLANK001", "a price or amount is left blank"),
+    "date": ("BLANK002", "a date or time is left blank"),
+    "file": ("BLANK003", "a file number is left blank"),
+    "other": ("BLANK003", "a placeholder is left to fill in"),
+    "alternative": ("BLANK004", "bracketed text is still to be chosen or removed"),
+}
+
+
+def _report(ctx: Context, kinds: tuple[str, ...]) -> list[Finding]:
+    bl = get_blanks(ctx)
+    out = []
+    if ctx.is_form:
+        return out  # a form: its blanks are counted in the summary
+    # one finding per paragraph and kind; at most MAX_PER_CODE findings per code
+    groups: dict[tuple[str, int], list[Blank]] = {}
+    for it in bl.items:
+        if it.kind not in kinds or it.in_form:
+            continue
+        p = ctx.paragraph_at(it.start)
+        groups.setdefault((_WHAT[it.kind][0], p.start if p else it.start), []).append(it)
+    per_code: dict[str, int] = {}
+    for (code, _p), its in sorted(groups.items(), key=lambda kv: kv[1][0].start):
+        if per_code.get(code, 0) >= MAX_PER_CODE:
+            continue
+        per_code[code] = per_code.get(code, 0) + 1
+        it = its[0]
+        what = _WHAT[it.kind][1]
+        s0, s1 = ctx.sentence_bounds(it.start)
+        snippet_a = max(s0, it.start - 50)
+        snippet_b = min(s1, it.end + 40)
+        context = squash(ctx.text[snippet_a:snippet_b])
+        more = f" (and {len(its) - 1} more in this paragraph)" if len(its) > 1 else ""
+        rel = [ctx.related(x.start, x.end, "also blank") for x in its[1:4]]
+        out.append(ctx.finding(code, f"{what}: \u201c{context}\u201d{more}", it.start, it.end, rel))
+    return out
+
+
+MAX_PER_CODE = 12
+
+
+@as_rule
+def price_blanks(ctx: Context) -> list[Finding]:
+    return _report(ctx, ("price",))
+
+
+@as_rule
+def date_blanks(ctx: Context) -> list[Finding]:
+    return _report(ctx, ("date",))
+
+
+@as_rule
+def other_blanks(ctx: Context) -> list[Finding]:
+    return _report(ctx, ("file", "other"))
+
+
+@as_rule
+def bracketed_alternatives(ctx: Context) -> list[Finding]:
+    return _report(ctx, ("alternative",))
+
+
+@as_rule
+def signature_blocks(ctx: Context) -> list[Finding]:
+    """One finding for the document's signature blocks left unsigned or unnamed."""
+    bl = get_blanks(ctx)
+    if ctx.is_form:
+        return []
+    todo = [blk for blk in bl.sig_blocks if bl._form_at(blk[0]) is None and not (blk[3] and blk[4])]
+    if not todo:
+        return []
+    unsigned = [blk for blk in todo if not blk[3]]
+    unnamed = [blk for blk in todo if not blk[4]]
+    parts = []
+    if unsigned:
+        parts.append(f"{len(unsigned)} not signed")
+    if unnamed:
+        parts.append(f"{len(unnamed)} without the signatory's name and title")
+    ents = [blk[2] for blk in todo if blk[2]]
+    shown = "; ".join(dict.fromkeys(ents[:6])) + ("; ..." if len(ents) > 6 else "")
+    n = len(todo)
+    msg = f"{n} signature block{'s' if n != 1 else ''} to complete ({', '.join(parts)})" + (f": {shown}" if shown else "")
+    rel = []
+    for a, b, entity, signed, named in todo[1:12]:
+        what = "not signed" if not signed else ""
+        if not named:
+            what = (what + ", " if what else "") + "no name or title"
+        rel.append(ctx.related(a, b, f"{entity or 'signature block'}: {what}"))
+    a, b = todo[0][0], todo[0][1]
+    return [ctx.finding("BLANK006", msg, a, b, rel)]
+
+
+@as_rule
+def blank_summary(ctx: Context) -> list[Finding]:
+    bl = get_blanks(ctx)
+    from .tables import empty_schedules
+
+    if ctx.is_form:
+        n = len(bl.items)
+        if not n:
+            return []
+        kinds: dict[str, int] = {}
+        for it in bl.items:
+            kinds[it.kind] = kinds.get(it.kind, 0) + 1
+        detail = ", ".join(f"{v} {k}" for k, v in sorted(kinds.items()))
+        return [
+            ctx.finding(
+                "BLANK000",
+                f"the document is a form: {n} blank{'s' if n != 1 else ''} and bracketed alternative{'s' if n != 1 else ''} "
+                f"to complete when it is used ({detail})",
+                bl.items[0].start,
+                bl.items[0].end,
+            )
+        ]
+    body = [it for it in bl.items if not it.in_form]
+    forms = [it for it in bl.items if it.in_form]
+    counts: dict[str, int] = {}
+    for it in body:
+        counts[it.kind] = counts.get(it.kind, 0) + 1
+    sigs = [s for s in bl.sig_blocks if bl._form_at(s[0]) is None and not (s[3] and s[4])]
+    sched = empty_schedules(ctx)
+    parts = []
+    labels = [
+        ("price", "price or amount", "prices or amounts"),
+        ("date", "date or time", "dates or times"),
+        ("file", "file number", "file numbers"),
+        ("other", "other placeholder", "other placeholders"),
+        ("alternative", "bracketed alternative", "bracketed alternatives"),
+    ]
+    for k, one, many in labels:
+        c = counts.get(k, 0)
+        if c:
+            parts.append(f"{c} {one if c == 1 else many}")
+    if sched:
+        parts.append(f"{len(sched)} schedule{'s' if len(sched) != 1 else ''} without amounts")
+    if sigs:
+        parts.append(f"{len(sigs)} signature block{'s' if len(sigs) != 1 else ''}")
+    if not parts and not forms:
+        return []
+    if parts:
+        msg = "to fill in before signing: " + ", ".join(parts)
+        if forms:
+            msg += f"; and {len(forms)} blank{'s' if len(forms) != 1 else ''} in attached forms"
+    else:
+        msg = f"{len(forms)} blank{'s' if len(forms) != 1 else ''} in attached forms, none in the agreement itself"
+    firsts = sorted([(it.start, it.end) for it in body] + [(s[0], s[1]) for s in sigs] + ([(it.start, it.end) for it in forms] if not parts else []))
+    a, b = firsts[0] if firsts else (0, 1)
+    return [ctx.finding("BLANK000", msg, a, b)]

@@ -1,0 +1,495 @@
+"""Shared per-document state of the drafting checks.
+
+The drafting checks read the *clean* text of the layout stage (page numbers,
+``<PAGE>`` markers and table tags out, words hyphenated across lines joined),
+so a sentence broken by a page break reads as one sentence; every position is
+mapped back to the original file through ``Layout.span``.  Everything that
+more than one check needs (paragraphs, sentences, the section outline, the
+definitions, the attachments the document holds, the signature blocks) is
+computed once per document and cached on the context.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Iterable, Optional
+
+from ..model import Finding, Related, Section
+from .registry import RULES
+
+_WS = re.compile(r"\s+")
+_PROSE_DELETE = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ \u00a0")
+_SYMBOL_DELETE = str.maketrans("", "", "`!@#$%^&*<>\\|~")
+
+
+def squash(s: str) -> str:
+    return _WS.sub(" ", s).strip()
+
+
+@dataclass
+class SectionInfo:
+    number: str
+    kind: str
+    label: str
+    heading: Optional[str]
+    omitted: bool
+    start: int  # clean offsets
+    end: int
+    depth: int
+    parent: Optional[str]
+    up: Optional["SectionInfo"] = None  # the section that holds this one
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int
+    table: bool  # every non-blank line of it belongs to a table
+
+
+class Context:
+    """What the drafting checks share about one document."""
+
+    def __init__(self, doc: Any, settings: Optional[dict] = None, config: Any = None):
+        self.doc = doc
+        self.settings = settings or {}
+        self.config = config  # a checker.policy.Config, when the analysis passed one
+        self.source = doc.source
+        lay = getattr(doc, "layout", None)
+        if lay is None or not hasattr(lay, "span"):
+            from ..layout import layout as _layout
+
+            lay = _layout(doc.source)
+        self.layout = lay
+        self.text: str = lay.text
+        self._src_starts: Optional[list[int]] = None
+
+    # ------------------------------------------------------------------
+    # positions
+    # ------------------------------------------------------------------
+
+    def span(self, start: int, end: int):
+        return self.layout.span(start, end)
+
+    def line_index(self, offset: int) -> int:
+        return self.layout.line_at(offset)
+
+    def line_of(self, offset: int):
+        return self.layout.lines[self.layout.line_at(offset)]
+
+    def quote(self, start: int, end: int, limit: int = 200) -> str:
+        q = squash(self.text[start:end])
+        return q if len(q) <= limit else q[: limit - 1] + "\u2026"
+
+    def to_clean(self, src_offset: int) -> int:
+        """Clean offset of the first kept character at or after a source offset."""
+        seg_src = self.layout._seg_src
+        seg_clean = self.layout._seg_clean
+        if not seg_src:
+            return 0
+        k = bisect.bisect_right(seg_src, src_offset) - 1
+        if k < 0:
+            return 0
+        off = seg_clean[k] + (src_offset - seg_src[k])
+        nxt = seg_clean[k + 1] if k + 1 < len(seg_clean) else len(self.text)
+        return min(off, nxt)
+
+    @cached_property
+    def lower(self) -> str:
+        """The clean text in lower case (same length when the text is ASCII)."""
+        return self.text.lower()
+
+    # ------------------------------------------------------------------
+    # paragraphs and sentences
+    # ------------------------------------------------------------------
+
+    @cached_property
+    def paragraphs(self) -> list[Paragraph]:
+        out: list[Paragraph] = []
+        lines = self.layout.lines
+        cur_start = None
+        cur_end = 0
+        table_only = True
+        for ln in lines:
+            if ln.blank:
+                if cur_start is not None:
+                    out.append(Paragraph(cur_start, cur_end, table_only))
+                    cur_start = None
+                continue
+            if cur_start is None:
+                cur_start = ln.start
+                table_only = True
+            cur_end = ln.start + len(ln.text)
+            if ln.table is None:
+                table_only = False
+        if cur_start is not None:
+            out.append(Paragraph(cur_start, cur_end, table_only))
+        return out
+
+    def is_prose(self, p: Paragraph) -> bool:
+        """A paragraph of words, not an encoded attachment or a line of symbols:
+        most of its characters are letters and spaces."""
+        cache = self.__dict__.setdefault("_prose", {})
+        hit = cache.get(p.start)
+        if hit is None:
+            seg = self.text[p.start : min(p.end, p.start + 2000)]
+            # letters and spaces deleted, what is left is the rest
+            hit = bool(seg) and len(seg.translate(_PROSE_DELETE)) <= 0.25 * len(seg)
+            cache[p.start] = hit
+        return hit
+
+    def is_encoded(self, p: Paragraph) -> bool:
+        """An encoded attachment (uuencoded PDF and the like) in the text."""
+        cache = self.__dict__.setdefault("_encoded", {})
+        hit = cache.get(p.start)
+        if hit is None:
+            seg = self.text[p.start : min(p.end, p.start + 2000)]
+            hit = len(seg) - len(seg.translate(_SYMBOL_DELETE)) > 20 and not self.is_prose(p)
+            cache[p.start] = hit
+        return hit
+
+    @cached_property
+    def _para_starts(self) -> list[int]:
+        return [p.start for p in self.paragraphs]
+
+    def paragraph_at(self, offset: int) -> Optional[Paragraph]:
+        i = bisect.bisect_right(self._para_starts, offset) - 1
+        if i < 0:
+            return None
+        p = self.paragraphs[i]
+        return p if offset <= p.end else None
+
+    _SENT_END = re.compile(r"[.;:!?][\"'\u201d)]*(?=\s+[\"'\u201c(]*[A-Z0-9(])|\n[^\S\n]*\n")
+    _ABBREV = re.compile(r"(?:\b(?:No|Nos|Inc|Co|Corp|Ltd|cf|vs|Mr|Ms|Mrs|Dr|St|al|Jr|Sr|Sec|Secs|Art|Para|U\.S|N\.A|L\.P|S\.A|e\.g|i\.e|[A-Z]))$")
+
+    def _ends(self, lo: int, hi: int):
+        text = self.text
+        for m in self._SENT_END.finditer(text, lo, hi):
+            if text[m.start()] == "." and self._ABBREV.search(text, max(lo, m.start() - 6), m.start()):
+                continue
+            yield m
+
+    @cached_property
+    def _sentence_ends(self) -> list[tuple[int, int]]:
+        """(start, end) of every sentence-ending match in the text, in order."""
+        return [(m.start(), m.end()) for m in self._ends(0, len(self.text))]
+
+    def sentence_bounds(self, offset: int) -> tuple[int, int]:
+        """Start and end (clean offsets) of the sentence holding ``offset``.
+
+        A sentence ends at a full stop, semicolon or colon followed by a
+        capital, or at a blank line; never beyond its paragraph.
+        """
+        p = self.paragraph_at(offset)
+        lo, hi = (p.start, p.end) if p else (max(0, offset - 400), min(len(self.text), offset + 400))
+        ends = self._sentence_ends
+        # the last end wholly before the offset, and the first one after it
+        i = bisect.bisect_right(ends, (offset, 1 << 60))
+        start = lo
+        j = i - 1
+        while j >= 0:
+            a, b = ends[j]
+            if b <= offset:
+                if b > lo:
+                    start = b
+                break
+            j -= 1
+        end = hi
+        k = bisect.bisect_left(ends, (offset, 0))
+        while k < len(ends):
+            a, b = ends[k]
+            if a >= offset:
+                if a < hi:
+                    end = b
+                break
+            k += 1
+        while start < end and self.text[start].isspace():
+            start += 1
+        return start, end
+
+    # ------------------------------------------------------------------
+    # sections
+    # ------------------------------------------------------------------
+
+    @cached_property
+    def sections(self) -> list[SectionInfo]:
+        out: list[SectionInfo] = []
+
+        def walk(secs: Iterable[Section], depth: int, parent: Optional[str], pinfo: Optional[SectionInfo]):
+            for s in secs:
+                a = self.to_clean(s.span.offset)
+                b = self.to_clean(s.span.end_offset)
+                info = SectionInfo(s.number, s.kind, s.label, s.heading, s.omitted, a, b, depth, parent)
+                info.up = pinfo
+                out.append(info)
+                walk(s.children, depth + 1, s.number or parent, info)
+
+        walk(getattr(self.doc, "sections", ()) or (), 0, None, None)
+        out.sort(key=lambda s: (s.start, -s.end))
+        return out
+
+    @cached_property
+    def _sec_starts(self) -> list[int]:
+        return [s.start for s in self.sections]
+
+    def sections_at(self, offset: int) -> list[SectionInfo]:
+        """Every section holding ``offset``, outermost first."""
+        i = bisect.bisect_right(self._sec_starts, offset)
+        secs = self.sections
+        # the innermost holder is among the last sections starting before the offset
+        inner = None
+        for j in range(i - 1, max(-1, i - 400), -1):
+            s = secs[j]
+            if s.start <= offset < s.end:
+                if inner is None or s.depth > inner.depth:
+                    inner = s
+                if s.depth == 0:
+                    break
+        if inner is None:
+            return []
+        hold = []
+        s = inner
+        while s is not None:
+            if s.start <= offset < s.end:
+                hold.append(s)
+            s = s.up
+        hold.reverse()
+        return hold
+
+    def section_at(self, offset: int) -> Optional[SectionInfo]:
+        hold = [s for s in self.sections_at(offset) if s.kind not in ("table", "paragraph")]
+        return hold[-1] if hold else None
+
+    def section_number_at(self, offset: int) -> Optional[str]:
+        s = self.section_at(offset)
+        return s.number if s and s.number else None
+
+    @cached_property
+    def by_number(self) -> dict[str, SectionInfo]:
+        out: dict[str, SectionInfo] = {}
+        for s in self.sections:
+            if s.number and s.number not in out:
+                out[s.number] = s
+        return out
+
+    def attachment_at(self, offset: int) -> Optional[SectionInfo]:
+        for s in self.sections_at(offset):
+            if s.kind in ("schedule", "exhibit", "annex", "appendix"):
+                return s
+        return None
+
+    @cached_property
+    def body_end(self) -> int:
+        """Clean offset where the attachments (schedules, exhibits, annexes) begin."""
+        starts = [s.start for s in self.sections if s.kind in ("schedule", "exhibit", "annex", "appendix") and s.depth == 0]
+        own = self.attachment_headings
+        starts += [h[0] for h in own]
+        return min(starts) if starts else len(self.text)
+
+    # attachment headings found in the text itself, for documents whose
+    # outline does not name them: (offset, kind, id, heading line)
+    _ATT_HEAD = re.compile(
+        r"^[^\S\n]*(?:FORM\s+OF\s+)?(SCHEDULE|EXHIBIT|ANNEX|APPENDIX|ATTACHMENT|Schedule|Exhibit|Annex|Appendix|Attachment)"
+        r"[^\S\n]+([A-Z0-9]{1,4}(?:[-.][A-Z0-9]{1,3})?(?:\([a-z0-9]{1,3}\))?)[^\S\n]*(?:[-:\u2013\u2014].*)?$",
+        re.M,
+    )
+
+    @cached_property
+    def attachment_headings(self) -> list[tuple[int, str, str, str]]:
+        out = []
+        text = self.text
+        for m in self._ATT_HEAD.finditer(text):
+            # a heading stands alone: blank (or page break) before it, or a
+            # centred line; and not inside the first few lines (the cover)
+            ln = self.line_of(m.start())
+            idx = self.line_index(m.start())
+            prev_blank = idx == 0 or self.layout.lines[idx - 1].blank or ln.page_break_before
+            centred = ln.indent >= 15
+            if not (prev_blank or centred):
+                continue
+            if m.start() < 400 and "EXHIBIT" in m.group(1).upper():
+                # "EXHIBIT 1.1" at the top is the filing's exhibit number
+                continue
+            out.append((m.start(), m.group(1).lower(), m.group(2).upper(), squash(m.group(0))))
+        return out
+
+    _FORM_HEAD = re.compile(
+        r"(?m)^[^\S\n]*\[?[^\S\n]*(?:\[[^\S\n]*)?(?:(?:Section|SECTION)[^\S\n]+\d+(?:\.\d+)*\.?[^\S\n]+)?(?:FORMS?|Forms?)[^\S\n]+(?:OF|of)[^\S\n]+[A-Z][A-Za-z ,'\-]{2,80}\.?\]?[^\S\n]*$"
+    )
+    _SECTION_HEAD = re.compile(
+        r"(?m)^[^\S\n]*(?:ARTICLE|Article)[^\S\n]+[\dIVXLC]+\b|^[^\S\n]*(?:Section|SECTION)[^\S\n]+\d+(?:\.\d+)*\.?[^\S\n]+[A-Z]"
+    )
+
+    @cached_property
+    def form_ranges(self) -> list[tuple[int, int, str]]:
+        """Parts of the document that are forms of other instruments: attached
+        exhibits, annexes and appendices, attachments headed "FORM OF", and
+        forms set out in the body ("FORM OF FACE OF SECURITY") up to the next
+        article or section heading."""
+        out: list[tuple[int, int, str]] = []
+        for s in self.sections:
+            if s.kind in ("exhibit", "annex", "appendix") and s.depth == 0:
+                out.append((s.start, s.end, f"{s.kind.capitalize()} {s.number}"))
+        heads = self.attachment_headings
+        for i, (off, kind, ident, _line) in enumerate(heads):
+            end = heads[i + 1][0] if i + 1 < len(heads) else len(self.text)
+            if kind in ("exhibit", "annex", "appendix", "attachment") or "FORM OF" in self.text[off : off + 300].upper():
+                out.append((off, end, f"{kind.capitalize()} {ident}"))
+        for m in self._FORM_HEAD.finditer(self.text):
+            line = m.group(0).strip()
+            words = re.findall(r"[A-Za-z]+", line)
+            if sum(1 for w in words if w[0].isupper() or w.lower() in ("of", "and", "the", "for", "to")) < 0.8 * len(words):
+                continue
+            nxt = self._SECTION_HEAD.search(self.text, m.end())
+            end = nxt.start() if nxt else len(self.text)
+            out.append((m.start(), end, squash(line).strip("[]")))
+        out.sort()
+        return out
+
+    @cached_property
+    def is_template(self) -> bool:
+        """The settings name this file as a template (``templates`` globs):
+        its blanks are intentional."""
+        cfg = self.config
+        path = getattr(self.doc, "path", None) or getattr(self.source, "path", None)
+        if cfg is None or not path or not hasattr(cfg, "is_template"):
+            return False
+        try:
+            return bool(cfg.is_template(path))
+        except Exception:
+            return False
+
+    @cached_property
+    def is_form(self) -> bool:
+        """The document itself is a form ("FORM OF INDENTURE"): its blanks are
+        there to be filled in when it is used."""
+        if self.is_template:
+            return True
+        head = self.text[:3000]
+        for ln in head.split("\n")[:40]:
+            t = ln.strip().strip("[]").strip()
+            if re.match(r"^FORM\s+OF\b", t) or re.match(r"^Form\s+of\s+[A-Z]", t) and len(t) < 80:
+                return True
+        return False
+
+    def form_at(self, offset: int) -> Optional[str]:
+        for a, b, name in self.form_ranges:
+            if a <= offset < b:
+                return name
+            if a > offset:
+                break
+        return None
+
+    # ------------------------------------------------------------------
+    # findings
+    # ------------------------------------------------------------------
+
+    def related(self, start: int, end: int, message: Optional[str] = None, limit: int = 160) -> Related:
+        sp = self.span(start, end)
+        return Related(
+            line=sp.line,
+            column=sp.column,
+            end_line=sp.end_line,
+            end_column=sp.end_column,
+            quote=self.quote(start, end, limit),
+            message=message,
+        )
+
+    def finding(
+        self,
+        code: str,
+        message: str,
+        start: int,
+        end: int,
+        related: Iterable[Related] = (),
+        severity: Optional[str] = None,
+        quote: Optional[str] = None,
+    ) -> Finding:
+        meta = RULES[code]
+        sp = self.span(start, end)
+        return Finding(
+            code=code,
+            name=meta.name,
+            category=meta.category,
+            severity=severity or meta.severity,
+            message=message,
+            line=sp.line,
+            column=sp.column,
+            end_line=sp.end_line,
+            end_column=sp.end_column,
+            quote=quote if quote is not None else self.quote(start, end),
+            section=self.section_number_at(start),
+            related=tuple(related),
+        )
+
+
+def get_context(doc: Any, settings: Optional[dict] = None, config: Any = None) -> Context:
+    """The drafting context of a document, built once and kept on the document."""
+    ctx = getattr(doc, "_drafting_context", None)
+    if ctx is None or ctx.doc is not doc:
+        ctx = Context(doc, settings, config)
+        try:
+            setattr(doc, "_drafting_context", ctx)
+        except Exception:  # a frozen stand-in: no cache
+            pass
+    return ctx
+
+
+def trie_regex(words: Iterable[str]) -> str:
+    """One regular expression matching any of ``words`` (exactly as given),
+    factored by common prefixes so that the engine does not try every
+    alternative at every position."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            nxt = node.get(ch)
+            if nxt is None:
+                nxt = node[ch] = {}
+            node = nxt
+        node[""] = None
+    esc = _ESCAPES
+
+    def build(node: dict) -> str:
+        end = "" in node
+        keys = [k for k in node if k != ""]
+        if not keys:
+            return ""
+        if len(keys) == 1:
+            k = keys[0]
+            body = esc.get(k) or _esc(k)
+            body += build(node[k])
+        else:
+            keys.sort()
+            body = "(?:" + "|".join((esc.get(k) or _esc(k)) + build(node[k]) for k in keys) + ")"
+        if end:
+            body = "(?:" + body + ")?"
+        return body
+
+    return build(trie)
+
+
+_ESCAPES: dict[str, str] = {}
+
+
+def _esc(ch: str) -> str:
+    e = re.escape(ch)
+    _ESCAPES[ch] = e
+    return e
+
+
+def search_near(pattern: "re.Pattern[str]", text: str, anchors: Iterable[str], before: int = 300, after: int = 300):
+    """``pattern.search`` run only around the places where one of ``anchors``
+    (plain lower-case substrings) occurs: the same answer as a search of the
+    whole text for patterns that must contain an anchor, at a fraction of the cost."""
+    low = text.lower()
+    for anchor in anchors:
+        i = low.find(anchor)
+        while i >= 0:
+            m = pattern.search(text, max(0, i - before), min(len(text), i + len(anchor) + after))
+            if m:
+                return m
+            i = low.find(anchor, i + len(anchor) + after)
+    return None

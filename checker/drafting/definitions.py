@@ -1,0 +1,1023 @@
+"""Definition checks: terms used but never defined (DEF001), defined but never
+used (DEF002), defined more than once (DEF003), "as defined in Section 4" when
+the definition is elsewhere (DEF004), used outside the section a definition is
+limited to (DEF005), and defined terms written in another form (DEF006).
+
+Every check here errs on the side of silence: a capitalised phrase is taken for
+an undefined term only when it looks like one (a defined-term head noun, used
+mid-sentence at least twice, never a name, statute, heading or caption).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Optional
+
+from ..model import Finding
+from . import as_rule
+from .context import Context, search_near, squash, trie_regex
+from .terms import SMALL, Definition, Terms, case_class, get_terms, variants
+
+# ---------------------------------------------------------------------------
+# vocabulary
+# ---------------------------------------------------------------------------
+
+# head nouns of defined terms ("Closing Date", "Purchase Price", "Lock-Up Period")
+_HEADS = frozenset(
+    """Date Dates Time Period Periods Price Prices Amount Amounts Shares Securities Notes Stock
+    Statement Statements Prospectus Prospectuses Event Events Party Parties Fee Fees Rate Rates
+    Payment Payments Obligations Collateral Property Properties Documents Loan Loans Commitment
+    Commitments Reason Cause Control Percentage Account Accounts Holder Holders Lender Lenders
+    Borrower Borrowers Guarantor Guarantors Agent Agents Notice Value Income Expenses Costs
+    Assets Liabilities Year Quarter Units Warrants Option Options Entities Entity Persons Person
+    Subsidiary Subsidiaries Affiliate Affiliates Package Materials Termination Default Defaults
+    Condition Conditions Requirements Territory Products Services Software Facility Facilities
+    Premises Proceeds Consideration Salary Bonus Compensation Benefits Indebtedness Liens Purchaser
+    Purchasers Seller Sellers Buyer Investor Investors Participant Participants Deadline Deposit
+    Balance Obligor Obligors Transaction Transactions Closing Shortfall Interests Award Awards
+    Grant Indemnitee Indemnitees Premium Proceeding Tranche Advance Advances Draw Ratio Threshold
+    Trigger Escrow Policy Policies Certificate Certificates Instruments Portfolio Program
+    Stockholders Shareholders Effect Change Offering Offerings Information Application""".split()
+)
+# single words used as party and role names ("the Representatives", "the Executive")
+_ROLES = frozenset(
+    """Representative Representatives Underwriter Underwriters Agent Agents Holder Holders
+    Purchaser Purchasers Seller Sellers Buyer Buyers Borrower Borrowers Lender Lenders Guarantor
+    Guarantors Issuer Issuers Executive Employee Consultant Contractor Landlord
+    Tenant Licensor Licensee Subscriber Investor Investors Stockholder Stockholders Shareholder
+    Shareholders Owner Manager Participant Participants Custodian Depositary Indemnitee Optionee
+    Grantee Assignor Assignee Distributor Supplier Customer Vendor Licensees""".split()
+)
+# words that make a capitalised phrase a name, a statute, a place or an office
+_PROPER = frozenset(
+    """Inc Incorporated Corporation Corp Co LLC LLP Ltd Limited Bank Banks Trust Fund Funds Partners
+    Partnership Street Avenue Road Drive Suite Floor Plaza Building Boulevard Center Centre States
+    State United America American York Hampshire Zealand Orleans Delhi California Delaware Washington Nevada Texas Florida
+    Illinois Massachusetts Jersey Pennsylvania Ohio Maryland Virginia Georgia Colorado Minnesota
+    Michigan Connecticut Act Code Rule Rules Regulation Regulations Form Section Sections Article
+    Articles Exhibit Exhibits Schedule Schedules Annex Appendix Commission Exchange Nasdaq Board
+    Directors Court Courts Department Treasury Service Internal Revenue Federal Reserve Association
+    National Office Secretary President Officer Chief Vice Chairman University County City District
+    Republic Kingdom International Global Holdings Group Securities_Act Agreement Agreements Plan
+    Plans Indenture Charter Bylaws By-laws By-Laws Memorandum Letter Certificate Articles Amendment
+    Restated Amended Street Islands Island Canada England Europe European Japan China India Mexico
+    Street Mr Ms Mrs Dr Esq Honorable Governor Governmental Government Authority Agency Administration
+    Standards Accounting Principles GAAP Generally Accepted Financial Industry Regulatory Deposit
+    Insurance FDIC Federal Home Loan Mortgage Thrift Supervision Comptroller Currency Cayman Bermuda
+    Luxembourg Netherlands Switzerland Germany France Ireland Kong Singapore Australia Israel Korea
+    Taiwan Brazil Chapter Title Part Item Paragraph Clause Party Parties Central Eastern Western
+    Pacific Atlantic Mountain Standard Daylight Time Stock_Exchange Market Markets Global_Market
+    Select Capital Management Investment Investments Advisers Advisors Company Companies""".split()
+)
+_MONTHS = frozenset(
+    "January February March April May June July August September October November December".split()
+)
+# sentence-initial words that are not part of a term
+_LEADS = frozenset(
+    """The This That These Those Such Each Every Any All No Neither Nor Either If In On Upon Under
+    For From With Without By To At As Of Or And But Unless Until After Before Prior Subject
+    Notwithstanding Except Other Our Your Their Its His Her Said Both Some Not When Where While
+    Whether Within During Following Pursuant Provided Further Also Then Thereafter Hereunder Among
+    Between Against Through Throughout Since Whereas Now Therefore Following""".split()
+)
+_GENERIC_LOWER = frozenset(
+    """material adverse effect business day business days registration statement common stock
+    preferred stock effective date closing date time of delivery purchase price net proceeds
+    working capital board of directors fiscal year fiscal quarter""".split("\n")
+)
+_GENERIC_LOWER = frozenset(
+    {
+        "material adverse effect", "business day", "business days", "registration statement",
+        "registration statements", "common stock", "preferred stock", "effective date",
+        "purchase price", "net proceeds", "fiscal year", "fiscal quarter", "board of directors",
+        "stock exchange", "trading day", "trading days", "offering price", "public offering price",
+        "exercise price", "credit agreement", "security agreement", "base salary",
+        "confidential information", "intellectual property", "real property", "personal property",
+        "financial statements", "tax returns", "subsidiary", "subsidiaries", "affiliate",
+        "affiliates", "person", "persons", "prospectus", "preliminary prospectus",
+        "purchase agreement", "warrant agreement", "escrow agent", "paying agent", "transfer agent",
+        "rules and regulations", "initial registration statement", "additional registration statement",
+        "ordinary course of business", "business days",
+    }
+)
+
+_INCORPORATED_BY_REF = re.compile(
+    r"(?:(?:capitali[sz]ed|defined)\s+terms|(?:all\s+)?(?:other\s+)?terms)\s+(?:used|not\s+(?:otherwise\s+)?defined)[^.]{0,200}?"
+    r"(?:have|has|shall\s+have|will\s+have)\s+the\s+(?:respective\s+)?meanings?\s+(?:given|assigned|ascribed|set\s+forth|specified|provided)",
+    re.I,
+)
+
+_AMENDMENT_TEXT = re.compile(
+    r"(?i:\bamendment\s+(?:no\.\s*\d+\s+)?to\s+(?:the\s+|that\s+certain\s+)?[A-Z]|\bhereby\s+amend)"
+)
+# a title line: "AMENDMENT NO. 2", "FIRST SUPPLEMENTAL INDENTURE", "CHANGE ORDER NO. 5", "WAIVER"
+# (not a table of contents' "SUPPLEMENTAL INDENTURES" or "Amendments and Waivers")
+_AMENDMENT_TITLE = re.compile(
+    r"(?m)^[^\S\n]*(?:[A-Z][A-Z\- ]{0,40})?(?:AMENDMENT|Amendment|CHANGE\s+ORDER|WAIVER|JOINDER|ADDENDUM|SUPPLEMENT(?:AL)?)(?![A-Za-z])"
+    r"(?![^\n]*(?:INDENTURES|AGREEMENTS|AMENDMENTS|WAIVERS|SUPPLEMENTS|\.{4}|[^\S\n]{3,}\d+[^\S\n]*$))[^\n]{0,60}$"
+)
+
+
+class _Amendment:
+    """Is the document an amendment, a supplement, a waiver or a change order
+    (which use the terms and sections of the instrument they amend)?"""
+
+    def search(self, head: str) -> bool:
+        return bool(_AMENDMENT_TITLE.search(head[:1500]) or _AMENDMENT_TEXT.search(head))
+
+
+_AMENDMENT = _Amendment()
+_CAP = r"[A-Z][a-z]+(?:[-\u2010\u2011\u00ad][A-Za-z]+)*(?:'s)?"
+_PHRASE = re.compile(
+    r"(?<![\w\-'\u2019\u2010\u2011\u00ad])" + _CAP + r"(?:[^\S\n]+(?:(?:of|and|for|to|in|on|under|the)[^\S\n]+)?" + _CAP + r"){1,4}(?![\w\-])"
+)
+_SINGLE = re.compile(r"\bthe\s+(" + trie_regex(_ROLES) + r")\b(?![\w\-])(?!\s+(?:[A-Z]|of\s+[A-Z]))")
+
+
+def _line_bounds(text: str, i: int) -> tuple[int, int]:
+    a = text.rfind("\n", 0, i) + 1
+    b = text.find("\n", i)
+    return a, (len(text) if b < 0 else b)
+
+
+def _heading_like_line(text: str, i: int) -> bool:
+    a, b = _line_bounds(text, i)
+    line = text[a:b].strip()
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", line) if w.lower() not in SMALL]
+    if not words or len(words) > 12:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps >= 0.8 * len(words) and not line.endswith((",", ";"))
+
+
+def _in_caps_context(text: str, a: int, b: int) -> bool:
+    win = text[max(0, a - 40) : b + 40]
+    letters = [c for c in win if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+
+def _at_sentence_start(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and text[j] in " \t\"'(\u201c[":
+        j -= 1
+    if j < 0:
+        return True
+    if text[j] == "\n":
+        k = j - 1
+        while k >= 0 and text[k] in " \t":
+            k -= 1
+        if k < 0 or text[k] in "\n.:;!?":
+            return True
+        # a line that is only a label ("(a)", "1.", "Section 5.") before it
+        a, _ = _line_bounds(text, k)
+        prev = text[a : k + 1].strip()
+        return bool(re.fullmatch(r"(?:\(?[0-9a-zA-Z]{1,5}[.)]|Section\s+[\d.]+\.?|ARTICLE\s+\w+)", prev))
+    if text[j] in ".:;!?":
+        return True
+    if text[j] == ")":
+        # "(a) Closing Date ..." - an enumerator before it
+        k = text.rfind("(", max(0, j - 6), j)
+        return k >= 0 and re.fullmatch(r"\([0-9a-zA-Z]{1,5}\)", text[k : j + 1]) is not None
+    return False
+
+
+def _all_variants(phrase: str) -> list[str]:
+    """Forms of a phrase: plural and singular of its last word, and of the
+    word before "of" ("Events of Default" / "Event of Default")."""
+    out = set(variants(phrase))
+    m = re.match(r"^(\S+)( of .+)$", phrase)
+    if m:
+        for v in variants(m.group(1)):
+            out.add(v + m.group(2))
+    return list(out)
+
+
+def _composed_of_defined(phrase: str, defined: set[str]) -> bool:
+    """"Registration Statement and Prospectus", "Holders of Securities",
+    "Outstanding Securities": defined terms joined, or a defined term with a
+    defined modifier - not a new term."""
+    words = phrase.split()
+    if words[0].endswith(("'s", "s'", "\u2019s")) and " ".join(words[1:]).lower() in defined:
+        return True  # "Lender's Revolving Commitment"
+    for i, w in enumerate(words):
+        if w.lower() in ("of", "and", "for", "to", "in", "on", "under", "the"):
+            left, right = " ".join(words[:i]), " ".join(words[i + 1 :])
+            if (left and left.lower() in defined) or (right and right.lower() in defined):
+                return True
+    if len(words) >= 2 and words[0].lower() in defined and " ".join(words[1:]).lower() in defined:
+        return True
+    return False
+
+
+_ENTITY_AFTER = re.compile(
+    r"\s*(?:\([A-Z][A-Za-z.]{1,6}\)\s*)?,?\s*(?:Inc|LLC|L\.?L\.?C|L\.?P|LLP|Ltd|Corp|Corporation|Company|Co\.|N\.A|plc|AG|S\.A|GmbH|B\.V|Limited|Incorporated)\b"
+)
+
+
+def _in_brackets(text: str, i: int) -> bool:
+    a = text.rfind("[", max(0, i - 300), i)
+    if a < 0:
+        return False
+    return text.find("]", a, i) < 0 and text.find("]", i, i + 300) >= 0
+
+
+# "(as defined below)", "(as hereinafter defined)", "as defined in Section 5": a
+# definition promised in this document (which the document does not give)
+_INTERNAL_POINTER = re.compile(
+    r"\s*\(?\s*as\s+(?:such\s+term\s+is\s+)?(?:(?:hereinafter|hereinbelow|hereinabove|herein|below|above)\s+defined|"
+    r"defined\s+(?:below|above|herein|hereinafter|hereunder|in\s+(?:this\s+Agreement|Section|Article|paragraph|subsection)\b))",
+    re.I,
+)
+
+
+_WS = re.compile(r"\s+")
+# a list of definitions without quotation marks: "(j) Improvements: The buildings ...",
+# "(s) Premises. The Land and the Improvements"
+_LISTED = re.compile(
+    r"(?m)^[^\S\n]*(?:(?:\(?[a-zA-Z0-9]{1,5}[.)]|\d+(?:\.\d+)+\.?)[^\S\n]+)?"
+    r"([A-Z][\w'\u2019\-]*(?:[^\S\n]+(?:of|and|or|to|for|in|the|on|under|[A-Z][\w'\u2019\-]*)){0,6})[^\S\n]*([:.]|[^\S\n](?:means|shall\s+mean|shall\s+have\s+the\s+meaning)\b)[^\S\n]+\S"
+)
+_DEFINITIONS_CUE = re.compile(r"(?i)\bdefinitions\b|following\s+terms|following\s+meanings|defined\s+terms")
+
+
+def _listed_terms(text: str) -> set[str]:
+    """Terms of a definitions list written without quotation marks (lower case,
+    with their singular and plural forms)."""
+    out: set[str] = set()
+    cue = _DEFINITIONS_CUE.search(text)
+    for m in _LISTED.finditer(text):
+        term = m.group(1)
+        if m.group(2) == "." and (cue is None or cue.start() > m.start()):
+            continue  # "Premises." as a definition only in a list of definitions
+        if term.split()[0] in _LEADS or term.split()[-1].lower() in SMALL:
+            continue
+        for v in variants(term):
+            out.add(v.lower())
+    return out
+
+
+def _inside_longer(text: str, a: int, b: int, keys: list[str]) -> bool:
+    """Is text[a:b] part of an occurrence of one of the (lower-case) ``keys``?"""
+    for k in keys:
+        # the phrase in the middle of the window, whitespace squashed, so
+        # that a term broken over two lines is still seen whole
+        left = _WS.sub(" ", text[max(0, a - 2 * len(k) - 20) : a]).lower()[-(len(k) + 1) :]
+        right = _WS.sub(" ", text[b : b + 2 * len(k) + 20]).lower()[: len(k) + 1]
+        mid = _WS.sub(" ", text[a:b]).lower()
+        win = left + mid + right
+        i = win.find(k)
+        while i >= 0:
+            if i <= len(left) and i + len(k) >= len(left) + len(mid):
+                return True
+            i = win.find(k, i + 1)
+    return False
+
+
+def _lower_first(s: str) -> str:
+    return s[:1].lower() + s[1:]
+
+
+def _defined_families(terms: Terms, strict: bool = False) -> set[str]:
+    """Every form of the defined terms, lower case.  ``strict``: leave out the
+    terms only extended ("the term 'Underwriter' shall include any person
+    substituted ..."), which presuppose a definition rather than give one."""
+    out: set[str] = set()
+    for key, defs in terms.by_key.items():
+        if strict and defs and all(d.form == "includes" for d in defs):
+            continue
+        for v in variants(key):
+            out.add(v.lower())
+        out.add(key.lower())
+    return out
+
+
+# ---------------------------------------------------------------------------
+# DEF001: used as a defined term, never defined
+# ---------------------------------------------------------------------------
+
+
+@as_rule
+def undefined_terms(ctx: Context) -> list[Finding]:
+    terms = get_terms(ctx)
+    text = ctx.text
+    body_end = ctx.body_end
+    if len(terms.defs) < 3:
+        return []  # a document that does not work with defined terms
+    if search_near(_INCORPORATED_BY_REF, text, ("meaning",), 300, 40):
+        return []  # its terms are defined in another instrument
+    if _AMENDMENT.search(text[:3000]):
+        return []  # an amendment uses the terms of the agreement it amends
+    defined = _defined_families(terms, strict=True)
+    defined_keys_lower = [k.lower() for k in terms.by_key]
+    quoted = {squash(m.group(1)).lower() for m in re.finditer(r"[\"\u201c]([^\"\u201d\n]{2,80})[\"\u201d]", text)}
+
+    occ: dict[str, list[tuple[int, int]]] = {}
+    for m in _PHRASE.finditer(text, 0, body_end):
+        a, b = m.start(), m.end()
+        phrase = m.group(0)
+        last = phrase[phrase.rfind(" ") + 1 :]
+        if (last[:-2] if last.endswith("'s") else last) not in _HEADS:
+            continue  # not a defined-term noun at the end: not a candidate
+        words = phrase.split()
+        if _at_sentence_start(text, a):
+            if words[0] in _LEADS:
+                words = words[1:]
+                while words and words[0].lower() in SMALL:
+                    words = words[1:]
+                if len(words) < 2:
+                    continue
+                a = b - len(" ".join(words)) if text[a:b].endswith(" ".join(words)) else a
+            else:
+                continue  # a capital that may only be the sentence's
+        phrase = " ".join(words)
+        phrase = re.sub(r"'s$", "", phrase)
+        occ.setdefault(phrase, []).append((a, b))
+
+    out: list[Finding] = []
+    for phrase, spans in occ.items():
+        words = phrase.split()
+        if words[-1] not in _HEADS or words[-1] in _MONTHS:
+            continue
+        if any(w.strip("'s") in _PROPER or w in _MONTHS for w in words):
+            continue
+        if words[0] in _LEADS:
+            continue
+        if words[-1] == "Stock" and words[0] in ("Common", "Preferred", "Capital", "Class", "Series", "Ordinary"):
+            continue  # the name of a class of stock, from the charter
+        low = phrase.lower()
+        if low in defined or low in quoted:
+            continue
+        if any(v.lower() in defined or v.lower() in quoted for v in _all_variants(phrase)):
+            continue
+        if _composed_of_defined(phrase, defined):
+            continue
+        longer = [k for k in defined_keys_lower if low in k and k != low]
+        good = []
+        for a, b in spans:
+            if longer and _inside_longer(text, a, b, longer):
+                continue  # a part of a longer defined term ("Putnam Selling Stockholders")
+            if _heading_like_line(text, a) or _in_caps_context(text, a, b):
+                continue
+            if _in_brackets(text, a):
+                continue  # "[Subordination provisions ... to be provided here.]": a drafting note
+            # "Pricing Date (as defined in the Terms Agreement)": defined elsewhere
+            tail = text[b : b + 60]
+            if _ENTITY_AFTER.match(tail):
+                good = []
+                break  # "Credit Suisse Securities (USA) LLC": a company's name
+            if re.match(r"\s*\(?\s*(?:as\s+(?:such\s+term\s+is\s+)?defined|within\s+the\s+meaning|as\s+set\s+forth\s+in)", tail, re.I) and not _INTERNAL_POINTER.match(tail):
+                good = []
+                break  # defined in another instrument
+            good.append((a, b))
+        if len(good) < 2:
+            continue
+        a, b = good[0]
+        rel = [ctx.related(x, y, "also used here") for x, y in good[1:4]]
+        out.append(
+            ctx.finding(
+                "DEF001",
+                f"'{phrase}' is used as a defined term ({len(good)} times) but is never defined",
+                a,
+                b,
+                rel,
+            )
+        )
+
+    out.extend(_frequent_undefined(ctx, terms, defined, quoted, {f.message.split("'")[1] for f in out}))
+    out.extend(_statute_short_forms(ctx, defined, quoted))
+
+    # single words used as role names: "the Representatives"
+    seen: set[str] = {f.message.split("'")[1] for f in out}
+    for m in _SINGLE.finditer(text, 0, body_end):
+        w = m.group(1)
+        if w in seen:
+            continue
+        if w.lower() in defined or any(v.lower() in defined for v in variants(w)):
+            continue
+        uses = [
+            (x.start(1), x.end(1))
+            for x in re.finditer(r"\bthe\s+(" + re.escape(w) + r")\b(?![\w\-])(?!\s+(?:[A-Z]|of\s+[A-Z]))", text[:body_end])
+            if not _heading_like_line(text, x.start(1)) and not _in_caps_context(text, x.start(1), x.end(1))
+        ]
+        seen.add(w)
+        if len(uses) < 2:
+            continue
+        # the role is described in lower case somewhere ("as representatives of the several Underwriters")
+        lower = re.search(r"\b" + re.escape(w.lower()) + r"\b", text)
+        if lower is None:
+            continue
+        a, b = uses[0]
+        rel = [ctx.related(x, y, "also used here") for x, y in uses[1:3]]
+        rel.append(ctx.related(lower.start(), lower.end(), "described here in lower case, not defined"))
+        out.append(
+            ctx.finding(
+                "DEF001",
+                f"'{w}' is used as a defined term ({len(uses)} times) but is never defined",
+                a,
+                b,
+                rel,
+            )
+        )
+    if out:
+        # a list of definitions without quotation marks ("(j) Improvements: The buildings ..."),
+        # read only when there is something to report
+        listed = _listed_terms(text)
+        out = [f for f in out if not any(t.strip().lower() in listed for t in f.message.split("'")[1].split(" / "))]
+    return out
+
+
+# a capitalised word after a determiner, standing alone: "the Company", "such Stock"
+_WORD = re.compile(r"(?<![\w\-'\u2019./\u2010\u2011\u00ad])([A-Z][a-z]+(?:-(?:[a-z]+|[A-Z][a-z]+))*)(?![\w\-\u2010\u2011\u00ad])")
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|such|each|any|said|that|a|an|no|every|all|either|neither)[^\S\n]+\n?[^\S\n]*$", re.I)
+_CAP_BEFORE = re.compile(r"[A-Z][\w\-'.\u2019]*,?[^\S\n]*\n?[^\S\n]*$")
+_CAP_AFTER = re.compile(r"(?:'s|\u2019s|s'|\u2019)?[^\S\n]*\n?[^\S\n]*(?:(?:of|and|or|for|to|&)[^\S\n]+)?[A-Z]")
+# words written with a capital by convention, not as defined terms
+_CONVENTIONAL = frozenset(
+    """Agreement Section Sections Article Articles Rule Rules Schedule Schedules Exhibit Exhibits Annex
+    Annexes Appendix Paragraph Clause Act Code State States Court Internet Government Federal Treasury
+    Nasdaq Warrant Note Indenture Certificate Plan Closing Trust Bank""".split()
+)
+MIN_SINGLE_USES = 4
+# single words that are defined terms in most agreements, whatever else the text says
+_COMMON_TERMS = frozenset(
+    """Company Corporation Partnership Trustee Issuer Bank Employer Contractor Owner Licensor Licensee
+    Parent Sponsor Servicer Depositor Guarantor Pledgor Grantor Assignor Assignee""".split()
+)
+
+
+def _frequent_undefined(ctx: Context, terms: Terms, defined: set[str], quoted: set[str], done: set[str]) -> list[Finding]:
+    """A capitalised word of common English ("Company", "Underwriters", "Stock")
+    used mid-sentence after a determiner at least four times, on its own, and
+    never defined: the mark of a definition that was dropped."""
+    text = ctx.text
+    body_end = ctx.body_end
+    counts = Counter(_WORD.findall(text, 0, body_end))
+    out: list[Finding] = []
+    cands: list[str] = []
+    for w, n in counts.items():
+        if n < MIN_SINGLE_USES or w in done:
+            continue
+        if w in _MONTHS or w in _LEADS or w in _CONVENTIONAL or w in _HEADS_NOT_ALONE:
+            continue
+        wl = w.lower()
+        if wl in defined or wl in quoted or any(v.lower() in defined for v in variants(w)):
+            continue
+        cands.append(w)
+    if not cands:
+        return out
+    found: dict[str, list[tuple[int, int]]] = {}
+    pat = re.compile(r"(?<![\w\-'\u2019./\u2010\u2011\u00ad])(" + trie_regex(cands) + r")(?![\w\-\u2010\u2011\u00ad])")
+    for x in pat.finditer(text, 0, body_end):
+        a, b = x.start(1), x.end(1)
+        if not _DETERMINER_BEFORE.search(text, max(0, a - 25), a):
+            continue
+        if _CAP_AFTER.match(text, b):
+            continue  # a part of a longer name ("the Company Stock Plan")
+        if _heading_like_line(text, a) or _in_caps_context(text, a, b) or _in_brackets(text, a):
+            continue
+        found.setdefault(x.group(1), []).append((a, b))
+    # a word of common English, not a name: written in lower case somewhere too
+    cands = [
+        w for w in cands
+        if len(found.get(w, ())) >= 2
+        and (w in _ROLES or w in _HEADS or w in _COMMON_TERMS or any(_has_word(text, v.lower()) for v in variants(w)))
+    ]
+    # singular and plural together ("Product" / "Products"), reported once
+    groups: dict[str, list[str]] = {}
+    for w in cands:
+        base = min((v for v in variants(w) if v in cands), key=len)
+        groups.setdefault(base, []).append(w)
+    for base, ws in groups.items():
+        uses = sorted(u for w in ws for u in found.get(w, []))
+        if len(uses) < MIN_SINGLE_USES:
+            continue
+        if any(_explained_elsewhere(text, w) for w in ws):
+            continue
+        a, b = uses[0]
+        shown = " / ".join(sorted(ws, key=lambda w: -len(found.get(w, []))))
+        rel = [ctx.related(x, y, "also used here") for x, y in uses[1:4]]
+        out.append(
+            ctx.finding(
+                "DEF001",
+                f"'{shown}' is used as a defined term ({len(uses)} times) but is never defined",
+                a,
+                b,
+                rel,
+            )
+        )
+    return out
+
+
+def _has_word(text: str, word: str) -> bool:
+    """Does ``word`` (lower case) occur in ``text`` as a whole word?"""
+    i = text.find(word)
+    n = len(word)
+    while i >= 0:
+        if (i == 0 or not text[i - 1].isalpha()) and (i + n >= len(text) or not text[i + n].isalpha()):
+            return True
+        i = text.find(word, i + 1)
+    return False
+
+
+def _explained_elsewhere(text: str, w: str) -> bool:
+    """A definition the extractor does not read, or a pointer to one: the word
+    in quotation marks of any kind ("(the 'Borrower")"), "Product(s) as
+    hereinafter defined", or the head of a longer name ("Board of Directors")."""
+    e = re.escape(w)
+    if re.search(r"[\"'\u201c\u2018`]\s*" + e + r"\s*[\"'\u201d\u2019]", text):
+        return True
+    if re.search(r"(?<![\w\-])" + e + r"(?:\(s\))?,?\s*\(?\s*(?:as\s+(?:(?:hereinafter|herein|hereafter|hereinbelow)\s+)?defined|"
+                 r"(?:is|are)\s+defined|shall\s+have\s+the\s+meaning)", text, re.I):
+        return True
+    for m in re.finditer(r"(?<![\w\-])" + e + r"\s+of\s+(?:the\s+)?[A-Z]", text):
+        if not re.search(r"[A-Z][\w\-'\u2019.]*\s+$", text[max(0, m.start() - 30) : m.start()]):
+            return True  # "the Board of Directors": the head of a longer name
+    return False
+
+
+_ACT = re.compile(r"Act\b(?![^\S\n]+of[^\S\n]+(?:19|20)\d\d)")
+_ACT_NAME = re.compile(r"(?<![\w\-])((?:[A-Z][a-z]+[^\S\n]+){1,3})$")
+_WELL_KNOWN_SHORT = frozenset({"exchange act", "securities act", "investment company act", "advisers act", "investment advisers act"})
+
+
+def _statute_short_forms(ctx: Context, defined: set[str], quoted: set[str]) -> list[Finding]:
+    """A statute's short name ("Exchange Act") used but never defined, when the
+    document names it in full only as something longer ("Securities Exchange
+    Act of 1934"), or not at all."""
+    text = ctx.text
+    body_end = ctx.body_end
+    uses: dict[str, list[tuple[int, int]]] = {}
+    for act in _ACT.finditer(text, 0, body_end):
+        if act.start() and text[act.start() - 1].isalnum():
+            continue
+        m = _ACT_NAME.search(text, max(0, act.start() - 60), act.start())
+        if m is None:
+            continue
+        a = m.start()
+        if re.search(r"[A-Z][\w\-'.]*[^\S\n]+\n?[^\S\n]*$", text[max(0, a - 30) : a]) and not _DETERMINER_BEFORE.search(text[max(0, a - 30) : a]):
+            continue  # part of a longer name
+        words = [w for w in m.group(1).split() if w not in _LEADS]
+        if not words:
+            continue
+        phrase = " ".join(words) + " Act"
+        a = act.end() - len(phrase) if squash(text[a : act.end()]).endswith(phrase) else a
+        if _heading_like_line(text, a) or _in_caps_context(text, a, act.end()):
+            continue
+        uses.setdefault(phrase, []).append((a, act.end()))
+    out: list[Finding] = []
+    for phrase, spans in uses.items():
+        low = phrase.lower()
+        if len(spans) < 2 or low in defined or low in quoted:
+            continue
+        full = re.compile(r"(?<![\w\-])(?:([A-Z][a-z]+)\s+)?" + r"\s+".join(map(re.escape, phrase.split())) + r"\s+of\s+(?:19|20)\d\d")
+        longer = None
+        own = False
+        for m in full.finditer(text):
+            if m.group(1) and m.group(1) not in _LEADS:
+                longer = longer or m
+            else:
+                own = True
+                break
+        if own:
+            continue  # named in full, then by the same name: no definition needed
+        if longer is None and low not in _WELL_KNOWN_SHORT:
+            continue
+        a, b = spans[0]
+        rel = [ctx.related(x, y, "also used here") for x, y in spans[1:3]]
+        if longer is not None:
+            rel.insert(0, ctx.related(longer.start(), longer.end(), "the statute's full name, with no short form defined"))
+        out.append(
+            ctx.finding(
+                "DEF001",
+                f"'{phrase}' is used as a defined term ({len(spans)} times) but is never defined"
+                + (f" (the document names only the '{squash(longer.group(0))}')" if longer is not None else ""),
+                a,
+                b,
+                rel,
+            )
+        )
+    return out
+
+
+# head nouns that are not terms on their own ("the Date", "the Amount")
+_HEADS_NOT_ALONE = frozenset(
+    """Date Dates Time Period Periods Price Prices Amount Amounts Statement Statements Event Events
+    Party Parties Fee Fees Rate Rates Payment Payments Reason Cause Control Percentage Account Value
+    Income Expenses Costs Year Quarter Condition Conditions Requirements Termination Default Notice
+    Effect Change Information Application""".split()
+)
+
+
+# ---------------------------------------------------------------------------
+# DEF002: defined, never used
+# ---------------------------------------------------------------------------
+
+
+@as_rule
+def unused_definitions(ctx: Context) -> list[Finding]:
+    terms = get_terms(ctx)
+    out: list[Finding] = []
+    if _AMENDMENT.search(ctx.text[:3000]):
+        return out  # an amendment defines terms for the agreement it amends
+    for fam, defs in terms.by_family.items():
+        body = [d for d in defs if d.attachment is None and d.form not in ("imported", "includes", "pointer")]
+        if not body:
+            continue
+        uses = terms.uses.get(fam, [])
+        lower_key = all(not c.isupper() for c in fam if c.isalpha())
+        if lower_key:
+            continue  # "business day", "subsidiary", "indenture security holder": ordinary words defined
+        if any(u.cls != "lower" for u in uses):
+            continue
+        d = body[0]
+        # "'Corporation' means a corporation, association, ...": a class of things, used in lower case by design
+        if d.form in ("means", "includes") and re.search(r"\b" + re.escape(fam.lower()) + r"s?\b", ctx.text[d.end : min(d.sent_end, d.end + 80)].lower()):
+            continue
+        if fam.lower() in ("agreement", "this agreement"):
+            continue
+        lower = [u for u in uses if u.cls == "lower"]
+        msg = f"'{fam}' is defined but never used"
+        rel = []
+        if lower:
+            msg += f" as defined (the words appear {len(lower)} time{'s' if len(lower) != 1 else ''} in lower case)"
+            rel = [ctx.related(u.start, u.end, "in lower case here") for u in lower[:3]]
+        out.append(ctx.finding("DEF002", msg, d.start, d.end, rel))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# DEF003: defined more than once
+# ---------------------------------------------------------------------------
+
+_CONDITIONAL = re.compile(r"\b(?:if|unless|except\s+that|provided\s+that|in\s+the\s+case\s+of|for\s+(?:the\s+)?purposes?\s+of)\b", re.I)
+
+
+def _drop_repeated_blocks(found: list[Finding]) -> list[Finding]:
+    """Three or more terms defined again close together, in the same order as
+    before: the file holds a second copy of the instrument (or a form of it),
+    not a drafting slip."""
+    if len(found) < 3:
+        return found
+    found = sorted(found, key=lambda f: f.line)
+    drop: set[int] = set()
+    for i in range(len(found) - 2):
+        trio = found[i : i + 3]
+        if trio[2].line - trio[0].line > 60:
+            continue
+        firsts = [f.related[0].line for f in trio]
+        if firsts == sorted(firsts) and firsts[2] - firsts[0] <= 200:
+            drop.update(range(i, i + 3))
+    return [f for k, f in enumerate(found) if k not in drop]
+
+
+_RESTATES = re.compile(
+    r"\bnamed\s+as\s+(?:the\s+)?[\"\u201c]|\bfirst\s+paragraph\b|\bpreamble\b|\bsuccessor\b|\bhas\s+the\s+meaning|\bhave\s+the\s+meanings?|"
+    r"\bas\s+(?:defined|set\s+forth)\s+(?:above|in\s+the\s+recitals)|\breferred\s+to\s+above\b",
+    re.I,
+)
+
+
+@as_rule
+def duplicate_definitions(ctx: Context) -> list[Finding]:
+    terms = get_terms(ctx)
+    out: list[Finding] = []
+    text = ctx.text
+    for fam, defs in terms.by_family.items():
+        real = [d for d in defs if d.form not in ("imported", "includes", "pointer")]
+        if len(real) < 2:
+            continue
+        groups: dict[Optional[str], list[Definition]] = {}
+        for d in real:
+            if ctx.form_at(d.start) is not None:
+                continue  # a form of another instrument defines its own terms
+            groups.setdefault(d.attachment, []).append(d)
+        for _where, ds in groups.items():
+            ds = sorted(ds, key=lambda d: d.start)
+            first = ds[0]
+            for d in ds[1:]:
+                if d.key != first.key and d.key.lower() != first.key.lower():
+                    continue  # "Registration Statements" and each "Registration Statement"
+                if ctx.paragraph_at(d.start) is ctx.paragraph_at(first.start):
+                    continue  # alternatives in one paragraph ("X means ..., except that, if ..., X means ...")
+                if d.scope or first.scope:
+                    continue
+                if _CONDITIONAL.search(text[d.sent_start : d.start]) or _CONDITIONAL.search(text[first.sent_start : first.start]):
+                    continue
+                # "'Company' means the Person named as the 'Company' in the first paragraph", "... such successor"
+                if _RESTATES.search(text[d.sent_start : d.sent_end]):
+                    continue
+                # a party named in the preamble, restated in the definitions ("Borrower" means The Journal Company)
+                if first.form == "parenthetical" and first.top in ("", None) and d.form == "means":
+                    continue
+                out.append(
+                    ctx.finding(
+                        "DEF003",
+                        f"'{fam}' is defined again here; it was already defined at line {ctx.span(first.start, first.end).line}",
+                        d.start,
+                        d.end,
+                        [ctx.related(first.start, first.end, "first definition")],
+                    )
+                )
+    return _drop_repeated_blocks(out)
+
+
+# ---------------------------------------------------------------------------
+# DEF004: "as defined in Section 4" when it is defined elsewhere
+# ---------------------------------------------------------------------------
+
+_AS_DEFINED = re.compile(
+    r"(?<![\w])as\s+(?:such\s+term\s+is\s+|that\s+term\s+is\s+)?(?:defined|hereinafter\s+defined|hereinbefore\s+defined|defined\s+herein)"
+    r"(?:\s+in\s+(?P<kind>Section|Article|Paragraph|subsection|clause|paragraph)s?\s+(?P<num>\d+(?:\.\d+)*(?:\s*\([a-zA-Z0-9]{1,5}\))*)"
+    r"(?P<tail>\s+(?:hereof|of\s+this\s+(?:Agreement|Warrant|Indenture)|above|below|herein))?(?![\w(])(?!\s+of\s+(?:the|such|that|any)\b)"
+    r"|\s+(?P<dir>below|above|hereinafter|hereinbefore))",
+    re.I,
+)
+
+
+_TERM_BEFORE = re.compile(r"((?:[A-Z][\w'\-]*|of|and|the|in|for|to)(?:\s+(?:[A-Z][\w'\-]*|of|and|the|in|for|to))*)\s*\(?\s*$")
+
+
+def _section_contains(ctx: Context, num: str, offset: int) -> bool:
+    sec = ctx.by_number.get(num)
+    if sec is not None and sec.start <= offset < sec.end:
+        return True
+    # the text's own headings: the last section number printed before the offset
+    from .refs import label_before
+
+    lab = label_before(ctx, offset)
+    return lab is not None and (lab == num or lab.startswith(num + ".") or lab.startswith(num + "("))
+
+
+@as_rule
+def wrong_definition_reference(ctx: Context) -> list[Finding]:
+    terms = get_terms(ctx)
+    text = ctx.text
+    out: list[Finding] = []
+    fam_of = terms.variant_of
+    found_as: list = []
+    seen_as: set[int] = set()
+    for dm in re.finditer(r"defined\b", text):
+        for m in _AS_DEFINED.finditer(text, max(0, dm.start() - 60), min(len(text), dm.end() + 80)):
+            if m.start() not in seen_as and m.start() <= dm.start() < m.end():
+                seen_as.add(m.start())
+                found_as.append(m)
+    for m in found_as:
+        # the term is the capitalised phrase just before
+        before = text[max(0, m.start() - 90) : m.start()]
+        cm = _TERM_BEFORE.search(before)
+        if not cm:
+            continue
+        words = cm.group(1).split()
+        k = 0
+        while k < len(words) and not words[k][:1].isupper():
+            k += 1
+        if k >= len(words):
+            continue
+        cand = " ".join(words[k:])
+        fam = fam_of.get(cand.lower())
+        if not fam:
+            continue
+        tstart = m.start() - len(before) + cm.start(1) + len(" ".join(words[:k])) + (1 if k else 0)
+        defs = [d for d in terms.by_family[fam] if d.form not in ("imported",) and d.attachment is None]
+        if not defs:
+            continue
+        # a parenthetical right here that defines it is not a reference
+        if any(abs(d.start - m.start()) < 5 for d in defs):
+            continue
+        tend = m.start()
+        while tend > tstart and text[tend - 1] in " \t\n(":
+            tend -= 1
+        num = m.group("num")
+        if num:
+            num = re.sub(r"\s+", "", num)
+            if num not in ctx.by_number:
+                continue  # an unknown section: XREF001's business
+            if any(_section_contains(ctx, num, d.start) for d in defs):
+                continue
+            where = [ctx.section_number_at(d.start) or "the preamble" for d in defs]
+            loc = ", ".join(f"Section {w}" if w != "the preamble" else w for w in dict.fromkeys(where))
+            out.append(
+                ctx.finding(
+                    "DEF004",
+                    f"'{fam}' is said to be defined in {m.group('kind')} {num}, but it is defined in {loc}",
+                    tstart,
+                    m.end(),
+                    [ctx.related(d.start, d.end, f"the definition ({'Section ' + w if w != 'the preamble' else w})") for d, w in zip(defs[:3], where)],
+                )
+            )
+        else:
+            direction = (m.group("dir") or "").lower()
+            below = direction in ("below", "hereinafter") or "hereinafter" in m.group(0).lower()
+            above = direction in ("above", "hereinbefore") or "hereinbefore" in m.group(0).lower()
+            if below and all(d.start < m.start() for d in defs):
+                msg = f"'{fam}' is said to be defined below, but its definition comes before"
+            elif above and all(d.start > m.start() for d in defs):
+                msg = f"'{fam}' is said to be defined above, but its definition comes after"
+            else:
+                continue
+            out.append(
+                ctx.finding(
+                    "DEF004",
+                    msg,
+                    tstart,
+                    m.end(),
+                    [ctx.related(defs[0].start, defs[0].end, "the definition")],
+                )
+            )
+    out.extend(_wrong_pointers(ctx, terms))
+    return out
+
+
+def _wrong_pointers(ctx: Context, terms: Terms) -> list[Finding]:
+    """"X" has the meaning specified in Section 4 - when the definition is elsewhere."""
+    out: list[Finding] = []
+    for fam, defs in terms.by_family.items():
+        real = [d for d in defs if d.form in ("parenthetical", "means", "called") and ctx.form_at(d.start) is None]
+        if not real:
+            continue
+        for p in defs:
+            if p.form != "pointer" or p.pointer is None:
+                continue
+            if p.pointer == "":
+                continue  # "the meaning in the preamble": the preamble is read with its recitals; not checked
+            else:
+                if p.pointer not in ctx.by_number:
+                    continue
+                if any(_section_contains(ctx, p.pointer, d.start) for d in real):
+                    continue
+                where = f"Section {p.pointer}"
+            locs = [ctx.section_number_at(d.start) or "the preamble" for d in real]
+            loc = ", ".join(f"Section {w}" if w != "the preamble" else w for w in dict.fromkeys(locs))
+            out.append(
+                ctx.finding(
+                    "DEF004",
+                    f"'{fam}' is said to have the meaning given in {where}, but it is defined in {loc}",
+                    p.start,
+                    min(p.sent_end, p.end + 80),
+                    [ctx.related(d.start, d.end, "the definition") for d in real[:3]],
+                )
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# DEF005: used outside the section the definition is limited to
+# ---------------------------------------------------------------------------
+
+
+@as_rule
+def used_outside_scope(ctx: Context) -> list[Finding]:
+    terms = get_terms(ctx)
+    out: list[Finding] = []
+    for fam, defs in terms.by_family.items():
+        real = [d for d in defs if d.form not in ("imported", "includes", "pointer")]
+        scoped = [d for d in real if d.scope]
+        if not scoped or len(scoped) != len(real):
+            continue  # also defined for the whole document
+        if any(ctx.form_at(d.start) is not None for d in scoped):
+            continue  # a form of another instrument
+        if any(d.form == "pointer" for d in defs):
+            continue  # the definitions section sends the reader to it: meant for the whole document
+        if not any(c.isupper() for c in fam):
+            continue  # "default": an ordinary word given a narrower sense in one section
+        d = scoped[0]
+        sec = ctx.by_number.get(d.scope)
+        if sec is None:
+            continue
+        outside = []
+        for u in terms.uses.get(fam, []):
+            if u.cls not in ("cap", "upper") and any(c.isupper() for c in fam):
+                continue
+            if any(ctx.by_number.get(x.scope) and ctx.by_number[x.scope].start <= u.start < ctx.by_number[x.scope].end for x in scoped):
+                continue
+            if d.sent_start <= u.start < d.sent_end:
+                continue
+            outside.append(u)
+        if not outside:
+            continue
+        secs = []
+        for u in outside:
+            n = ctx.section_number_at(u.start)
+            if n and n not in secs:
+                secs.append(n)
+        where = ", ".join(f"Section {s}" for s in secs[:5]) or "elsewhere"
+        rel = [ctx.related(u.start, u.end, f"used outside Section {d.scope}") for u in outside[:4]]
+        out.append(
+            ctx.finding(
+                "DEF005",
+                f"'{fam}' is defined only {_lower_first(d.scope_text) if d.scope_text else 'for Section ' + d.scope} but is used {len(outside)} "
+                f"time{'s' if len(outside) != 1 else ''} outside it ({where})",
+                d.start,
+                d.end,
+                rel,
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# DEF006: a defined term written in another form
+# ---------------------------------------------------------------------------
+
+
+def _hyphen_heads(text: str) -> set[str]:
+    """Words written just before a hyphen ("Power" in "Power-of-Attorney")."""
+    heads: set[str] = set()
+    for ch in ("-", "\u2010"):
+        i = text.find(ch)
+        while i >= 0:
+            j = i
+            while j > 0 and text[j - 1].isalpha():
+                j -= 1
+            if j < i:
+                heads.add(text[j:i])
+            i = text.find(ch, i + 1)
+    return heads
+
+
+_ORDINARY_ADJ = frozenset(
+    """applicable new initial additional final preliminary related relevant first second third other
+    such each certain annual quarterly monthly current prior previous subsequent original proposed
+    effective aggregate total outstanding registered permitted required material general""".split()
+)
+
+
+@as_rule
+def inconsistent_form(ctx: Context) -> list[Finding]:
+    terms = get_terms(ctx)
+    defined_all: Optional[set[str]] = None
+    text = ctx.text
+    hyphen_heads = _hyphen_heads(text)
+    out: list[Finding] = []
+    for fam, defs in terms.by_family.items():
+        if " " not in fam or not fam[:1].isupper():
+            continue
+        words = fam.split()
+        uses = terms.uses.get(fam, [])
+        # the usual case, every use written as defined: nothing to look at
+        odd = [u for u in uses if u.text != fam and u.cls not in ("cap", "upper")]
+        hyphenated = words[0] in hyphen_heads and (
+            (words[0] + "-" + words[1]) in text or (words[0] + "\u2010" + words[1]) in text
+        )
+        if not odd and not hyphenated:
+            continue
+        if case_class(fam) != "cap":
+            continue
+        body_defs = [d for d in defs if d.form != "imported"]
+        if not body_defs:
+            continue
+        proper_n = len(uses) - len(odd)
+        if proper_n < 2:
+            continue
+        if defined_all is None:
+            defined_all = _defined_families(terms)
+        by_form: dict[str, list] = {}
+        lower_all = [u for u in odd if u.cls == "lower"]
+        for u in odd:
+            if u.cls == "mixed":
+                caps = " ".join(w for w in u.text.split() if w[:1].isupper())
+                if caps and caps.lower() in defined_all:
+                    continue  # "new Remarketing Agent", "registered Securities": a word before a defined term
+                if _at_sentence_start(text, u.start) and case_class(u.text.split(None, 1)[1] if " " in u.text else "") == "lower":
+                    continue  # "Preferred stock" at a sentence start could be ordinary words
+                if _heading_like_line(text, u.start):
+                    continue
+                by_form.setdefault(squash(u.text), []).append(u)
+        low = fam.lower()
+        generic = low in _GENERIC_LOWER or any(v.lower() in _GENERIC_LOWER for v in variants(fam))
+        if lower_all and not generic and any(
+            terms.in_definition_sentence(u.start) for u in lower_all
+        ):
+            generic = True  # the drafters use the words as ordinary words when defining
+        if lower_all and not generic and len(lower_all) < proper_n / 2:
+            for u in lower_all:
+                if u.text.split()[0].lower() in _ORDINARY_ADJ:
+                    continue
+                prev = text[max(0, u.start - 12) : u.start].lower().split()
+                if not prev or prev[-1] not in ("the", "such", "said"):
+                    continue
+                if any(d.sent_start <= u.start < d.sent_end for d in defs):
+                    continue
+                by_form.setdefault(squash(u.text), []).append(u)
+        # hyphenated or run-together forms: "Power-of-Attorney" for "Power of Attorney"
+        hits = []
+        if hyphenated:
+            pat = re.compile(r"(?<![\w-])" + r"[-\u2010]".join(re.escape(w) for w in words) + r"s?(?![\w-])")
+            hits = list(pat.finditer(text))
+        for m in hits:
+            by_form.setdefault(m.group(0), []).append(type("U", (), {"start": m.start(), "end": m.end(), "text": m.group(0)}))
+        for form, us in by_form.items():
+            first = us[0]
+            rel = [ctx.related(body_defs[0].start, body_defs[0].end, "the definition")]
+            rel += [ctx.related(u.start, u.end, "also written so here") for u in us[1:3]]
+            n = len(us)
+            out.append(
+                ctx.finding(
+                    "DEF006",
+                    f"'{form}' ({n} time{'s' if n != 1 else ''}) is a variant of the defined term '{fam}'",
+                    first.start,
+                    first.end,
+                    rel,
+                )
+            )
+    return out

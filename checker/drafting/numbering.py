@@ -1,0 +1,487 @@
+"""Numbering and punctuation: gaps, repeats and disorder in the numbering of
+sections, subsections and items (NUMB001), lists that mix numbering styles
+("(1) ... (ii) ... (iii)", NUMB002), and parentheses, brackets (NUMB003) and
+quotation marks (NUMB004) left open or closed twice within a paragraph.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..model import Finding
+from . import as_rule
+from .context import Context, squash
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+_ROMAN_OK = re.compile(r"^c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
+
+
+def roman_value(s: str) -> Optional[int]:
+    s = s.lower()
+    if not s or not _ROMAN_OK.match(s):
+        return None
+    total, prev = 0, 0
+    for ch in reversed(s):
+        v = _ROMAN[ch]
+        if v < prev:
+            total -= v
+        else:
+            total += v
+            prev = v
+    return total or None
+
+
+def _label_value(label: str) -> Optional[tuple[str, int]]:
+    """(style, ordinal) of a printed label: "9." -> ("arabic", 9), "(b)" -> ("alpha", 2)."""
+    t = label.strip().rstrip(".").strip()
+    m = re.fullmatch(r"(?:Section|SECTION|Article|ARTICLE)?\s*(\d+(?:\.\d+)*)", t)
+    if m:
+        return ("decimal" if "." in m.group(1) else "arabic"), int(m.group(1).split(".")[-1])
+    m = re.fullmatch(r"\(?([A-Za-z]{1,5}|\d{1,3})\)", t)
+    if not m:
+        m = re.fullmatch(r"(?:ARTICLE|Article)\s+([IVXLC]+)", t)
+        if m:
+            v = roman_value(m.group(1))
+            return ("ROMAN", v) if v else None
+        return None
+    v = m.group(1)
+    if v.isdigit():
+        return "digit", int(v)
+    if v.islower():
+        if len(v) == 1 and v not in "ivxlc":
+            return "alpha", ord(v) - 96
+        r = roman_value(v)
+        if r is not None:
+            return "roman", r
+        if len(v) == 2 and v[0] == v[1]:
+            return "alpha", 26 + ord(v[0]) - 96
+        return ("alpha", ord(v[0]) - 96) if len(v) == 1 else None
+    if len(v) == 1 and v not in "IVXLC":
+        return "ALPHA", ord(v) - 64
+    r = roman_value(v)
+    if r is not None:
+        return "ROMAN", r
+    return None
+
+
+# ---------------------------------------------------------------------------
+# NUMB001: structural numbering
+# ---------------------------------------------------------------------------
+
+
+@as_rule
+def sequence(ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    doc = ctx.doc
+
+    def check(children) -> None:
+        groups: dict[tuple[str, str], list] = {}
+        last_style: dict[str, str] = {}
+        for c in children:
+            if c.kind in ("preamble", "signature", "closing", "table", "paragraph", "schedule", "exhibit", "annex", "appendix"):
+                continue
+            lv = _label_value(c.label)
+            if lv is None:
+                continue
+            style, val = lv
+            # "(c)", "(i)", "(v)", "(x)": a letter or a roman numeral, as the list before it says
+            t = c.label.strip().strip("()").strip(".")
+            if len(t) == 1 and t.lower() in "ivxlc":
+                prev_style = last_style.get(c.kind)
+                if prev_style in ("alpha", "ALPHA") or (prev_style is None and t.lower() != "i"):
+                    style = "alpha" if t.islower() else "ALPHA"
+                    val = ord(t.lower()) - 96
+            last_style[c.kind] = style
+            groups.setdefault((c.kind, style), []).append((c, val))
+        for (kind, style), items in groups.items():
+            if style == "roman":
+                alpha = groups.get((kind, "alpha"))
+                if alpha:
+                    continue  # letters and roman numerals in one list: the structure stage decides
+            for (p, pv), (c, cv) in zip(items, items[1:]):
+                if cv == pv + 1:
+                    continue
+                if cv == 1:
+                    continue  # a new list starts
+                if style == "decimal":
+                    pp = p.label.strip().rstrip(".").split(".")[:-1]
+                    cp = c.label.strip().rstrip(".").split(".")[:-1]
+                    if pp != cp:
+                        continue  # "2.1" after "1.7": another section's numbering
+                a = ctx.to_clean(c.span.offset)
+                b = ctx.to_clean(c.span.offset) + max(1, len(c.label))
+                pa = ctx.to_clean(p.span.offset)
+                pb = pa + max(1, len(p.label))
+                if cv > pv + 1 and _missing_label_present(ctx, p, c, style, pv + 1):
+                    continue  # the number is there; the section tree placed it elsewhere
+                if cv == pv:
+                    what = f"{c.label.strip()} is numbered the same as the {kind} before it"
+                elif cv > pv + 1:
+                    missing = cv - pv - 1
+                    what = f"{c.label.strip()} follows {p.label.strip()}: {missing} number{'s' if missing != 1 else ''} skipped"
+                else:
+                    what = f"{c.label.strip()} follows {p.label.strip()}: out of order"
+                out.append(ctx.finding("NUMB001", what, a, b, [ctx.related(pa, pb, "the one before")]))
+        for c in children:
+            check(c.children)
+
+    check(getattr(doc, "sections", ()) or ())
+    extra = _unaccepted_sections(ctx)
+    seconds = [f for f in extra if f.message.startswith("a second Section")]
+    if len(seconds) >= 3:
+        extra = [f for f in extra if f not in seconds]  # a second copy of the instrument in one file
+    out.extend(extra)
+    return out
+
+
+def _to_roman(n: int) -> str:
+    vals = [(100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = ""
+    for v, r in vals:
+        while n >= v:
+            out += r
+            n -= v
+    return out
+
+
+def _missing_label_present(ctx: Context, p, c, style: str, want: int) -> bool:
+    if style == "alpha":
+        lab = chr(96 + want) if want <= 26 else chr(96 + want - 26) * 2
+    elif style == "ALPHA":
+        lab = chr(64 + want) if want <= 26 else chr(64 + want - 26) * 2
+    elif style == "roman":
+        lab = _to_roman(want)
+    elif style == "ROMAN":
+        lab = _to_roman(want).upper()
+    else:
+        lab = str(want)
+    a = ctx.to_clean(p.span.offset)
+    b = ctx.to_clean(c.span.offset)
+    pat = re.compile(r"(?:^|\n)[^\S\n]*(?:Section[^\S\n]+)?\(?" + re.escape(lab) + r"[.)]", re.I if style in ("arabic", "digit", "decimal") else 0)
+    return pat.search(ctx.text, a, b + 1) is not None
+
+
+_SEC_LINE = re.compile(r"^([^\S\n]{0,16})(?:(?:Section|SECTION)[^\S\n]+)?(\d{1,2})\.(?:[^\S\n]+|$)(?=[A-Z(\"]|$)")
+
+
+def _unaccepted_sections(ctx: Context) -> list[Finding]:
+    """A line that looks like a numbered section with a heading but that the
+    section tree could not place: a repeated, skipped or misplaced number."""
+    tops = [s for s in ctx.sections if s.depth == 0 and s.kind == "section" and re.fullmatch(r"\d+", s.number or "")]
+    if len(tops) < 2:
+        return []
+    lines = ctx.layout.lines
+    label_lines = {ctx.line_index(s.start) for s in tops}
+    indents = [lines[i].indent for i in label_lines]
+    common = max(set(indents), key=indents.count)
+    out = []
+    for idx, ln in enumerate(lines):
+        if ln.table is not None or ln.start >= ctx.body_end or ln.start < tops[0].start:
+            continue
+        m = _SEC_LINE.match(ln.text)
+        if not m or idx in label_lines:
+            continue
+        if abs(len(m.group(1)) - common) > 1:
+            continue
+        rest = ln.text[m.end():]
+        hm = re.match(r"([A-Z][\w'\-]*(?:[^\S\n]+(?:[A-Z][\w'\-,]*|of|and|to|the|for|in|on))*)\.", rest)
+        if not hm or len(hm.group(1).split()) > 10:
+            continue
+        if idx > 0 and not (lines[idx - 1].blank or lines[idx - 1].page_break_before):
+            continue
+        num = int(m.group(2))
+        before = [s for s in tops if s.start <= ln.start]
+        prev = before[-1] if before else None
+        same = [s for s in tops if s.number == str(num)]
+        a = ln.start + len(m.group(1))
+        b = ln.start + m.end() + hm.end()
+        if same:
+            continue  # a second "Section 3": quoted text, a second copy, a list in an exhibit - not evidence enough
+        if prev is not None and num != int(prev.number) + 1 and int(prev.number) < num <= int(prev.number) + 3:
+            gap = range(int(prev.number) + 1, num)
+            seg = ctx.text[prev.start : ln.start]
+            if any(re.search(r"(?m)^[^\S\n]*(?:Section[^\S\n]+)?" + str(k) + r"\.[^\S\n]", seg) for k in gap):
+                continue  # the missing number is there; the outline did not take it
+            out.append(
+                ctx.finding(
+                    "NUMB001",
+                    f"Section {num} ('{hm.group(1)}') follows Section {prev.number}",
+                    a,
+                    b,
+                    [ctx.related(prev.start, prev.start + 3, f"Section {prev.number}")],
+                )
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# NUMB002: mixed styles in an inline list
+# ---------------------------------------------------------------------------
+
+_INLINE = re.compile(r"(?<![\w)\]])\(([ivxlc]{1,6}|[a-z]{1,2}|[A-Z]{1,2}|\d{1,2})\)(?=\s+[\"'$(\w])")
+_REF_BEFORE = re.compile(
+    r"(?:\b(?:Sections?|sections?|subsections?|Subsections?|clauses?|Clauses?|paragraphs?|Paragraphs?|items?|Items?|"
+    r"Rule|Rules|Article|Articles|Regulation|Exhibits?|Schedules?|Annex|subparagraphs?|subclauses?|provisos?|"
+    r"\d|hereof|thereof)\s*(?:\([a-zA-Z0-9]{1,5}\)\s*)*)$"
+)
+_NOT_ENUM_AFTER = re.compile(r"\s+(?:and|or|of|above|below|hereof|thereof|through|to|herein|in\s+this|shall\s+apply)\b|\s*[,;)]")
+
+
+def _inline_markers(text: str, a: int, b: int):
+    for m in _INLINE.finditer(text, a, b):
+        before = text[max(a, m.start() - 30) : m.start()]
+        if _REF_BEFORE.search(before):
+            continue
+        if _NOT_ENUM_AFTER.match(text, m.end()):
+            continue
+        yield m
+
+
+@as_rule
+def mixed_styles(ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    text = ctx.text
+    for p in ctx.paragraphs:
+        if p.table:
+            continue
+        ms = list(_inline_markers(text, p.start, p.end))
+        if len(ms) < 3:
+            continue
+        # a roman list that starts at (ii) right after a marker of another style
+        for k, m in enumerate(ms):
+            v = m.group(1)
+            if v != "ii":
+                continue
+            if k == 0:
+                continue
+            prev = ms[k - 1]
+            pv = prev.group(1)
+            if pv in ("i",):
+                continue
+            nxt = ms[k + 1].group(1) if k + 1 < len(ms) else None
+            if nxt != "iii":
+                continue
+            if pv not in ("1", "a", "A", "I"):
+                continue
+            # the two must be in one sentence
+            s0, s1 = ctx.sentence_bounds(m.start())
+            if prev.start() < s0:
+                continue
+            out.append(
+                ctx.finding(
+                    "NUMB002",
+                    f"the list is numbered ({pv}), (ii), (iii): '({pv})' should read '(i)'",
+                    prev.start(),
+                    prev.end(),
+                    [ctx.related(m.start(), m.end(), "the list continues in roman numerals"), ctx.related(ms[k + 1].start(), ms[k + 1].end(), "and here")],
+                )
+            )
+        # the same for (b), (c) after (1) / (i); and (2), (3) after (a) / (i)
+        for k, m in enumerate(ms[1:-1], start=1):
+            v = m.group(1)
+            prev, nxt = ms[k - 1].group(1), ms[k + 1].group(1)
+            if (v, nxt) == ("b", "c") and prev in ("1", "i", "A"):
+                want = "(a)"
+            elif (v, nxt) == ("2", "3") and prev in ("a", "i", "A"):
+                want = "(1)"
+            elif (v, nxt) == ("B", "C") and prev in ("1", "i", "a"):
+                want = "(A)"
+            else:
+                continue
+            s0, s1 = ctx.sentence_bounds(m.start())
+            if ms[k - 1].start() < s0:
+                continue
+            out.append(
+                ctx.finding(
+                    "NUMB002",
+                    f"the list is numbered ({prev}), ({v}), ({nxt}): '({prev})' should read '{want}'",
+                    ms[k - 1].start(),
+                    ms[k - 1].end(),
+                    [ctx.related(m.start(), m.end(), "the list continues in another style")],
+                )
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# NUMB003 / NUMB004: brackets and quotation marks
+# ---------------------------------------------------------------------------
+
+_DQ = re.compile(r'(?<!\d)"')
+_LQ = re.compile("\u201c")
+_RQ = re.compile("(?<!\\d)\u201d")  # 8-1/2\u201d X 11\u201d: inches
+_BRACKET_CHARS = re.compile(r"[()\[\]]")
+_HALF_PAREN = re.compile(r"(?:^|[\s(])(?:[a-zA-Z]|[ivxlc]{1,5}|\d{1,2})$")
+
+
+def _scan_brackets(text: str, a: int, b: int):
+    """Unmatched openers and closers of one paragraph: (openers, closers) as lists of offsets."""
+    stack: list[tuple[str, int]] = []
+    closers: list[int] = []
+    pairs = {")": "(", "]": "["}
+    for mm in _BRACKET_CHARS.finditer(text, a, b):
+        i = mm.start()
+        c = text[i]
+        if c in "([":
+            stack.append((c, i))
+        elif c in ")]":
+            if stack and stack[-1][0] == pairs[c]:
+                stack.pop()
+                continue
+            if c == ")":
+                # "STATE OF CALIFORNIA  )": the bracket column of a notary's acknowledgment
+                ln_end = text.find("\n", i)
+                rest = text[i + 1 : ln_end if ln_end >= 0 else len(text)].strip(" \t)")
+                ln_start = text.rfind("\n", 0, i) + 1
+                if (rest in ("", "ss.", "ss", "s.s.", "SS.", "SS", ":") and text[i - 1 : i] in (" ", "\t", ")", "\n")) and (
+                    text[i - 2 : i] in ("  ", "\t", " \t") or not text[ln_start:i].strip()
+                ):
+                    continue
+                # "a) ...", "iv) ...": an enumerator with a half parenthesis
+                seg = text[max(a, i - 6) : i]
+                if _HALF_PAREN.search(seg) and (not stack or stack[-1][0] != "("):
+                    continue
+                # ")" closing a "(" that a "[" inside never closed, e.g. "(see [x)": report the "["
+                if any(s[0] == "(" for s in stack):
+                    while stack and stack[-1][0] != "(":
+                        closers.append(stack.pop()[1])
+                    stack.pop()
+                    continue
+            closers.append(i)
+    return [i for _c, i in stack], closers
+
+
+def _para_related(ctx: Context, p):
+    a = p.start
+    while a < p.end and ctx.text[a].isspace():
+        a += 1
+    return ctx.related(a, min(p.end, a + 80), "the paragraph")
+
+
+@as_rule
+def unbalanced_brackets(ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    text = ctx.text
+    paras = [p for p in ctx.paragraphs]
+    results = []
+    for p in paras:
+        if p.table or not ctx.is_prose(p):
+            results.append(([], []))
+            continue
+        results.append(_scan_brackets(text, p.start, p.end))
+    for k, p in enumerate(paras):
+        opens, closes = results[k]
+        for i in opens:
+            # a parenthesis or bracket that spans paragraphs: a later one closes it first
+            window = 6 if text[i] == "(" else 30  # bracketed alternatives run over whole passages
+            later = [results[j][1] for j in range(k + 1, min(len(paras), k + window)) if results[j][1]]
+            if later:
+                ch = text[i]
+                closer = ")" if ch == "(" else "]"
+                if any(text[x] == closer for x in later[0]):
+                    later[0].remove(next(x for x in later[0] if text[x] == closer))
+                    continue
+            ch = text[i]
+            s0, s1 = ctx.sentence_bounds(i)
+            what = "parenthesis" if ch == "(" else "bracket"
+            snippet = squash(text[i : min(p.end, i + 70)])
+            out.append(
+                ctx.finding(
+                    "NUMB003",
+                    f"an opening {what} is never closed in this paragraph: \u201c{snippet}\u201d",
+                    i,
+                    i + 1,
+                    [_para_related(ctx, p)],
+                    quote=snippet,
+                )
+            )
+        for i in closes:
+            ch = text[i]
+            what = "parenthesis" if ch == ")" else "bracket"
+            lo = max(p.start, i - 60)
+            snippet = squash(text[lo : i + 1])
+            out.append(
+                ctx.finding(
+                    "NUMB003",
+                    f"a closing {what} has no opening one in this paragraph: \u201c{snippet}\u201d",
+                    i,
+                    i + 1,
+                    [_para_related(ctx, p)],
+                    quote=snippet,
+                )
+            )
+    return out[:MAX_PER_DOC]
+
+
+MAX_PER_DOC = 10  # more than this and the text is garbled, or the drafting is beyond a proofreading note
+
+
+_TAG = re.compile(r"<[A-Za-z/][^<>]{0,80}>")
+
+
+def _quote_balance(ctx: Context, p) -> Optional[tuple[int, int, int, str]]:
+    """(position, count, direction, what) of a paragraph's unbalanced quotation
+    marks: direction +1 when one is left open, -1 when one is closed twice,
+    0 for straight quotes (which have no direction)."""
+    text = ctx.text
+    seg = text[p.start : p.end]
+    if '"' not in seg and "\u201c" not in seg and "\u201d" not in seg:
+        return None
+    if not ctx.is_prose(p) or len(_TAG.findall(seg[:2000])) > 3:
+        return None
+    straight_all = [p.start + m.start() for m in re.finditer('"', seg)]
+    opens = [p.start + m.start() for m in _LQ.finditer(seg)]
+    closes_all = [p.start + m.start() for m in re.finditer("\u201d", seg)]
+    # a mark right after a digit may be an inch sign ("8-1/2\u201d X 11\u201d") or close
+    # a quotation ("\u201c$0\u201d"): read it whichever way leaves the paragraph balanced
+    straight_in = [i for i in straight_all if not text[i - 1 : i].isdigit()]
+    straight = straight_all if len(straight_all) % 2 == 0 else straight_in
+    closes_in = [i for i in closes_all if not text[i - 1 : i].isdigit()]
+    closes = closes_all if abs(len(opens) - len(closes_all)) <= abs(len(opens) - len(closes_in)) else closes_in
+    if len(straight) % 2 == 1:
+        return straight[-1], len(straight), 0, "quotation marks"
+    if len(opens) > len(closes):
+        return opens[-1], len(opens), 1, f"opening quotation marks against {len(closes)} closing"
+    if len(closes) > len(opens):
+        return closes[-1], len(closes), -1, f"closing quotation marks against {len(opens)} opening"
+    return None
+
+
+@as_rule
+def unbalanced_quotes(ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    text = ctx.text
+    paras = [p for p in ctx.paragraphs if not p.table]
+    bal = [_quote_balance(ctx, p) for p in paras]
+    done: set[int] = set()
+    for k, p in enumerate(paras):
+        b = bal[k]
+        if b is None or k in done:
+            continue
+        # a quotation running over several paragraphs (an amendment quoting the
+        # new text of a section): opened in one paragraph, closed in a later one
+        if b[2] in (0, 1):
+            for j in range(k + 1, min(len(paras), k + 12)):
+                bj = bal[j]
+                if bj is None:
+                    continue
+                if (b[2] == 0 and bj[2] == 0) or (b[2] == 1 and bj[2] == -1):
+                    done.add(j)
+                    b = None
+                break
+        if b is None:
+            continue
+        i, n, _d, what = b
+        lo = max(p.start, i - 50)
+        snippet = squash(text[lo : min(p.end, i + 40)])
+        out.append(
+            ctx.finding(
+                "NUMB004",
+                f"this paragraph has {n} {what}: one is left open or closed twice near \u201c{snippet}\u201d",
+                i,
+                i + 1,
+                [_para_related(ctx, p)],
+                quote=snippet,
+            )
+        )
+    return out[:MAX_PER_DOC]

@@ -1,0 +1,421 @@
+"""Number checks: number words against the numeral beside them (NUM001), stated
+sums against their parts (NUM002), one quantity stated differently in two
+places (NUM004), and the option size as a share of the firm commitment
+(NUM005, informational).  Table totals (NUM003) are in :mod:`.tables`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Optional
+
+from .. import numbers as _num
+from ..model import Finding
+from . import as_rule
+from .context import Context, squash
+from .numwords import CARD_WORD, DENOMS, ORD_WORD, ORDINALS, SCALES, TENS, UNITS, fmt
+from .numwords import numeral_value as _numeral_value
+from .numwords import words_value as _own_words_value
+from .terms import get_terms
+
+# ---------------------------------------------------------------------------
+# NUM001: words against numerals
+# ---------------------------------------------------------------------------
+
+_DEN_WORD = r"(?:" + "|".join(sorted(DENOMS, key=len, reverse=True)) + r")"
+_NW = r"(?:" + CARD_WORD + r"|" + ORD_WORD + r"|" + _DEN_WORD + r"|\d{1,3}/100)"
+_SEP = r"(?:[^\S\n]*-[^\S\n]*|,?\s+(?:and\s+)?)"
+_RUN = _NW + r"(?:" + _SEP + _NW + r")*"
+_UNIT = r"(?P<unit>\s+(?:dollars?|percent|per[^\S\n]?cent(?:um)?|cents?)(?:\s+\(?U\.?S\.?\)?)?)?"
+_TAIL = re.compile(
+    r"(?<![\w\-/])(?P<words>" + _RUN + r")(?P<dollars>\s+dollars?\s+and\s+(?P<cents>" + _RUN + r")\s+cents?)?"
+    + _UNIT + r"\s*$",
+    re.I,
+)
+_RUN_FULL = re.compile(_RUN + r"(?:\s+(?:percent|per[^\S\n]?cent))?", re.I)
+_PAREN_NUM = re.compile(
+    r"\(\s*(?P<cur>US\s?\$|U\.S\.\s?\$|\$)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\d+/\d+)\s*"
+    r"(?P<pct>%|percent)?(?P<ord>st|nd|rd|th)?\s*\)"
+)
+_REVERSE_OPEN = re.compile(r"\((?=\s*" + CARD_WORD + r"\b)", re.I)
+_REVERSE = re.compile(
+    r"(?<![\w.,$/])(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<pct>%)?\s*\(\s*(?P<words>[A-Za-z][A-Za-z\s\-]{2,80}?)\s*\)"
+)
+
+
+_UNIT_W = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TEEN_W = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+_TENS_W = r"(?:twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety)"
+# word sequences that are not one number ("one sixty one", "one two", "twenty thirty")
+_NOT_A_NUMBER = re.compile(
+    r"\b(?:" + _UNIT_W + r"|" + _TEEN_W + r")[\s-]+(?:" + _UNIT_W + r"|" + _TEEN_W + r"|" + _TENS_W + r")\b"
+    r"|\b" + _TENS_W + r"[\s-]+" + _TENS_W + r"\b",
+    re.I,
+)
+_HUNDREDTHS = re.compile(r"^(?:(?P<whole>.+?)\s+and\s+)?(?P<num>.+?)\s+one[\s-]+hundredths?$", re.I)
+
+
+_UNIT_WORDS = frozenset("dollar dollars percent cent cents centum per u.s. (u.s.) us".split())
+_NUMBER_VOCAB = frozenset(
+    list(UNITS) + list(TENS) + list(SCALES) + list(ORDINALS) + list(DENOMS) + ["fourty"]
+)
+
+
+def _number_word_before(text: str, i: int) -> bool:
+    """Whether the word just before position ``i`` (skipping "Dollars",
+    "percent" and the like) is a number word or a fraction such as "93/100"."""
+    words = text[max(0, i - 40) : i].split()
+    for w in reversed(words[-4:]):
+        t = w.strip(",;:").lower()
+        if t in _UNIT_WORDS:
+            continue
+        last = t.rsplit("-", 1)[-1]
+        return last in _NUMBER_VOCAB or bool(re.fullmatch(r"\d{1,3}/100", t))
+    return False
+
+
+def _words_value(phrase: str, ordinal: bool = False) -> Optional[float]:
+    p = squash(phrase).replace(",", "")
+    # "two and ninety-nine one hundredths" = 2.99
+    hm = _HUNDREDTHS.match(p)
+    if hm:
+        whole = _words_value(hm.group("whole")) if hm.group("whole") else 0.0
+        num = _words_value(hm.group("num"))
+        if whole is None or num is None:
+            return None
+        return whole + num / 100.0
+    if _NOT_A_NUMBER.search(p):
+        return None
+    if ordinal:
+        o = _num.ordinal_value(p)  # "twenty-fifth (25th)", not the fraction 20/5
+        if o is not None:
+            return float(o)
+    v = _num.words_value(p)
+    if v is None:
+        o = _num.ordinal_value(p)
+        if o is not None:
+            return float(o)
+        v = _own_words_value(p)
+    return v
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= max(1e-9, 0.005 if (a % 1 or b % 1) else 0)
+
+
+def _pairs(ctx: Context):
+    """(start, end, words, words_value, numeral_text, numeral_value, kind) of every words/numeral pair."""
+    text = ctx.text
+    for m in _PAREN_NUM.finditer(text):
+        if not _number_word_before(text, m.start()):
+            continue  # the word before is not a number word: no pair here
+        lo = max(0, m.start() - 220)
+        t = _TAIL.search(text, lo, m.start())
+        if t is None:
+            continue
+        # try the longest run that reads as a number ("the second ten (10)" -> "ten")
+        wstart = t.start("words")
+        run_text = t.group("words")
+        tokens = [x for x in re.finditer(_NW, run_text, re.I)]
+        value = None
+        used_start = wstart
+        ordinal = bool(m.group("ord"))
+        for tk in tokens:
+            cand = run_text[tk.start():]
+            value = _words_value(cand, ordinal)
+            if value is not None:
+                used_start = wstart + tk.start()
+                break
+        if value is None:
+            continue
+        # "one-half of one percent (0.5%)": the words before belong to it
+        before = text[max(0, used_start - 40) : used_start].lower()
+        ob = re.search(r"([\w\-/]+)\s+(?:of|and)\s+$", before)
+        if (ob and (ob.group(1).rsplit("-", 1)[-1] in _NUMBER_VOCAB or ob.group(1) in _UNIT_WORDS or re.fullmatch(r"\d+(?:/\d+)?", ob.group(1)))) or re.search(r"[\w\-]$", before):
+            continue  # "one-half of one percent", "one percent and one-half (1.5%)": more words belong to it
+        if t.group("cents"):
+            ct = t.group("cents")
+            c = _words_value(ct)
+            if c is None:
+                continue
+            value += c if "/" in ct else c / 100.0  # "and 13/100 Cents" is already a fraction of a dollar
+        num = _numeral_value(m.group("num"))
+        if num is None:
+            continue
+        if "/" in m.group("num") and value >= 2 and abs(1.0 / value - num) < 1e-9:
+            value = 1.0 / value  # "one-third (1/3)" read as "third"
+        kind = "percent" if (m.group("pct") or (t.group("unit") and "cent" in t.group("unit").lower() and "cents" not in t.group("unit").lower())) else (
+            "money" if (m.group("cur") or (t.group("unit") and "dollar" in t.group("unit").lower())) else "number"
+        )
+        yield used_start, m.end(), text[used_start : t.end("words")], value, m.group(0), num, kind, m.start()
+    for pm in _REVERSE_OPEN.finditer(text):
+        # "10 (ten) days": a numeral, then the words in parentheses
+        m = _REVERSE.search(text, max(0, pm.start() - 30), min(len(text), pm.start() + 90))
+        if m is None or m.start("words") < pm.start():
+            continue
+        words = m.group("words")
+        if not _RUN_FULL.fullmatch(words.strip()):
+            continue
+        w = re.sub(r"\s+(?:percent|per\s?cent)$", "", words.strip(), flags=re.I)
+        value = _words_value(w)
+        num = _numeral_value(m.group("num"))
+        if value is None or num is None:
+            continue
+        if re.fullmatch(r"(?:19|20)\d\d", m.group("num")):
+            continue  # a year followed by a parenthetical
+        yield m.start(), m.end(), words, value, m.group("num"), num, "number", m.start()
+
+
+@as_rule
+def words_vs_numerals(ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    seen: set[int] = set()
+    for a, b, words, wv, numtext, nv, kind, numstart in _pairs(ctx):
+        if a in seen:
+            continue
+        seen.add(a)
+        if _close(wv, nv):
+            continue
+        # "Eight and 93/100 Dollars ($8.93)" already handled; "ten percent (0.10)" reads as a fraction
+        if kind == "percent" and _close(wv / 100.0, nv):
+            continue
+        unit = "%" if kind == "percent" else ""
+        money = "$" if kind == "money" else ""
+        out.append(
+            ctx.finding(
+                "NUM001",
+                f"the words '{squash(words)}' say {money}{fmt(wv)}{unit} but the numeral {squash(numtext)} says {money}{fmt(nv)}{unit}",
+                a,
+                b,
+                [ctx.related(numstart, b, "the numeral")],
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# quantities: "1,500,000 shares", "750,000 Optional Shares"
+# ---------------------------------------------------------------------------
+
+_QTY = re.compile(
+    r"(?<![\w.,$/])(?P<num>\d{1,3}(?:,\d{3})+|\d{4,})(?![\d,]*\.\d)(?![\w,])"
+    r"(?P<mid>(?:\s+(?:additional|outstanding|authorized|issued|newly|of\s+the|of|its|[A-Z][A-Za-z\-]+)){0,4})"
+    r"\s+(?P<unit>shares|Shares|SHARES|securities|Securities|SECURITIES|units|Units|notes|Notes|warrants|Warrants|ADSs|American\s+Depositary\s+Shares)\b"
+)
+
+
+@dataclass
+class Qty:
+    value: float
+    start: int
+    end: int
+    text: str
+
+
+def _quantities(ctx: Context, lo: int, hi: int) -> list[Qty]:
+    out = []
+    for m in _QTY.finditer(ctx.text, lo, hi):
+        v = _numeral_value(m.group("num"))
+        if v is None:
+            continue
+        if re.fullmatch(r"(?:19|20)\d\d", m.group("num")):
+            continue  # a year ("the 2025 Notes"), not a quantity
+        out.append(Qty(v, m.start(), m.end(), m.group(0)))
+    return out
+
+
+_SUM_CUE = re.compile(r"aggregate|such\s+\d|total|consist|compris")
+_BACK_CUE = re.compile(r"(?:\bthe\s+aggregate\s+of|\bsuch|\ba\s+total\s+of|\bin\s+the\s+aggregate|\btotaling|\btotalling)\s*$", re.I)
+_FWD_CUE = re.compile(r"^[^.;]{0,80}?\b(?:consisting\s+of|comprised\s+of|comprising)\b", re.I)
+
+
+def _subset_sums_to(parts: list[float], target: float, max_size: int = 4) -> Optional[tuple[float, ...]]:
+    for k in range(2, min(max_size, len(parts)) + 1):
+        for combo in combinations(parts, k):
+            if abs(sum(combo) - target) < 0.5:
+                return combo
+    return None
+
+
+@as_rule
+def stated_sums(ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    text = ctx.text
+    low = ctx.lower if len(ctx.lower) == len(text) else text.lower()
+    for p in ctx.paragraphs:
+        if p.table:
+            continue
+        if not _SUM_CUE.search(low, p.start, p.end):
+            continue
+        qs = _quantities(ctx, p.start, p.end)
+        if len(qs) < 3:
+            continue
+        for i, q in enumerate(qs):
+            before = text[max(p.start, q.start - 40) : q.start]
+            if _BACK_CUE.search(before):
+                parts = qs[:i]
+                if len(parts) < 2:
+                    continue
+                vals = [x.value for x in parts]
+                if any(abs(v - q.value) < 0.5 for v in vals):
+                    continue  # restated
+                if _subset_sums_to(vals[-6:], q.value):
+                    continue
+                out.append(
+                    ctx.finding(
+                        "NUM002",
+                        f"{fmt(q.value)} is stated as a total, but no combination of the amounts before it "
+                        f"({', '.join(fmt(v) for v in vals[-6:])}) adds up to it",
+                        q.start,
+                        q.end,
+                        [ctx.related(x.start, x.end, "a part") for x in parts[-4:]],
+                    )
+                )
+                continue
+            fm = _FWD_CUE.match(text[q.end : min(p.end, q.end + 400)])
+            if fm:
+                s0, s1 = ctx.sentence_bounds(q.end + fm.end())
+                parts = [x for x in qs[i + 1 :] if x.start < s1]
+                if len(parts) < 2:
+                    continue
+                vals = [x.value for x in parts]
+                if abs(sum(vals) - q.value) < 0.5 or _subset_sums_to(vals, q.value):
+                    continue
+                out.append(
+                    ctx.finding(
+                        "NUM002",
+                        f"{fmt(q.value)} is said to consist of {' + '.join(fmt(v) for v in vals)} = {fmt(sum(vals))}",
+                        q.start,
+                        q.end,
+                        [ctx.related(x.start, x.end, "a part") for x in parts[:4]],
+                    )
+                )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# NUM004: one quantity, two values
+# ---------------------------------------------------------------------------
+
+
+def term_quantities(ctx: Context) -> dict[str, list[tuple[float, int, int, str]]]:
+    """Stated quantities of defined terms: family -> [(value, start, end, how)]."""
+    cached = getattr(ctx, "_term_qty", None)
+    if cached is not None:
+        return cached
+    terms = get_terms(ctx)
+    text = ctx.text
+    out: dict[str, list[tuple[float, int, int, str]]] = {}
+    qty_fams = {
+        fam
+        for fam in terms.by_family
+        if re.search(r"\b(?:Shares|Securities|Stock|Units|Notes|Warrants|ADSs)\b", fam, re.I)
+    }
+    # the quantity in a definition's own sentence: "(such 11,111,111 shares ... the "FIRM SECURITIES")"
+    for fam in qty_fams:
+        for d in terms.by_family[fam]:
+            if d.attachment is not None or d.form in ("imported", "includes"):
+                continue
+            qs = [q for q in _quantities(ctx, d.sent_start, d.start) if d.start - q.end < 250]
+            if not qs:
+                continue
+            q = qs[-1]
+            between = text[q.end : d.start]
+            # the number must be what is named: "the aggregate of N shares ... is herein called", "(such N shares ... the"
+            if re.search(r"[.;]\s", between):
+                continue
+            if re.search(r"\b(?:and|or)\b[^()]{0,40}\d", between):
+                continue
+            out.setdefault(fam, []).append((q.value, q.start, q.end, "definition"))
+    # "750,000 Optional Shares"
+    if qty_fams:
+        alts = sorted({k for fam in qty_fams for k in terms.by_key if terms.family[k] == fam}, key=len, reverse=True)
+        pat = re.compile(
+            r"(?<![\w.,$/])(\d{1,3}(?:,\d{3})+|\d{4,})\s+(" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")\b"
+        )
+        for m in pat.finditer(text, 0, ctx.body_end):
+            key = squash(m.group(2))
+            fam = terms.family.get(key)
+            if fam is None:
+                continue
+            v = _numeral_value(m.group(1))
+            if v is None:
+                continue
+            # the whole quantity, not a party's part of it
+            before = text[max(0, m.start() - 30) : m.start()]
+            after = text[m.end() : m.end() + 60]
+            if not re.search(r"(?:\ball(?:\s+of)?(?:\s+the)?|\bthe|\bsuch)\s*$", before, re.I):
+                continue  # "up to 937,500 Shares", "an aggregate of ...": often a part, or a maximum
+            if re.fullmatch(r"(?:19|20)\d\d", m.group(1)):
+                continue  # "the 2025 Notes": a year in a name
+            if re.match(r"[\s,]*(?:in\s+the\s+case\s+of|to\s+be\s+(?:sold|issued|purchased)\s+by|from\s+(?:the|each|such)|by\s+the|of\s+which|held\s+by|owned\s+by)", after, re.I):
+                continue
+            out.setdefault(fam, []).append((v, m.start(), m.end(), "stated"))
+    ctx._term_qty = out
+    return out
+
+
+@as_rule
+def inconsistent_quantities(ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    tq = term_quantities(ctx)
+    from .tables import schedule_totals
+
+    totals = schedule_totals(ctx)
+    for fam, vals in tq.items():
+        items = list(vals)
+        for tot in totals:
+            if tot.term == fam:
+                items.append((tot.value, tot.start, tot.end, f"total of {tot.where}"))
+        if len(items) < 2:
+            continue
+        items.sort(key=lambda x: x[1])
+        first = items[0]
+        for it in items[1:]:
+            if abs(it[0] - first[0]) < 0.5:
+                continue
+            out.append(
+                ctx.finding(
+                    "NUM004",
+                    f"the number of {fam} is {fmt(it[0])} here ({it[3]}) but {fmt(first[0])} at line {ctx.span(first[1], first[2]).line}",
+                    it[1],
+                    it[2],
+                    [ctx.related(first[1], first[2], f"{fam}: {fmt(first[0])}")],
+                )
+            )
+            break
+    return out
+
+
+# ---------------------------------------------------------------------------
+# NUM005: option size against the firm commitment
+# ---------------------------------------------------------------------------
+
+_FIRM = re.compile(r"^(?:Firm|Underwritten|Initial|Base)\b", re.I)
+_OPTION = re.compile(r"^(?:Optional|Option|Additional|Over-?allotment)\b", re.I)
+
+
+@as_rule
+def option_ratio(ctx: Context) -> list[Finding]:
+    tq = term_quantities(ctx)
+    firm = [(f, v) for f, v in tq.items() if _FIRM.search(f)]
+    opt = [(f, v) for f, v in tq.items() if _OPTION.search(f)]
+    if len(firm) != 1 or len(opt) != 1:
+        return []
+    (ff, fv), (of, ov) = firm[0], opt[0]
+    f0 = sorted(fv, key=lambda x: x[1])[0]
+    o0 = sorted(ov, key=lambda x: x[1])[0]
+    if f0[0] <= 0:
+        return []
+    pct = 100.0 * o0[0] / f0[0]
+    over = " - more than the customary 15%" if pct > 15.05 else ""
+    return [
+        ctx.finding(
+            "NUM005",
+            f"the {of} ({fmt(o0[0])}) are {pct:.1f}% of the {ff} ({fmt(f0[0])}){over}",
+            o0[1],
+            o0[2],
+            [ctx.related(f0[1], f0[2], f"{ff}: {fmt(f0[0])}")],
+        )
+    ]

@@ -1,0 +1,308 @@
+"""Parties: one party's jurisdiction or form stated two ways (PARTY001), a
+party's name spelled differently in the preamble, the schedules and the
+signature blocks (PARTY002), and one signatory's name split over two lines of
+a signature block so that the block seems to name more signatories than there
+are (PARTY003, informational).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+
+from ..model import Finding
+from . import as_rule
+from .context import Context, squash
+
+_STATES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
+    "Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|"
+    "Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|"
+    "North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|"
+    "Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|District of Columbia|"
+    "Puerto Rico|Bermuda|Cayman Islands|British Virgin Islands|Marshall Islands|Canada|Ontario|British Columbia|"
+    "Luxembourg|Netherlands|Ireland|Israel|England and Wales|England|Scotland|Jersey|Guernsey|Singapore|"
+    "Hong Kong|Australia|Germany|France|Japan|Switzerland|Panama|Liberia|Maryland"
+)
+_FORMS = (
+    r"corporation|limited\s+liability\s+company|limited\s+partnership|general\s+partnership|partnership|"
+    r"statutory\s+trust|business\s+trust|real\s+estate\s+investment\s+trust|trust|banking\s+corporation|"
+    r"national\s+banking\s+association|savings\s+bank|savings\s+and\s+loan\s+association|stock\s+savings\s+bank|"
+    r"bank\s+holding\s+company|company|exempted\s+company|public\s+limited\s+company|limited\s+company|"
+    r"chartered\s+(?:savings\s+)?bank|federal\s+savings\s+bank|mutual\s+holding\s+company"
+)
+_FORM_RE = r"(?:(?:federally|state)[\s-]+chartered\s+)?(?:" + _FORMS + r")"
+_DESCR = re.compile(
+    r"(?P<name>[A-Z][\w.&'\-]*(?:\s+(?:[A-Z][\w.&'\-]*|of|and|&|de|du|la))*,?(?:\s+(?i:inc|corp|ltd|llc|l\.?p|n\.a|co)\.?)?)"
+    r",?\s+an?\s+(?P<state>" + _STATES.replace(" ", r"\s+") + r")\s+(?P<form>" + _FORM_RE.replace(r"\s+", r"\s+") + r")\b"
+    r"(?P<tail>\s*,?\s*\((?:[^()\"\u201c]{0,60}?)[\"\u201c](?P<term>[^\"\u201d]{1,50})[\"\u201d])?",
+)
+_ORGANISED = re.compile(
+    r"\b(?:The|the)\s+(?P<term>[A-Z][A-Za-z\-]+(?:\s+[A-Z][A-Za-z\-]+)?)\s+(?:has\s+been|is|was|are|have\s+been)\s+"
+    r"(?:duly\s+|validly\s+)?(?:incorporated|organized|organised|formed|chartered)\b"
+    r"(?P<mid>[^.;]{0,160}?)\bunder\s+the\s+laws\s+of\s+(?:the\s+)?(?:(?:State|Commonwealth)\s+of\s+)?"
+    r"(?P<state>" + _STATES.replace(" ", r"\s+") + r")\b"
+)
+_NORM_WORDS = {
+    "INCORPORATED": "INC",
+    "CORPORATION": "CORP",
+    "COMPANY": "CO",
+    "LIMITED": "LTD",
+    "AND": "&",
+    "L P": "LP",
+}
+
+
+_NORM_PUNCT = re.compile(r"[.,'\u2019]")
+_NORM_RE = re.compile(r"\b(?:" + "|".join(_NORM_WORDS) + r")\b")
+
+
+def norm_name(s: str) -> str:
+    t = _NORM_PUNCT.sub("", s.upper())
+    t = " ".join(t.split())
+    if t.startswith("THE "):
+        t = t[4:]
+    return _NORM_RE.sub(lambda m: _NORM_WORDS[m.group(0)], t)
+
+
+def _state_norm(s: str) -> str:
+    return squash(s).lower()
+
+
+# ---------------------------------------------------------------------------
+# PARTY001
+# ---------------------------------------------------------------------------
+
+
+_STATE_FORM = re.compile(
+    r"\ban?\s+(?:" + _STATES.replace(" ", r"\s+") + r")\s+(?:" + _FORM_RE.replace(r"\s+", r"\s+") + r")\b"
+)
+
+
+def _descriptions(ctx: Context):
+    """(party key, state, form, start, end, name) of every "X, a Delaware
+    corporation" and "the Company is organised under the laws of" statement."""
+    cached = getattr(ctx, "_party_descr", None)
+    if cached is not None:
+        return cached
+    text = ctx.text
+    out = []
+    # anchor on "a Delaware corporation", then read the name before it
+    hits = []
+    for sm in _STATE_FORM.finditer(text):
+        lo = max(0, sm.start() - 160)
+        m = _DESCR.search(text, lo, min(len(text), sm.end() + 120))
+        while m is not None and m.end("form") < sm.end():
+            m = _DESCR.search(text, m.end("form"), min(len(text), sm.end() + 120))
+        if m is not None and m.end("form") == sm.end():
+            hits.append(m)
+    for m in hits:
+        name = squash(m.group("name")).rstrip(",")
+        # "Introductory. CommVault Systems, Inc.": a heading run into the name
+        parts = re.split(r"(?<=[a-z]{3})\.\s+", name)
+        name = parts[-1]
+        term = m.group("term")
+        key = squash(term).lower() if term else norm_name(name)
+        if len(key) < 2:
+            continue
+        out.append((key, _state_norm(m.group("state")), squash(m.group("form")).lower(), m.start("name"), m.end("form"), name))
+    found = []
+    seen_starts: set[int] = set()
+    for lm in re.finditer(r"under\s+the\s+laws\s+of", text):
+        lo = max(0, lm.start() - 260)
+        for m in _ORGANISED.finditer(text, lo, min(len(text), lm.end() + 60)):
+            if m.start() not in seen_starts and m.start("state") >= lm.end():
+                seen_starts.add(m.start())
+                found.append(m)
+    for m in found:
+        key = squash(m.group("term")).lower()
+        if re.search(r"\bsubsidiar", m.group("mid"), re.I):
+            continue
+        out.append((key, _state_norm(m.group("state")), None, m.start(), m.end("state"), key))
+    ctx._party_descr = out
+    return out
+
+
+@as_rule
+def jurisdiction_mismatch(ctx: Context) -> list[Finding]:
+    descs = _descriptions(ctx)
+    # a statement with a defined term belongs to that term; one without (the
+    # "Company is organized under the laws of" kind uses the term itself) to the
+    # name, or to the term the same name was given elsewhere
+    term_of_name: dict[str, str] = {}
+    for key, _st, _f, _a, _b, name in descs:
+        if key != norm_name(name) and name.lower() != key:
+            term_of_name.setdefault(_plain_name(name), key)
+    by_key: dict[str, list] = {}
+    for d in descs:
+        key, name = d[0], d[5]
+        if key == norm_name(name):
+            key = term_of_name.get(_plain_name(name), key)
+        by_key.setdefault(key, []).append(d)
+    out: list[Finding] = []
+    for key, ds in by_key.items():
+        ds.sort(key=lambda d: d[3])
+        first = ds[0]
+        for d in ds[1:]:
+            named = [x for x in (first, d) if x[2] is not None]  # "X, a Delaware corporation" statements
+            if len(named) == 2 and _plain_name(first[5]) != _plain_name(d[5]):
+                continue  # two entities given the same term in different instruments
+            problem = None
+            if d[1] != first[1]:
+                problem = f"organised under the laws of {d[1].title()} here, but of {first[1].title()} at line {ctx.span(first[3], first[4]).line}"
+            elif d[2] and first[2] and d[2] != first[2] and not (d[2] == "company" or first[2] == "company"):
+                problem = f"described as a {d[2]} here, but as a {first[2]} at line {ctx.span(first[3], first[4]).line}"
+            if problem is None:
+                continue
+            out.append(
+                ctx.finding(
+                    "PARTY001",
+                    f"'{first[5] if first[5].lower() != key else key}' is {problem}",
+                    d[3],
+                    d[4],
+                    [ctx.related(first[3], first[4], "stated here")],
+                )
+            )
+            break
+    return out
+
+
+def _plain_name(s: str) -> str:
+    """A name without case or punctuation, its words kept ("Tiffany and Company"
+    and "Tiffany & Co." stay apart)."""
+    return " ".join(re.sub(r"[.,'\u2019]", "", s.upper()).split())
+
+
+# ---------------------------------------------------------------------------
+# names in the signature blocks, the preamble and the schedules
+# ---------------------------------------------------------------------------
+
+
+def _signature_lines(ctx: Context) -> list[tuple[int, int, str]]:
+    """Lines in capitals inside the signature pages: the signatories' names."""
+    cached = getattr(ctx, "_sig_lines", None)
+    if cached is not None:
+        return cached
+    out: list[tuple[int, int, str]] = []
+    ctx._sig_lines = out
+    lines = ctx.layout.lines
+    spans = [(s.start, s.end) for s in ctx.sections if s.kind == "signature"]
+    for a, b in spans:
+        i = ctx.line_index(a)
+        while i < len(lines) and lines[i].start < b:
+            ln = lines[i]
+            t = ln.text.strip()
+            i += 1
+            if not t or re.match(r"^(?:By|Name|Title|Its|Date|Attest|Witness|Accepted|Confirmed|Very|Sincerely|Agreed|As\b|On\b|Acting|For\b)", t, re.I):
+                continue
+            letters = [c for c in t if c.isalpha()]
+            if len(letters) < 3 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+                continue
+            if t.endswith(":") or len(t) > 80:
+                continue
+            if re.search(r",\s*an?$", t) or re.match(r"^(?:AN?|THE)\s+[A-Z]+\s+(?:LIMITED|GENERAL|CORPORATION|COMPANY)", t):
+                continue  # "..., A REAL ESTATE LIMITED PARTNERSHIP, a": a description, wrapped
+            a0 = ln.start + ln.indent
+            out.append((a0, a0 + len(t), t))
+    return out
+
+
+def _known_names(ctx: Context) -> list[tuple[int, int, str, str]]:
+    """Party names written in ordinary case: preamble descriptions and schedule rows."""
+    from .tables import _tables
+
+    cached = getattr(ctx, "_known_names", None)
+    if cached is not None:
+        return cached
+    out: list[tuple[int, int, str, str]] = []
+    ctx._known_names = out
+    for key, _st, _f, a, b, name in _descriptions(ctx):
+        if name and not name.isupper() and len(name) > 3:
+            out.append((a, a + len(name), name, "preamble"))
+    for t in _tables(ctx):
+        for r in t.rows:
+            lab = squash(r.label)
+            if lab and not r.total and not lab.endswith(":") and re.search(r"[a-z]", lab):
+                out.append((r.label_start, r.label_end, lab, t.where))
+    return out
+
+
+@as_rule
+def name_mismatch(ctx: Context) -> list[Finding]:
+    sig = _signature_lines(ctx)
+    known = _known_names(ctx)
+    if not sig or not known:
+        return []
+    kn = [(norm_name(n), a, b, n, where) for a, b, n, where in known]
+    kn_set = {k[0] for k in kn}
+    out: list[Finding] = []
+    reported: set[str] = set()
+    for a, b, t in sig:
+        nt = norm_name(t)
+        if nt in kn_set or nt in reported:
+            continue
+        best = None
+        best_r = 0.0
+        sm = difflib.SequenceMatcher(None, "", nt, autojunk=False)
+        for k in kn:
+            if abs(len(k[0]) - len(nt)) > 4:
+                continue
+            sm.set_seq1(k[0])
+            if sm.real_quick_ratio() < 0.88 or sm.quick_ratio() < 0.88:
+                continue
+            r = sm.ratio()
+            if r > best_r:
+                best, best_r = k, r
+        if best is None or best_r < 0.88 or abs(len(nt) - len(best[0])) > 4:
+            continue
+        # only a spelling difference, not two entities of a family ("FUND II" / "FUND III")
+        if re.sub(r"[^A-Z]", "", nt) == re.sub(r"[^A-Z]", "", best[0]):
+            continue
+        diff_words = set(nt.split()) ^ set(best[0].split())
+        if any(re.fullmatch(r"[IVX]+|\d+|[A-Z]", w) for w in diff_words):
+            continue
+        reported.add(nt)
+        out.append(
+            ctx.finding(
+                "PARTY002",
+                f"the signature block names '{t}', but {best[4]} names '{best[3]}'",
+                a,
+                b,
+                [ctx.related(best[1], best[2], f"in {best[4]}")],
+            )
+        )
+    return out
+
+
+@as_rule
+def split_signatory(ctx: Context) -> list[Finding]:
+    sig = _signature_lines(ctx)
+    known = _known_names(ctx)
+    if len(sig) < 2 or not known:
+        return []
+    kn = {norm_name(n): (a, b, n, where) for a, b, n, where in known}
+    out: list[Finding] = []
+    for (a1, b1, t1), (a2, b2, t2) in zip(sig, sig[1:]):
+        n1, n2 = norm_name(t1), norm_name(t2)
+        if n1 in kn or n2 in kn:
+            continue
+        # the two lines must be adjacent
+        if ctx.line_index(a2) - ctx.line_index(a1) != 1:
+            continue
+        joined = norm_name(t1 + " " + t2)
+        hit = kn.get(joined)
+        if hit is None:
+            continue
+        # "AT&T / INC.": a suffix wrapped to the next line reads as one name anyway
+        if not re.sub(r"\b(?:INC|CORP|CO|LTD|LLC|LP|LLP|NA|PLC|AG|SA)\b", "", n2).strip(" &,"):
+            continue
+        out.append(
+            ctx.finding(
+                "PARTY003",
+                f"'{t1}' and '{t2}' stand on two lines of the signature block but are one signatory, "
+                f"'{hit[2]}' in {hit[3]}; the block reads as one more signatory than there are",
+                a1,
+                b2,
+                [ctx.related(hit[0], hit[1], f"in {hit[3]}")],
+            )
+        )
+    return out

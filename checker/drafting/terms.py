@@ -1,0 +1,536 @@
+"""Defined terms: where each is defined, and where each is used.
+
+A definition is a quoted term in one of the forms agreements use:
+
+* a parenthetical: ``(the "Company")``, ``("Stock")``, ``(collectively, the
+  "Shares")``, ``(such 11,111,111 shares being hereinafter referred to as the
+  "FIRM SECURITIES")``;
+* a "means" sentence: ``"Per Share Price" means``, ``the term "business day"
+  shall mean``, ``"X" has the meaning``;
+* a naming clause: ``is herein called the "Firm Shares"``, ``hereinafter
+  referred to as "Agent"``.
+
+Terms defined in capitals (``("FIRM SECURITIES")``) are used in title case
+("the Firm Securities"); the usage key of every term is its title-case form.
+Uses are found in one pass of one regular expression over the clean text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Optional
+
+from .context import Context, squash, trie_regex
+
+SMALL = frozenset("of and the in to for on by with a an or at as from under per de du la le".split())
+
+_Q = "\"\u201c\u201d"
+# a quoted term: a capital or lower-case start, no line of its own, at most ten words
+_QTERM = re.compile(r"[\"\u201c]([A-Za-z0-9](?:[^\"\u201c\u201d\n]|\n(?![^\S\n]*\n)){0,90}?)[\"\u201d]")
+
+_PAREN_LEAD_OK = re.compile(
+    r"(?:^|\b(?:the|a|an|each|as|called|collectively|together|individually|respectively|hereinafter|herein|"
+    r"jointly|severally|or|and|being|this|these|such|defined)|[,;:])[\s,:;]*$",
+    re.I,
+)
+_PAREN_LEAD_BAD = re.compile(r"\b(?:e\.g|i\.e|reference|references|referred to in|see|shall|caption|heading|entitled|titled|under)\b", re.I)
+_MEANS = re.compile(
+    r"\s*(?:,\s*)?"
+    r"(?:(?:,\s*|\s+(?:or|and|and/or)\s+|,\s*(?:or|and)\s+)[\"\u201c][^\"\u201d\n]{1,60}[\"\u201d])*\s*,?\s*"  # "Holder", "Securityholder" or other similar terms mean
+    r"(?:(?:or|and)\s+other\s+similar\s+terms\s+)?"
+    r"(?:(?:,\s*)?(?:when\s+used\s+|with\s+(?:respect|reference)\s+to\s+|in\s+respect\s+of\s+|for\s+|as\s+to\s+|as\s+applied\s+to\s+)"
+    r"(?:[^.;\"\u201c]|\.(?=\d)){0,200}?,?\s+(?=means?\b|shall\s+mean|shall,))?"
+    r"(?:shall,\s+(?:[^.;\"\u201c]|\.(?=\d)){0,120}?,\s+(?=mean\b))?"  # "Redemption Date", when used with respect to any Security, means
+    r"(?:as used (?:herein|in this \w+)\s*,?\s*)?(?:shall\s+|will\s+|does\s+|shall,\s+)?"
+    r"(?:means?|mean[, ]|shall\s+mean|has\s+the\s+meanings?|have\s+the\s+meanings?|shall\s+have\s+the\s+meanings?|"
+    r"refers?\s+to|shall\s+refer\s+to|is\s+defined|are\s+defined|includes?\b|shall\s+include)",
+    re.I,
+)
+_CALLED = re.compile(
+    r"(?:herein(?:after)?|hereafter|below|collectively|sometimes|each|together)?[\s,]*"
+    r"(?:called|referred\s+to(?:\s+(?:herein|hereinafter|hereafter|in\s+this\s+\w+|collectively|individually|together))*\s+as|"
+    r"designated\s+as|defined\s+as|known\s+as|termed)\s+(?:the\s+|a\s+|an\s+)?$",
+    re.I,
+)
+_SCOPE = re.compile(
+    r"(?:(?:solely\s+|only\s+)?for\s+(?:the\s+)?purposes?\s+of|as\s+used\s+in|(?<![\w,] )\bin)\s+(?:(?:clause|paragraph|subsection|subparagraph)\s+"
+    r"(\([a-z0-9]{1,5}\))\s+of\s+)?this\s+(Section|Article|subsection|paragraph|clause|Exhibit|Schedule|Annex)"
+    r"(?:\s+([0-9]+(?:\.[0-9]+)*(?:\([a-zA-Z0-9]{1,5}\))*))?",
+    re.I,
+)
+_POINTER = re.compile(
+    r"[\s,]*(?:shall\s+|will\s+)?(?:(?:has|have)\s+the\s+(?:respective\s+)?meanings?\s+(?:specified|set\s+forth|given|assigned|ascribed|provided|stated|defined)?|(?:is|are)\s+defined)"
+    r"\s*(?:to\s+(?:it|such\s+term|them)\s+)?(?:in|under|by)\s+(?:(?:Section|Article|Paragraph|subsection|clause)\s+(?P<num>\d+(?:\.\d+)*(?:\s*\([a-zA-Z0-9]{1,5}\))*)"
+    r"(?!\s+of\s+(?:the|such|that|any)\b)|the\s+(?:preamble|recitals|first\s+paragraph|introductory\s+paragraph)(?:\s+(?:hereof|of\s+this\s+\w+|to\s+this\s+\w+))?(?!\s+(?:of|to)\s+the\b))",
+    re.I,
+)
+_TERM_OK = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,&'/()\-\u2019\u2010%$]*")
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'\u2019.-]*|\d[\w()]*")
+
+
+def title_key(term: str, words_in_text=None, text: Optional[str] = None) -> str:
+    """The usage form of a term: capitals read as title case ("FIRM SHARES" ->
+    "Firm Shares"), every other term as written, with white space squashed and
+    a leading "the" dropped ("the Securities" is the term "Securities").
+
+    A word in capitals stays in capitals when the document never writes it in
+    title case (an acronym: "DTC", "NASD", "CSFB").
+    """
+    if "\u00ad" in term:
+        term = term.replace("\u00ad", "-")
+    if term[:4].lower() == "the " and len(term) > 4 and term[4:5].isupper():
+        term = term[4:]  # "the Securities" is the term "Securities"
+    t = " ".join(term.split())
+    if not t.isupper() or sum(1 for c in t if c.isalpha()) < 2:
+        return t
+    full: list[str] = []
+    mixed: list[str] = []
+    for i, w in enumerate(t.split(" ")):
+        lw = w.lower()
+        m = re.match(r"^([A-Z][A-Z'\u2019-]*)(.*)$", w)
+        if i and lw in SMALL:
+            full.append(lw)
+            mixed.append(lw)
+            continue
+        if m is None:
+            full.append(w)
+            mixed.append(w)
+            continue
+        head, rest = m.group(1), m.group(2)
+        tw = "-".join(p[:1] + p[1:].lower() for p in head.split("-")) + rest
+        full.append(tw)
+        if words_in_text is not None and len(head) > 1 and (head[:1] + head[1:].lower()) not in words_in_text:
+            mixed.append(w)  # an acronym: "DTC", "NASD", "CSFB"
+        else:
+            mixed.append(tw)
+    a, b = " ".join(full), " ".join(mixed)
+    if text is not None:
+        for cand in (a, b):
+            i = text.find(cand)
+            while i >= 0:
+                before = text[i - 1 : i] if i else ""
+                after = text[i + len(cand) : i + len(cand) + 1]
+                if not (before and (before.isalnum() or before in "-_")) and not (after and (after.isalnum() or after in "-_")):
+                    return cand
+                i = text.find(cand, i + 1)
+    if " " not in t and len(t) <= 5:
+        return t  # a single short word in capitals is an acronym
+    return a
+
+
+class _WordsIn:
+    """``word in _WordsIn(text)``: whether the text has the word, as a whole word."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.cache: dict[str, bool] = {}
+
+    def __contains__(self, word: str) -> bool:
+        hit = self.cache.get(word)
+        if hit is None:
+            hit = False
+            t = self.text
+            i = t.find(word)
+            while i >= 0:
+                before = t[i - 1] if i else " "
+                j = i + len(word)
+                after = t[j] if j < len(t) else " "
+                if not before.isalpha() and not after.isalpha():
+                    hit = True
+                    break
+                i = t.find(word, i + 1)
+            self.cache[word] = hit
+        return hit
+
+
+def case_class(s: str) -> str:
+    """'cap' when every significant word starts with a capital, 'lower' when none
+    does, 'mixed' otherwise; 'upper' for text in capitals."""
+    if s.isupper() and sum(c.isalpha() for c in s) > 1:
+        return "upper"
+    caps = []
+    first = True
+    for w in s.split():
+        c = w[0]
+        if not c.isalpha():
+            w = w.lstrip("\"'(\u201c[")
+            if not w or not w[0].isalpha():
+                continue
+            c = w[0]
+        if not first and w.lower() in SMALL:
+            continue
+        first = False
+        caps.append(c.isupper())
+    if not caps or all(caps):
+        return "cap"
+    if not any(caps):
+        return "lower"
+    return "mixed"
+
+
+def variants(key: str) -> list[str]:
+    """Singular, plural and the other forms a term is used in."""
+    out = {key}
+    last = key.rsplit(" ", 1)[-1]
+    if not last[-1:].isalpha():
+        return [key]
+    if key.endswith("ies"):
+        out.add(key[:-3] + "y")
+    elif key.endswith("ses") or key.endswith("xes") or key.endswith("shes") or key.endswith("ches"):
+        out.add(key[:-2])
+        out.add(key[:-1])
+    elif key.endswith("s") and not key.endswith("ss") and not key.endswith("us"):
+        out.add(key[:-1])
+    elif key.endswith("y") and len(last) > 2 and last[-2].lower() not in "aeiou":
+        out.add(key[:-1] + "ies")
+    else:
+        if key.endswith(("s", "x", "sh", "ch")):
+            out.add(key + "es")
+        else:
+            out.add(key + "s")
+    return sorted(out, key=len, reverse=True)
+
+
+@dataclass
+class Definition:
+    term: str  # as quoted
+    key: str  # usage form
+    start: int  # clean offset of the opening quote
+    end: int  # just after the closing quote
+    form: str  # parenthetical, means, called
+    sent_start: int
+    sent_end: int
+    scope: Optional[str] = None  # section number the definition is limited to
+    scope_text: Optional[str] = None
+    pointer: Optional[str] = None  # "has the meaning specified in Section 4": "4"; "" for the preamble
+    section: Optional[str] = None  # innermost section holding it
+    top: Optional[str] = None  # top-level section holding it ("" = preamble)
+    attachment: Optional[str] = None  # "exhibit A" etc. when inside an attachment
+
+
+class Use:
+    """One occurrence of a defined term; ``cls`` (cap, upper, lower, mixed) is
+    worked out when first asked for."""
+
+    __slots__ = ("key", "start", "end", "text", "_cls")
+
+    def __init__(self, key: str, start: int, end: int, text: str):
+        self.key = key
+        self.start = start
+        self.end = end
+        self.text = text
+        self._cls: Optional[str] = None
+
+    @property
+    def cls(self) -> str:
+        if self._cls is None:
+            t = self.text
+            if t == self.key or t[: len(self.key)] == self.key:
+                self._cls = "cap" if self.key[:1].isupper() else case_class(t)
+            elif t.isupper():
+                self._cls = "upper"
+            else:
+                self._cls = case_class(t)
+        return self._cls
+
+
+class Terms:
+    """Definitions and uses of one document."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.defs: list[Definition] = _extract(ctx)
+        words = _WordsIn(ctx.text)
+        for d in self.defs:
+            if d.term.isupper():
+                d.key = title_key(d.term, words, ctx.text)
+        self.by_key: dict[str, list[Definition]] = {}
+        for d in self.defs:
+            self.by_key.setdefault(d.key, []).append(d)
+        # keys that are forms of one another ("Underwriter", "Underwriters")
+        # make one family, named by the key defined first
+        self.family: dict[str, str] = {}
+        for key in sorted(self.by_key, key=lambda k: self.by_key[k][0].start):
+            fam = None
+            for v in variants(key):
+                if v in self.family:
+                    fam = self.family[v]
+                    break
+            self.family[key] = fam or key
+        self.by_family: dict[str, list[Definition]] = {}
+        for d in self.defs:
+            self.by_family.setdefault(self.family[d.key], []).append(d)
+
+    @cached_property
+    def def_spans(self) -> list[tuple[int, int]]:
+        return sorted((d.start, d.end) for d in self.defs)
+
+    def in_definition(self, a: int, b: int) -> bool:
+        import bisect
+
+        i = bisect.bisect_right(self.def_spans, (a, 10**12)) - 1
+        return i >= 0 and self.def_spans[i][0] <= a and b <= self.def_spans[i][1]
+
+    @cached_property
+    def _def_sentences(self) -> tuple[list[int], list[int]]:
+        """The definitions' sentences, merged where they overlap: (starts, ends)."""
+        spans = sorted({(d.sent_start, d.sent_end) for d in self.defs})
+        starts: list[int] = []
+        ends: list[int] = []
+        for a, b in spans:
+            if ends and a <= ends[-1]:
+                ends[-1] = max(ends[-1], b)
+            else:
+                starts.append(a)
+                ends.append(b)
+        return starts, ends
+
+    def in_definition_sentence(self, offset: int) -> bool:
+        import bisect
+
+        starts, ends = self._def_sentences
+        i = bisect.bisect_right(starts, offset) - 1
+        return i >= 0 and offset < ends[i]
+
+    @cached_property
+    def variant_of(self) -> dict[str, str]:
+        """lower-case variant -> key (the longest key wins a clash)."""
+        out: dict[str, str] = {}
+        for key in sorted(self.by_key, key=len):
+            for v in variants(key):
+                out[v.lower()] = self.family[key]
+        for key in self.by_key:
+            out[key.lower()] = self.family[key]
+        return out
+
+    @cached_property
+    def uses(self) -> dict[str, list[Use]]:
+        """Every occurrence of every defined term outside its definitions, by family.
+
+        An occurrence inside a longer defined term ("Registration Statement" in
+        "Initial Registration Statement") belongs to the longer term; a
+        single-word term right after another capitalised word ("Act" in
+        "Securities Act") is a different name, not a use.
+        """
+        out: dict[str, list[Use]] = {k: [] for k in self.by_family}
+        vo = self.variant_of
+        if not vo:
+            return out
+        text = self.ctx.text
+        low = text.lower()
+        if len(low) != len(text):
+            pat = re.compile(r"(?<![\w\-])" + trie_regex(vo).replace("\\ ", r"\s+") + r"(?![\w])", re.I)
+            matches = ((m.start(), m.end()) for m in pat.finditer(text))
+        else:
+            pat = re.compile(r"(?<![\w\-])" + trie_regex(vo).replace("\\ ", r"\s+") + r"(?![\w])")
+            matches = ((m.start(), m.end()) for m in pat.finditer(low))
+        # single-word terms ("Company", 200 uses) need only a few uses to show they
+        # are used; every use is kept for terms of several words (checked for
+        # their written form) and for terms limited to one section
+        need_all = {f for f, ds in self.by_family.items() if " " in f or any(d.scope for d in ds)}
+        for a, b in matches:
+            s = text[a:b]
+            key = vo.get(s.lower() if ("\n" not in s and "  " not in s) else " ".join(s.split()).lower())  # the family
+            if key is None:
+                continue
+            found = out[key]
+            if len(found) >= 8 and key not in need_all and found[-1].cls != "lower":
+                continue
+            if self.in_definition(a, b):
+                continue
+            if " " not in s:
+                # "Act" in "Securities Act", "Stock" in "Common Stock"
+                pm = _PREV_CAP.search(text, max(0, a - 40), a)
+                if pm is not None and pm.group(1).lower() not in _DETERMINERS and not _sentence_start(text, pm.start(1)):
+                    continue
+            found.append(Use(key, a, b, s))
+        return out
+
+
+_PREV_CAP = re.compile(r"(?<![A-Za-z'.\-])([A-Z][A-Za-z'.\-]*)[^\S\n]*\Z")
+_DETERMINERS = frozenset(
+    "the such each any this that no all every said a an and or of by to per its their our your his her".split()
+)
+
+
+def _sentence_start(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and text[j] in " \t\"'(\u201c":
+        j -= 1
+    if j < 0:
+        return True
+    if text[j] == "\n":
+        k = j - 1
+        while k >= 0 and text[k] in " \t":
+            k -= 1
+        return k < 0 or text[k] in ".:;\n"
+    return text[j] in ".:;!?"
+
+
+def _scope_of(ctx: Context, sent_text: str, def_off: int, sent_start: int) -> tuple[Optional[str], Optional[str]]:
+    """The section a definition is limited to ("For the purposes of this Section 4")."""
+    rel = def_off - sent_start
+    if "this" not in sent_text[:rel].lower():
+        return None, None
+    best = None
+    for m in _SCOPE.finditer(sent_text):
+        if m.start() > rel:
+            break
+        best = m
+    if best is None:
+        return None, None
+    lead = best.group(0).split()[0].lower()
+    if lead == "in" and rel - best.end() > 40:
+        return None, None  # "as provided in this Section ..." far before: not a limit on the definition
+    word = best.group(2).lower()
+    if word not in ("section", "article", "subsection", "paragraph", "clause"):
+        return None, None
+    num = best.group(3)
+    sub = best.group(1)
+    here = ctx.sections_at(def_off)
+    if not num:
+        # "this Section" / "this subsection": the enclosing one of that level
+        cands = [s for s in here if s.kind in ("section", "subsection", "item", "article", "paragraph")]
+        if not cands:
+            return None, None
+        if word in ("section", "article"):
+            tops = [s for s in cands if s.depth == min(c.depth for c in cands)]
+            num = tops[0].number
+        else:
+            num = cands[-1].number
+    if sub:
+        num = f"{num}{sub}"
+    return num, squash(best.group(0))
+
+
+# '"Commitment": as to any Bank' / '"Loan" - a loan made ...' at the start of a line
+_COLON_DEF = re.compile(r"[^\S\n]*:[^\S\n]*(?:\n[^\S\n]*)?[A-Za-z(\"\u201c$]")
+_COLON_POINTER = re.compile(
+    r"\s*(?:as\s+(?:defined|set\s+forth|specified|provided|described)\s+(?:in|under|by)|see\b|defined\s+in|"
+    r"(?:has|have|shall\s+have)\s+the\s+(?:respective\s+)?meanings?|the\s+meanings?\s+(?:given|assigned|set|specified|provided))",
+    re.I,
+)
+_LINE_LEAD = re.compile(r"[^\S\n]*(?:(?:\(?[a-zA-Z0-9]{1,5}[.)]|\d+(?:\.\d+)+\.?)[^\S\n]+)?")
+
+
+def _extract(ctx: Context) -> list[Definition]:
+    text = ctx.text
+    out: list[Definition] = []
+    seen: set[int] = set()
+    for m in _QTERM.finditer(text):
+        term = squash(m.group(1)).replace("\u00ad", "-")
+        if not term or len(term.split()) > 10:
+            continue
+        a, b = m.start(), m.end()
+        form = None
+        # parenthetical: the nearest unclosed "(" before the quote, within 200 characters
+        lo = max(0, a - 220)
+        open_at = None
+        hi = a
+        for _try in range(3):
+            p = text.rfind("(", lo, hi)
+            if p < 0:
+                break
+            if text.find(")", p, a) < 0:
+                open_at = p
+                break
+            hi = p  # "(a) ... (the "X")": that one is closed; look further back
+        if open_at is not None:
+            lead = text[open_at + 1 : a]
+            if "\n\n" not in lead and _PAREN_LEAD_OK.search(lead) and not _PAREN_LEAD_BAD.search(lead):
+                # the parenthetical closes soon after, or lists more terms
+                after = text[b : b + 120]
+                if re.match(r"\s*(?:\)|,|;|and\b|or\b|each\b|respectively\b|collectively\b|together\b|as\b|shall\b|and,)", after):
+                    form = "parenthetical"
+        colon_pointer: Optional[str] = None
+        if form is None:
+            cm = _COLON_DEF.match(text, b)
+            if cm and _LINE_LEAD.fullmatch(text, text.rfind("\n", 0, a) + 1, a):
+                form = "means"  # a list of definitions: '"Commitment": as to any Bank, ...'
+                tail = re.split(r"[\"\u201c]|\n[^\S\n]*\n|\.(?:\s|$)", text[cm.end() - 1 : cm.end() + 120], maxsplit=1)[0]
+                if _COLON_POINTER.match(tail):
+                    num = re.search(r"(?:Section|subsection|Article|paragraph|clause)\s+(\d+(?:\.\d+)*(?:\s*\([a-zA-Z0-9]{1,5}\))*)", tail)
+                    if num:
+                        form, colon_pointer = "pointer", re.sub(r"\s+", "", num.group(1))
+                    elif re.search(r"preamble|recitals|introductory|first\s+paragraph", tail, re.I):
+                        form, colon_pointer = "pointer", ""
+                    else:
+                        form = "imported"
+        if form is None:
+            tail = text[b : b + 80]
+            mm = _MEANS.match(tail)
+            if mm:
+                form = "includes" if re.search(r"includ", mm.group(0), re.I) else "means"
+                if re.search(r"meaning|defined", mm.group(0), re.I):
+                    form = "pointer"  # "X" has the meaning specified in Section 1.01 / in the Indenture
+            elif _CALLED.search(text[max(0, a - 80) : a]):
+                form = "called"
+        if form is None:
+            continue
+        if re.match(r"[\s,]*(?:as\s+(?:such\s+|that\s+)?(?:term\s+is\s+|terms\s+are\s+)?defined\s+(?:in|under|by)|within\s+the\s+meaning\s+of)", text[b : b + 60], re.I):
+            form = "imported"  # a term of a statute or another instrument, named here
+        # not a definition: a quoted caption or a phrase in a "means" list of a
+        # different term, e.g. 'the term "including" means' is still a definition
+        if term.endswith(",") or (term.endswith(".") and "." not in term[:-1]):
+            term = term[:-1].strip()  # "Offered Securities." - but not "U.S."
+        if term.endswith("(s)"):
+            term = term[:-3]  # "Mortgage(s)"
+        if not term or not any(c.isalpha() for c in term):
+            continue
+        if not _TERM_OK.fullmatch(term) or sum(c.isalpha() or c == " " for c in term) < 0.7 * len(term):
+            continue  # not words: an encoded attachment, a formula
+        if a in seen:
+            continue
+        seen.add(a)
+        s0, s1 = ctx.sentence_bounds(a)
+        scope, scope_text = _scope_of(ctx, text[s0:s1], a, s0)
+        pointer = None
+        if colon_pointer is not None:
+            pointer = colon_pointer
+        elif form == "pointer":
+            pm = _POINTER.match(text, b, min(len(text), b + 200))
+            if pm is None:
+                form = "imported"  # "has the meaning given in the Indenture"
+            elif pm.group("num"):
+                pointer = re.sub(r"\s+", "", pm.group("num"))
+            else:
+                pointer = ""
+        holds = ctx.sections_at(a)
+        sec = ctx.section_at(a)
+        top = None
+        att = None
+        for s in holds:
+            if s.kind in ("schedule", "exhibit", "annex", "appendix"):
+                att = f"{s.kind} {s.number}"
+        tops = [s for s in holds if s.depth == 0]
+        if tops:
+            top = tops[0].number if tops[0].kind not in ("preamble",) else ""
+        if att is None and a >= ctx.body_end:
+            att = "attachment"
+        out.append(
+            Definition(
+                term=term,
+                key=title_key(term),
+                start=a,
+                end=b,
+                form=form,
+                sent_start=s0,
+                sent_end=s1,
+                scope=scope,
+                scope_text=scope_text,
+                pointer=pointer,
+                section=sec.number if sec else None,
+                top=top,
+                attachment=att,
+            )
+        )
+    return out
+
+
+def get_terms(ctx: Context) -> Terms:
+    t = getattr(ctx, "_terms", None)
+    if t is None:
+        t = Terms(ctx)
+        ctx._terms = t
+    return t

@@ -1,0 +1,454 @@
+"""Cross-reference checks: a target that does not exist (XREF001), a target
+that is "[Intentionally omitted]" or reserved (XREF002), a target whose
+subject is not what it is cited for (XREF003), and common citations of the
+securities laws checked against a small table (XREF005).  Attachments the
+document refers to but does not contain (XREF004) are in :mod:`.attachments`.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..model import Finding
+from . import as_rule
+from .context import Context, SectionInfo, squash
+from .refs import Ref, heading_labels, is_external, label_before, references, target_in_text
+
+_INTERNAL_TYPES = ("section", "subsection", "clause", "paragraph", "article", "item")
+
+
+def _toc_entry(ctx: Context, r: Ref) -> bool:
+    """A reference that opens its line, followed by a title: a heading or an
+    entry of the table of contents ("ARTICLE IX  INTENTIONALLY OMITTED")."""
+    ln = ctx.line_of(r.start)
+    head = ctx.text[ln.start : r.start]
+    if head.strip():
+        return False
+    rest = ctx.text[r.end : ln.start + len(ln.text)]
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'\-]*", rest) if w.lower() not in ("of", "and", "the", "to", "in", "for", "on", "or")]
+    return bool(words) and all(w[0].isupper() for w in words) or bool(re.fullmatch(r"[\s.]*\d*\s*", rest))
+
+
+def _in_attachment(ctx: Context, off: int) -> bool:
+    return ctx.attachment_at(off) is not None or off >= ctx.body_end
+
+
+# ---------------------------------------------------------------------------
+# XREF001
+# ---------------------------------------------------------------------------
+
+
+@as_rule
+def missing_target(ctx: Context) -> list[Finding]:
+    refs = [r for r in references(ctx) if r.ref_type in _INTERNAL_TYPES and not _in_attachment(ctx, r.start)]
+    if not refs:
+        return []
+    from .definitions import _AMENDMENT
+
+    if _AMENDMENT.search(ctx.text[:3000]):
+        return []  # an amendment cites the sections of the agreement it amends
+    tops = [s for s in ctx.sections if s.kind == "section" and s.depth == 0]
+    if len(tops) < 3:
+        return []  # no section tree to resolve against
+    internal = [r for r in refs if not is_external(ctx, r)]
+    if not internal:
+        return []
+    resolved = sum(1 for r in internal if r.resolved)
+    if resolved < 0.6 * len(internal):
+        return []  # most references point into another instrument (an amendment), or the outline failed
+    by_target: dict[str, list[Ref]] = {}
+    labels = heading_labels(ctx)
+    highest_top = max((int(s.number) for s in tops if s.number.isdigit()), default=0)
+    decimal_doc = any("." in k for k in ctx.by_number)
+    two_place = sum(1 for k in ctx.by_number if re.fullmatch(r"\d{1,2}\.\d{2}", k)) >= 5  # "13.04"
+    for r in internal:
+        if r.resolved:
+            continue
+        if _toc_entry(ctx, r):
+            continue
+        # a cell of a table or a table of contents: the line holds only the reference
+        ln = ctx.line_of(r.start)
+        if squash(ln.text).strip(" .,;") == r.text.strip(" .,;"):
+            continue
+        last = ctx.line_of(max(r.start, r.end - 1))
+        if last is not ln and re.fullmatch(r"\s*[\d.()a-zA-Z]{1,12}\s*", last.text):
+            continue  # "of Article / 35": a cell of a table laid out one word a line
+        if target_in_text(ctx, r.target):
+            continue  # the text has it; the section tree did not place it
+        if r.target.count(".") >= 3:
+            continue  # "Clause 7.3.3.3": the numbering of general conditions incorporated by reference
+        alt = re.sub(r"\((\d{1,2})\)", r".\1", r.target)
+        if alt != r.target and (alt in ctx.by_number or target_in_text(ctx, alt)):
+            continue  # "8.3(2)" in a document numbered 8.3.2
+        if re.match(r"\s*(?:[a-z]+\s+){0,2}(?:months?|days?|years?|weeks?|hours?|%|percent)\b", ctx.text[r.end : r.end + 30]):
+            continue  # "Section 1(d)(iii), 24 months": a quantity, not a section
+        main = re.match(r"\d+", r.target)
+        if main and int(main.group(0)) > highest_top + 5 and not decimal_doc and "." in r.target:
+            continue  # "Section 563.99": a regulation's numbering, not this document's
+        if main and int(main.group(0)) > max(highest_top, 20) * 3:
+            # "Section 501(5)" for "Section 5.01(5)" is a typo worth reporting; "Section 9601" is a statute;
+            # "Section 63.04" in a document numbered 13.04 is this document's numbering gone wrong
+            own_style = two_place and re.fullmatch(r"\d{1,2}\.\d{2}(?:\([a-zA-Z0-9]{1,5}\))*", r.target)
+            if _decimal_typo(ctx, r.target) is None and not own_style:
+                continue
+        # "clause (b) above" in a section whose items the outline did not split: not evidence enough
+        if r.target.startswith("("):
+            continue
+        by_target.setdefault(r.target, []).append(r)
+    out: list[Finding] = _misplaced_this(ctx, tops)
+    covered = [(f.line, f.column) for f in out]
+    for tgt, rs in by_target.items():
+        rs = [r for r in rs if not any(_covers(ctx, r, ln, col) for ln, col in covered)]
+        if not rs:
+            continue
+        # a section that exists but whose sub-part the outline did not find: "7(c)(xi)" when 7(c) exists
+        base = re.match(r"^[^(]+", tgt)
+        if base and base.group(0) != tgt and base.group(0).rstrip(".") in ctx.by_number:
+            sub = tgt[len(base.group(0)) :]
+            sec = ctx.by_number[base.group(0).rstrip(".")]
+            # report only when the parent has no such part: among its numbered
+            # children, or (when the outline found none) anywhere in its text
+            kids = [s for s in ctx.sections if s.parent == sec.number]
+            first = re.match(r"\([^)]*\)", sub)
+            if first is None:
+                continue
+            if kids:
+                if any(k.number == sec.number + first.group(0) for k in kids):
+                    continue
+            elif first.group(0) in ctx.text[sec.start : sec.end]:
+                continue
+        r = rs[0]
+        highest = highest_top
+        hint = ""
+        typo = _decimal_typo(ctx, tgt)
+        if typo:
+            hint = f" (Section {typo} was probably meant)"
+        elif highest and base and base.group(0).rstrip(".").isdigit() and int(base.group(0).rstrip(".")) > highest:
+            hint = f" (the last section is {highest})"
+        n = len(rs)
+        out.append(
+            ctx.finding(
+                "XREF001",
+                f"'{r.text}' refers to {r.ref_type.capitalize()} {tgt}, which the document does not contain{hint}"
+                + (f"; {n} references" if n > 1 else ""),
+                r.start,
+                r.end,
+                [ctx.related(x.start, x.end, "also referred to here") for x in rs[1:4]],
+            )
+        )
+    return out
+
+
+_THIS_SECTION = re.compile(r"\bthis\s+(?P<kw>Section|Article|SECTION|ARTICLE)\s+(?P<num>\d+(?:\.\d+)*)(?![\d.]*\d)")
+
+
+def _decimal_typo(ctx: Context, target: str) -> Optional[str]:
+    """"501(5)" when the document has Section 5.01: the decimal point left out."""
+    m = re.match(r"^(\d{3,4})((?:\([^)]*\))*)$", target)
+    if not m:
+        return None
+    d = m.group(1)
+    for cut in (1, 2):
+        cand = d[:cut] + "." + d[cut:]
+        if cand in ctx.by_number or cand in heading_labels(ctx):
+            return cand + m.group(2)
+    return None
+
+
+def _covers(ctx: Context, r: Ref, line: int, col: int) -> bool:
+    sp = ctx.span(r.start, r.end)
+    return (sp.line, sp.column) <= (line, col) <= (sp.end_line, sp.end_column)
+
+
+def _same_number(held: str, num: str) -> bool:
+    """Whether a section numbered ``held`` is, or is inside, Section ``num``
+    ("10.09.2(v)" is inside "10.9.2")."""
+    base = re.match(r"[\d.]+", held)
+    if not base:
+        return False
+    h = [int(x) for x in base.group(0).strip(".").split(".") if x]
+    n = [int(x) for x in num.strip(".").split(".") if x]
+    return h[: len(n)] == n
+
+
+def _misplaced_this(ctx: Context, tops) -> list[Finding]:
+    """"this Section 7" written inside Section 6."""
+    out = []
+    nums = {s.number for s in tops}
+    for m in _THIS_SECTION.finditer(ctx.text, 0, ctx.body_end):
+        num = m.group("num")
+        holds = [s for s in ctx.sections_at(m.start()) if s.kind in ("section", "subsection", "item", "subitem", "article")]
+        if not holds:
+            continue
+        if any(_same_number(s.number, num) for s in holds):
+            continue
+        lab = label_before(ctx, m.start())
+        if lab is not None and (lab == num or lab.startswith(num + ".")):
+            continue  # the text's own headings put it in Section N
+        if num not in nums and not any(s.number.split(".")[0] == num.split(".")[0] for s in holds):
+            pass
+        top = holds[0]
+        if not top.number or not re.match(r"\d", top.number):
+            continue
+        out.append(
+            ctx.finding(
+                "XREF001",
+                f"'{squash(m.group(0))}' stands in Section {holds[-1].number}, not in Section {num}",
+                m.start(),
+                m.end(),
+                [ctx.related(top.start, min(top.end, top.start + 60), f"Section {top.number}, which holds it")],
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# XREF002
+# ---------------------------------------------------------------------------
+
+
+@as_rule
+def omitted_target(ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    for r in references(ctx):
+        if not r.resolved or r.ref_type not in _INTERNAL_TYPES or is_external(ctx, r):
+            continue
+        sec = ctx.by_number.get(r.resolved_to or "")
+        omitted = r.omitted or bool(sec and sec.omitted)
+        if not omitted or sec is None or _toc_entry(ctx, r):
+            continue
+        if sec.start <= r.start < sec.end:
+            continue
+        head = squash(ctx.text[sec.start : min(sec.end, sec.start + 80)])
+        out.append(
+            ctx.finding(
+                "XREF002",
+                f"'{r.text}' refers to Section {sec.number}, which is '{head}'",
+                r.start,
+                r.end,
+                [ctx.related(sec.start, min(sec.end, sec.start + 80), f"Section {sec.number}")],
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# XREF003
+# ---------------------------------------------------------------------------
+
+# subjects a reference is cited for, and the stem that shows a section deals with it
+_TOPICS = {
+    "default": r"\bdefault",
+    "indemnification": r"\bindemni",
+    "contribution": r"\bcontribut",
+    "expenses": r"\bexpens",
+    "termination": r"\bterminat",
+    "notices": r"\bnotice",
+    "survival": r"\bsurviv",
+    "lock-up": r"\block[- ]?up",
+    "governing law": r"\bgoverning\s+law|\bgoverned\s+by",
+    "stabilization": r"\bstabiliz",
+    "over-allotment": r"\bover-?allot",
+}
+_TOPIC_WORDS = r"(?P<topic>default(?:ing|s)?|indemnif\w*|indemnit\w*|contribution|expenses|termination|terminated|notices?|survival|lock-?up\w*|stabiliz\w*|over-?allotment\w*)"
+_AFTER_CUE = re.compile(
+    r"^(?:\s+(?:hereof|of\s+this\s+Agreement))?\s*,?\s*(?:by\s+reason\s+of|because\s+of|as\s+a\s+result\s+of|on\s+account\s+of|"
+    r"relating\s+to|with\s+respect\s+to|in\s+respect\s+of|for)\s+(?:the\s+|any\s+|a\s+|such\s+)?" + _TOPIC_WORDS,
+    re.I,
+)
+_BEFORE_CUE = re.compile(
+    _TOPIC_WORDS + r"(?:\s+(?:provisions?|obligations?|agreements?|rights?|procedures?))?\s+"
+    r"(?:pursuant\s+to|under|in|set\s+forth\s+in|described\s+in|provided\s+(?:for\s+)?in|"
+    r"contained\s+in|referred\s+to\s+in|as\s+provided\s+in)\s*$",
+    re.I,
+)
+
+
+def _topic_key(word: str) -> Optional[str]:
+    w = word.lower()
+    for k, stem in _TOPICS.items():
+        if re.match(stem.replace(r"\b", ""), w):
+            return k
+    if w.startswith("indemnit"):
+        return "indemnification"
+    return None
+
+
+def _governing_section(ctx: Context, topic: str, exclude: str) -> Optional[SectionInfo]:
+    stem = re.compile(_TOPICS[topic], re.I)
+    cands = [s for s in ctx.sections if s.kind == "section" and s.depth == 0 and s.heading and stem.search(s.heading)]
+    cands = [s for s in cands if s.number != exclude]
+    if len(cands) == 1:
+        return cands[0]
+    return None
+
+
+@as_rule
+def subject_mismatch(ctx: Context) -> list[Finding]:
+    text = ctx.text
+    out: list[Finding] = []
+    seen: set[tuple[int, str]] = set()
+    for r in references(ctx):
+        if not r.resolved or r.ref_type not in ("section", "article") or is_external(ctx, r):
+            continue
+        sec = ctx.by_number.get(r.resolved_to or "")
+        if sec is None or sec.omitted:
+            continue
+        if "(" in (r.resolved_to or ""):
+            continue  # a subsection: too little text to judge its subject by
+        topics = []
+        ma = _AFTER_CUE.match(text[r.end : r.end + 80])
+        if ma:
+            topics.append(ma.group("topic"))
+        mb = _BEFORE_CUE.search(text[max(0, r.start - 90) : r.start])
+        if mb:
+            topics.append(mb.group("topic"))
+        for word in topics:
+            if word[:1].isupper():
+                continue  # "Event of Default", "Default": a defined term, not the subject cited
+            topic = _topic_key(word)
+            if topic is None or (r.start, topic) in seen:
+                continue
+            seen.add((r.start, topic))
+            body = text[sec.start : sec.end] + " " + " ".join(s.heading or "" for s in ctx.sections_at(sec.start) if s.start <= sec.start)
+            if re.search(_TOPICS[topic], body, re.I):
+                continue
+            gov = _governing_section(ctx, topic, sec.number)
+            if gov is None:
+                continue
+            head = f"'{sec.heading}'" if sec.heading else "a section"
+            out.append(
+                ctx.finding(
+                    "XREF003",
+                    f"'{r.text}' is cited for {topic} ('{word}'), but Section {sec.number} ({head}) says nothing of it; "
+                    f"Section {gov.number} ('{gov.heading}') deals with {topic}",
+                    r.start,
+                    r.end,
+                    [
+                        ctx.related(gov.start, min(gov.end, gov.start + 60), f"Section {gov.number}"),
+                        ctx.related(sec.start, min(sec.end, sec.start + 60), f"Section {sec.number}, the section cited"),
+                    ],
+                )
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------
+# XREF005: citations of the securities laws
+# ---------------------------------------------------------------------------
+
+_ACTS = r"(?:Securities\s+Act(?:\s+of\s+1933)?|Exchange\s+Act|Securities\s+Exchange\s+Act(?:\s+of\s+1934)?|1933\s+Act|1934\s+Act|Act)"
+_CITE = re.compile(r"Section\s+(?P<num>\d+[A-Za-z]?(?:\([a-z0-9]{1,3}\))*)\s+of\s+the\s+(?P<act>" + _ACTS + r")", re.I)
+_CONTROL = re.compile(
+    r"\b(?:(?:who|which|that)\s+controls?|controlling|control\s+persons?|controlled\s+by)\b(?:(?!\bgroup\b|\bbeneficial)[^.;]){0,80}?within\s+the\s+meaning\s+of\s+(?:either\s+)?(?P<cites>(?:Section\s+\d+[A-Za-z]?(?:\([a-z0-9]{1,3}\))*\s+of\s+the\s+"
+    + _ACTS + r"(?:\s*,?\s*(?:or|and|and/or)\s+)?)+)",
+    re.I,
+)
+_FRAUD = re.compile(r"fraudulent\s+misrepresentation\s*\(?\s*within\s+the\s+meaning\s+of\s+(?P<cites>Section\s+\S+\s+of\s+the\s+" + _ACTS + r")", re.I)
+_EARNINGS = re.compile(
+    r"earnings?\s+statements?\b[^.;]{0,260}?(?:complying\s+with|satisf(?:y|ies|ying)\s+(?:the\s+provisions\s+of\s+)?|in\s+accordance\s+with|"
+    r"(?:which|that)\s+(?:will\s+)?(?:satisfy|satisfies|complies\s+with|compl(?:y|ies)\s+with)\s+(?:the\s+provisions\s+of\s+)?|"
+    r"(?:covering|for\s+the\s+purposes\s+of|contemplated\s+by)\s+)\s*(?P<cites>Section\s+\S+\s+of\s+the\s+" + _ACTS + r")",
+    re.I,
+)
+_FINAL_424 = re.compile(
+    r"\b(?:final\s+prospectus|the\s+Prospectus)\b[^.;]{0,100}?(?:pursuant\s+to|under|in\s+accordance\s+with)\s+Rule\s+424\((?P<p>[a-z])\)"
+)
+_EARNINGS_RULE = re.compile(r"earnings?\s+statements?\b[^.]{0,400}?\bRule\s+(?P<r>1[5-9]\d[A-Za-z]?)\b", re.I)
+_INCREASE_462 = re.compile(r"increas\w*[^.;]{0,160}?Rule\s+462\((?P<p>[a-z])\)|Rule\s+462\((?P<q>[a-z])\)[^.;]{0,60}?increas", re.I)
+
+
+def _act_kind(ctx: Context, act: str) -> Optional[str]:
+    a = squash(act).lower()
+    if "exchange" in a or "1934" in a:
+        return "exchange"
+    if "securities" in a or "1933" in a:
+        return "securities"
+    if a == "act":
+        # what this document calls "the Act"
+        m = re.search(r"Securities\s+(Exchange\s+)?Act\s+of\s+(1933|1934)[^()]{0,40}\(\s*(?:the\s+)?[\"\u201c]Act[\"\u201d]", ctx.text)
+        if m:
+            return "exchange" if m.group(1) or m.group(2) == "1934" else "securities"
+        return None
+    return None
+
+
+@as_rule
+def wrong_external_citation(ctx: Context) -> list[Finding]:
+    text = ctx.text
+    out: list[Finding] = []
+
+    def report(m_cite: re.Match, base: int, subject: str, want: str):
+        a, b = base + m_cite.start(), base + m_cite.end()
+        out.append(
+            ctx.finding(
+                "XREF005",
+                f"{subject} is cited as '{squash(m_cite.group(0))}'; the provision is {want}",
+                a,
+                b,
+            )
+        )
+
+    control_iter = []
+    seen_ctl: set[int] = set()
+    for wm in re.finditer(r"within\s+the\s+meaning\s+of", text):
+        for m in _CONTROL.finditer(text, max(0, wm.start() - 140), min(len(text), wm.end() + 200)):
+            if m.start() not in seen_ctl and m.start("cites") >= wm.end():
+                seen_ctl.add(m.start())
+                control_iter.append(m)
+    for m in control_iter:
+        cites = m.group("cites")
+        base = m.start("cites")
+        for c in _CITE.finditer(cites):
+            kind = _act_kind(ctx, c.group("act"))
+            num = c.group("num").lower()
+            main = re.match(r"\d+", num).group(0)
+            if kind == "securities" and main != "15":
+                report(c, base, "control-person liability under the Securities Act", "Section 15 of the Securities Act")
+            elif kind == "exchange" and main != "20":
+                report(c, base, "control-person liability under the Exchange Act", "Section 20 of the Exchange Act")
+    for m in (_FRAUD.finditer(text) if "fraudulent" in text else ()):
+        base = m.start("cites")
+        for c in _CITE.finditer(m.group("cites")):
+            kind = _act_kind(ctx, c.group("act"))
+            if kind in ("securities", None) and c.group("num").lower() != "11(f)":
+                report(c, base, "fraudulent misrepresentation (for contribution)", "Section 11(f) of the Securities Act")
+    for m in (_EARNINGS.finditer(text) if re.search(r"[Ee]arnings\s+[Ss]tatement", text) else ()):
+        base = m.start("cites")
+        for c in _CITE.finditer(m.group("cites")):
+            kind = _act_kind(ctx, c.group("act"))
+            if kind in ("securities", None) and c.group("num").lower() != "11(a)":
+                report(c, base, "the earnings statement", "Section 11(a) of the Securities Act (and Rule 158)")
+    for m in (_FINAL_424.finditer(text) if "424(" in text else ()):
+        if m.group("p") != "b":
+            out.append(
+                ctx.finding(
+                    "XREF005",
+                    f"the final prospectus is filed under Rule 424(b), not Rule 424({m.group('p')}) "
+                    "(Rule 424(a) is for preliminary prospectuses)",
+                    m.start("p") - 9,
+                    m.end(),
+                )
+            )
+    for m in (_EARNINGS_RULE.finditer(text) if re.search(r"[Ee]arnings\s+[Ss]tatement", text) else ()):
+        if m.group("r") != "158":
+            out.append(
+                ctx.finding(
+                    "XREF005",
+                    f"the earnings statement is cited to Rule {m.group('r')}; the rule that governs it is Rule 158",
+                    m.start("r") - 5,
+                    m.end("r"),
+                )
+            )
+    for m in (_INCREASE_462.finditer(text) if "462(" in text else ()):
+        p = (m.group("p") or m.group("q") or "").lower()
+        if p and p != "b":
+            out.append(
+                ctx.finding(
+                    "XREF005",
+                    f"a registration statement increasing the offering is filed under Rule 462(b), not Rule 462({p})",
+                    m.start(),
+                    m.end(),
+                )
+            )
+    return out

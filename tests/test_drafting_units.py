@@ -1,0 +1,340 @@
+"""Pieces of the drafting checks, and the false alarms they must not raise."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from checker.drafting import run_drafting_checks
+from checker.drafting.context import trie_regex
+from checker.drafting.numbers import _words_value
+from checker.drafting.terms import case_class, title_key, variants
+from checker.pipeline import collect_definitions, collect_references, parse_source
+from checker.source import decode
+
+
+def run(text: str, code_prefix: str = ""):
+    doc = parse_source(decode(text.encode("utf-8"), "<t>"))
+    doc.references, _ = collect_references(doc)
+    doc.definitions = collect_definitions(doc)
+    return [f for f in run_drafting_checks(doc) if f.code.startswith(code_prefix)]
+
+
+# ---------------------------------------------------------------- pieces
+
+
+@pytest.mark.parametrize(
+    "words, ordinal, value",
+    [
+        ("Twenty Thousand Three Hundred Eighty-one", False, 20381),
+        ("Eight and 93/100", False, 8.93),
+        ("one and one-half", False, 1.5),
+        ("thirty-six", False, 36),
+        ("twenty-fifth", True, 25),
+    ],
+)
+def test_number_words(words, ordinal, value):
+    assert _words_value(words, ordinal) == pytest.approx(value)
+
+
+def test_terms_keys_and_forms():
+    assert title_key("FIRM SECURITIES") == "Firm Securities"
+    assert title_key("the Securities") == "Securities"
+    assert case_class("Preferred stock") == "mixed"
+    assert case_class("Power of Attorney") == "cap"
+    assert case_class("firm shares") == "lower"
+    assert set(variants("Subsidiary")) == {"Subsidiary", "Subsidiaries"}
+
+
+def test_term_pattern_matches_whole_terms_across_line_breaks():
+    vo = {v: v for v in ["firm shares", "firm share", "shares", "act", "rule 462(b) registration statement"]}
+    text = "the firm shares; the act; non-shares; a rule 462(b)\n   registration statement; firm  shares"
+    pat = re.compile(r"(?<![\w\-])" + trie_regex(vo).replace("\\ ", r"\s+") + r"(?![\w])")
+    assert [m.group(0) for m in pat.finditer(text)] == [
+        "firm shares",
+        "act",
+        "rule 462(b)\n   registration statement",
+        "firm  shares",
+    ]
+
+
+# ---------------------------------------------------------------- false alarms
+
+
+def test_notary_bracket_column_is_not_a_parenthesis():
+    text = """The parties have signed below.
+
+STATE OF CALIFORNIA      )
+                         )  ss.
+COUNTY OF ORANGE         )
+
+On this day the undersigned appeared before me.
+"""
+    assert run(text, "NUMB003") == []
+
+
+def test_multi_paragraph_quotation_and_inch_marks():
+    text = """Section 5 is amended to read: "5. Term. The term of this Agreement is two years.
+
+The Company may renew it for one more year."
+
+The drawings shall be 8-1/2" X 11" in size.
+"""
+    assert run(text, "NUMB004") == []
+
+
+def test_redactions_are_not_blanks():
+    text = """Portions of this exhibit have been omitted pursuant to a request for confidential treatment.
+
+1. Fees. The Company shall pay a fee of [***] per unit.
+"""
+    assert run(text, "BLANK") == []
+
+
+def test_blanks_in_a_form_document_are_summarised_only():
+    text = """FORM OF INDENTURE
+
+INDENTURE, dated as of ____________, 20__, between the Company and ____________, as Trustee.
+
+1. Securities. The Securities may be issued in series.
+"""
+    found = run(text, "BLANK")
+    assert [f.code for f in found] == ["BLANK000"]
+    assert "form" in found[0].message
+
+
+def test_amendment_terms_come_from_the_amended_agreement():
+    text = """AMENDMENT NO. 1 TO EMPLOYMENT AGREEMENT
+
+This Amendment amends the Employment Agreement between the Company (the "Company") and the
+executive (the "Executive"), dated as of January 1, 2005 (the "Agreement").
+
+1. Severance. Upon a Change of Control the Executive shall receive the Separation Payment.
+
+2. Timing. The Separation Payment is due within ten (10) days after the Change of Control.
+"""
+    assert run(text, "DEF001") == []
+    assert run(text, "DEF002") == []
+
+
+def test_statute_sections_are_not_internal_references():
+    text = """THE PARTIES AGREE AS FOLLOWS:
+
+1. Environment. "Environmental Law" includes CERCLA, 42 U.S.C. Section 9601 et seq.
+
+2. Control. Each person who controls the Company within the meaning of Section 15 of the
+Securities Act or Section 20 of the Exchange Act is covered by Section 1.
+
+3. Reports. The Company shall file reports under Section 13 or Section 15(d) of the
+Exchange Act.
+"""
+    assert run(text, "XREF") == []
+
+
+def test_rounded_financial_statement_is_not_a_schedule():
+    text = """The budget is set out below.
+
+                                                       AMOUNT
+     REVENUES                                       ----------
+     Rent ......................................   $   190,544
+     Parking ...................................   $    42,032
+     Other .....................................   $       250
+                                                    ----------
+     TOTAL REVENUES ............................   $   232,827
+"""
+    assert run(text, "NUM003") == []
+
+
+def test_percent_fraction_written_in_two_parts():
+    # "one percent and one-half (1.5%)": odd wording, but the numeral agrees with it
+    text = "The Agent receives a management fee of one percent and one-half (1.5%) of the aggregate amount.\n"
+    assert run(text, "NUM001") == []
+
+
+def test_signed_conformed_copy_has_no_signature_findings():
+    text = """IN WITNESS WHEREOF, the parties have signed this Agreement.
+
+                                   BUTTERFIELD FAMILY TRUST
+
+                                   By: /s/ Shelby J. Butterfield
+                                       Shelby J. Butterfield, Co-Trustee
+"""
+    assert run(text, "BLANK006") == []
+
+
+@pytest.mark.parametrize(
+    "clause, wrong",
+    [
+        ("The Company will file the Prospectus pursuant to Rule 424(a) under the Act within two business days.", True),
+        ("The Company will file the Prospectus pursuant to Rule 424(b) under the Act within two business days.", False),
+        ("The Company will make generally available an earnings statement complying with Section 11(a) of the Act and Rule 158.", False),
+        ("The Company will make generally available an earnings statement complying with Section 11(b) of the Act and Rule 158.", True),
+        ("Any person who controls an Underwriter within the meaning of Section 20 of the Exchange Act is covered.", False),
+        ("Any person who controls an Underwriter within the meaning of Section 15 of the Exchange Act is covered.", True),
+        ("The Company may file a registration statement increasing the size of the offering under Rule 462(b).", False),
+    ],
+)
+def test_external_citation_table(clause, wrong):
+    assert bool(run(clause + "\n", "XREF005")) is wrong
+
+
+def test_config_selection_and_templates():
+    """A checker.policy.Config passed as settings: its selectors pick the checks,
+    its templates globs make the document a form (no blank findings but the summary)."""
+    from checker.drafting import RULES
+    from checker.policy import Config
+
+    text = (
+        "UNDERWRITING AGREEMENT\n\n"
+        "1. Purchase. The purchase price per share shall be $[____] and the Closing Date\n"
+        "shall be [__________], 2024.\n\n"
+        "2. Notices. Notices shall be given in writing.\n"
+    )
+    def codes(cfg, path="deal.txt"):
+        doc = parse_source(decode(text.encode("utf-8"), path))
+        doc.references, _ = collect_references(doc)
+        doc.definitions = collect_definitions(doc)
+        return {f.code for f in run_drafting_checks(doc, cfg)}
+
+    assert {"BLANK001", "BLANK002", "BLANK000"} <= codes(Config())
+    assert codes(Config(select=("definitions",))) <= {c for c in RULES if c.startswith("DEF")}
+    assert not {c for c in codes(Config(ignore=("BLANK",))) if c.startswith("BLANK")}
+    tmpl = codes(Config(templates=("forms/*.txt",)), path="forms/ua.txt")
+    assert "BLANK001" not in tmpl and "BLANK002" not in tmpl and "BLANK000" in tmpl
+
+
+# ---------------------------------------------------------------- definitions dropped, statutes, lists
+
+_UA_DEFS = """UNDERWRITING AGREEMENT
+
+Juniper Networks, Inc., a California corporation{company}, proposes to sell shares of its
+common stock (the "Shares") to the underwriters named in Schedule I (the "Underwriters").
+
+1. Representations. The Company represents that the Company is duly organized, that the
+Company has the power to sell the Shares, and that the Company will use the proceeds as
+described in the Prospectus (the "Prospectus") and the Registration Statement (the
+"Registration Statement").
+
+2. Purchase. The Underwriters shall purchase the Shares from the Company at the price set
+forth in Schedule I.
+"""
+
+
+def test_dropped_definition_of_a_single_word_term():
+    # 'the Company' used after a determiner many times and never defined
+    found = run(_UA_DEFS.format(company=""), "DEF001")
+    assert [f for f in found if "'Company'" in f.message]
+    assert not run(_UA_DEFS.format(company=' (the "Company")'), "DEF001")
+
+
+def test_single_word_conventions_are_not_terms():
+    text = """SEVERANCE AGREEMENT
+
+This agreement (the "Agreement") is between Acme Corp. (the "Corporation") and J. Smith (the
+"Executive"). The Board of Directors of the Corporation approved it.
+
+1. Payments. The Board may approve a bonus. The Board shall act in good faith, and the Board
+may delegate to a committee. The Board's decision is final. This Agreement binds the
+Corporation, and the Executive accepts this Agreement.
+"""
+    assert run(text, "DEF001") == []
+
+
+def test_term_only_extended_is_not_defined():
+    # 'The term "Underwriter" shall include any person substituted' presupposes a definition
+    text = """UNDERWRITING AGREEMENT
+
+The Company (the "Company") proposes to sell shares (the "Shares") to the several underwriters.
+
+1. Sale. The Company shall sell the Shares to the Underwriters, and the Underwriters shall pay
+for the Shares; the Underwriters may offer the Shares; the Underwriters shall deliver a notice.
+
+2. Default. The term "Underwriter" as used in this Agreement shall include any person substituted
+for an Underwriter under this Section 2.
+"""
+    assert [f for f in run(text, "DEF001") if "Underwriters" in f.message]
+
+
+def test_colon_and_unquoted_definition_lists():
+    text = """CREDIT AGREEMENT
+
+1. Definitions. The following terms shall have the following meanings:
+
+"Loan": a loan made by the Bank (the "Bank") to the Borrower (the "Borrower").
+
+"Register": as defined in Section 2.
+
+(j) Improvements: The buildings and other improvements on the Land.
+
+2. Loans. The Bank shall make the Loan. The Borrower shall repay the Loans; each Loan bears
+interest; the Loans are secured by the Improvements; the Improvements are insured; the
+Improvements shall be kept in good repair and the Improvements shall not be removed.
+"""
+    assert run(text, "DEF001") == []
+
+
+def test_statute_short_form_never_defined():
+    full = "registered under the Securities Exchange Act of 1934, as amended"
+    text = f"""UNDERWRITING AGREEMENT
+
+The Company (the "Company") has a class of securities {full}. Its shares (the "Shares") are
+sold to the underwriters (the "Underwriters") under the prospectus (the "Prospectus").
+
+1. Reports. The Company shall file all reports under the Exchange Act and shall comply with the
+Exchange Act in all material respects.
+"""
+    (f,) = [x for x in run(text, "DEF001") if "Exchange Act" in x.message]
+    assert "Securities Exchange Act of 1934" in f.message and f.related
+    ok = text.replace("as amended", 'as amended (the "Exchange Act")')
+    assert not [x for x in run(ok, "DEF001") if "Exchange Act" in x.message]
+    # named in full, then by the same name: no definition needed
+    same = text.replace("Securities Exchange Act of 1934", "Securities Act of 1933").replace("Exchange Act", "Securities Act")
+    assert not [x for x in run(same, "DEF001") if "Securities Act" in x.message]
+
+
+def test_number_words_after_of():
+    assert run("The period is a period of fifteen (20) days after notice.\n", "NUM001")
+    assert run("The fee is one-half of one percent (0.5%) of the amount.\n", "NUM001") == []
+
+
+_TOC_DOC = """UNDERWRITING AGREEMENT
+
+1. Sale. The Company shall sell the Shares.
+
+2. Closing. The closing shall take place as provided in Section 1, subject to Section 5 and
+to Section 4, and the notices under Section 5 shall be given as provided in Section 1.
+
+3. Delivery. Each Time of Delivery (as defined in Section {n} hereof) shall be a business day.
+
+4. Liens. Liens arising under Section 9-105 of the Uniform Commercial Code are permitted.
+
+5. Notices. Notices shall be in writing.
+"""
+
+
+def test_reference_inside_a_definition_pointer():
+    found = run(_TOC_DOC.format(n="34"), "XREF001")
+    assert [f for f in found if "Section 34" in f.message]
+    assert run(_TOC_DOC.format(n="2"), "XREF001") == []
+
+
+def test_table_total_quote_follows_the_rows():
+    table = """UNDERWRITING AGREEMENT
+
+1. Sale. The Underwriters shall purchase the Firm Shares set forth in Schedule A.
+
+                                   SCHEDULE A
+
+                                                      Number of
+                                                     Firm Shares
+        Underwriter                               to be Purchased
+        -----------                               ---------------
+        Goldman, Sachs & Co.                          {a}
+        Credit Suisse Securities (USA) LLC            400,000
+                                                  ---------------
+              Total ............................      1,000,000
+"""
+    (f1,) = run(table.format(a="500,000"), "NUM003")
+    (f2,) = run(table.format(a="550,000"), "NUM003")
+    assert f1.quote != f2.quote and "1,000,000" in f1.quote and "900,000" in f1.quote
+    assert run(table.format(a="600,000"), "NUM003") == []
