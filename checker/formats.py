@@ -41,7 +41,7 @@ from html.parser import HTMLParser
 from typing import Optional
 from xml.parsers import expat
 
-from .source import MAX_BYTES, InputError, Source, decode
+from .source import MAX_BYTES, MAX_FILE_BYTES, InputError, Source, decode, too_large
 
 # ---------------------------------------------------------------------------
 # Errors and the mapped source
@@ -618,11 +618,11 @@ def read_bytes(path: str) -> bytes:
         raise InputError(f"{p}: cannot read: {exc.strerror}") from None
     if os.path.isdir(p):
         raise InputError(f"{p}: is a directory")
-    if st.st_size > MAX_BYTES:
-        raise InputError(f"{p}: too large to be an agreement ({st.st_size / 1048576:.0f} MB; the limit is {MAX_BYTES // 1048576} MB)")
+    if st.st_size > MAX_FILE_BYTES:
+        raise too_large(p, st.st_size, "to be a filing", MAX_FILE_BYTES)
     try:
         with open(p, "rb") as fh:
-            return fh.read(MAX_BYTES + 1)
+            return fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise InputError(f"{p}: cannot read: {exc.strerror}") from None
 
@@ -634,6 +634,8 @@ def load_bytes(data: bytes, path: str, exhibits: tuple[str, ...] = DEFAULT_EXHIB
         if not text.strip():
             raise FormatError(f"{path}: the Word document holds no text")
         return [(path, MappedSource(path=path, text=text, encoding="utf-8", notes=["read from .docx; lines are paragraph numbers"], format="docx", line_map=lmap))]
+    if fmt != "submission" and len(data) > MAX_BYTES:
+        raise too_large(path, len(data))
     src = decode(data, path)
     if fmt == "submission":
         return _submission_documents(path, src, exhibits)
@@ -709,6 +711,9 @@ def check_any(path: str, exhibits: tuple[str, ...] = DEFAULT_EXHIBITS, **options
         return [DocumentResult(path=p, errors=[DocError(message=str(exc), stage="load")])]
     results = []
     for name, src in docs:
+        if len(src.text) > MAX_BYTES:  # one exhibit of a large submission
+            results.append(DocumentResult(path=name, errors=[DocError(message=str(too_large(name, len(src.text))), stage="load")]))
+            continue
         res = check_source(src, **options)
         res.path = name
         remap_lines(res, src)

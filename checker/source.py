@@ -10,9 +10,21 @@ import bisect
 import os
 from dataclasses import dataclass, field
 
-# Files above this size are refused rather than read: an agreement is at most a
-# few MB; anything this large is not one, and reading it would only exhaust memory.
-MAX_BYTES = 64 * 1024 * 1024
+# One agreement is at most a few MB (the largest of the corpus's 467 is 0.5 MB); a
+# document above this size is refused rather than checked: it is not one agreement,
+# and its syntax tree would take minutes and gigabytes.
+MAX_BYTES = 16 * 1024 * 1024
+# A file that may hold several documents (an EDGAR full submission with its
+# exhibits and uuencoded graphics) may be larger; each document in it is held to
+# MAX_BYTES.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+def too_large(path: str, size: int, what: str = "to be one agreement", limit: int = MAX_BYTES) -> "InputError":
+    return InputError(
+        f"{path}: too large {what} ({size / 1048576:.0f} MB; the limit is {limit // 1048576} MB): "
+        "split it into its documents"
+    )
 
 
 class InputError(Exception):
@@ -133,9 +145,7 @@ def load(path: str | os.PathLike[str]) -> Source:
     if os.path.isdir(p):
         raise InputError(f"{p}: is a directory")
     if st.st_size > MAX_BYTES:
-        raise InputError(
-            f"{p}: too large to be an agreement ({st.st_size / 1048576:.0f} MB; the limit is {MAX_BYTES // 1048576} MB)"
-        )
+        raise too_large(p, st.st_size)
     try:
         with open(p, "rb") as fh:
             data = fh.read(MAX_BYTES + 1)
