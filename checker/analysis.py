@@ -38,7 +38,8 @@ def engine(policy):
     if _ENGINE is None or _ENGINE.policy != policy:
         from .engine import Engine
 
-        _ENGINE = Engine(rules(), policy)
+        # drafting rules read the whole document: they run in run_drafting_checks, not on facts
+        _ENGINE = Engine([r for r in rules() if not _is_document_rule(r)], policy)
     return _ENGINE
 
 

@@ -41,7 +41,7 @@ from html.parser import HTMLParser
 from typing import Optional
 from xml.parsers import expat
 
-from .source import MAX_BYTES, MAX_FILE_BYTES, InputError, Source, decode, too_large
+from .source import MAX_BYTES, MAX_FILE_BYTES, InputError, Source, decode, read_file, too_large
 
 # ---------------------------------------------------------------------------
 # Errors and the mapped source
@@ -609,22 +609,8 @@ def _submission_documents(path: str, source: Source, types: tuple[str, ...]) -> 
 
 
 def read_bytes(path: str) -> bytes:
-    p = os.fspath(path)
-    try:
-        st = os.stat(p)
-    except FileNotFoundError:
-        raise InputError(f"{p}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read: {exc.strerror}") from None
-    if os.path.isdir(p):
-        raise InputError(f"{p}: is a directory")
-    if st.st_size > MAX_FILE_BYTES:
-        raise too_large(p, st.st_size, "to be a filing", MAX_FILE_BYTES)
-    try:
-        with open(p, "rb") as fh:
-            return fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read: {exc.strerror}") from None
+    """A file that may hold several documents (a submission): up to MAX_FILE_BYTES."""
+    return read_file(path, MAX_FILE_BYTES, "to be a filing")
 
 
 def load_bytes(data: bytes, path: str, exhibits: tuple[str, ...] = DEFAULT_EXHIBITS) -> list[tuple[str, MappedSource]]:

@@ -48,6 +48,8 @@ from typing import Any, Literal, Optional, Union
 
 import yaml
 
+from .doctype import DOC_TYPES
+
 # libyaml's C loader when PyYAML was built with it (it keeps node marks, so
 # errors still name file:line); the pure-Python loader otherwise.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -97,14 +99,6 @@ CATEGORIES = (
     "parties",
 )
 SEVERITIES = ("error", "warning", "info")
-DOC_TYPES = (
-    "underwriting_agreement",
-    "terms_agreement",
-    "warrant",
-    "agency_agreement",
-    "indenture",
-    "other",
-)
 KINDS = ("required", "threshold", "consistency", "equivalence", "window", "arithmetic", "python")
 
 REQUIRED_KEYS = (
@@ -625,20 +619,7 @@ class RuleSpec(BaseModel):
     code: str
     name: str
     aliases: tuple[str, ...] = ()
-    category: Literal[
-        "lockup",
-        "option",
-        "default",
-        "deadline",
-        "warrant",
-        "missing-provision",
-        "definitions",
-        "cross-reference",
-        "numbers",
-        "blanks",
-        "numbering",
-        "parties",
-    ]
+    category: Literal[CATEGORIES]  # type: ignore[valid-type]
     severity: Literal["error", "warning", "info"]
     doc_types: tuple[str, ...]  # "any" is expanded to every document type
     kind: Literal["required", "threshold", "consistency", "equivalence", "window", "arithmetic", "python"]

@@ -133,8 +133,9 @@ def decode(data: bytes, path: str = "<text>") -> Source:
     return Source(path=path, text=text, encoding=encoding, notes=notes)
 
 
-def load(path: str | os.PathLike[str]) -> Source:
-    """Read and decode one file, raising :class:`InputError` with a one-line reason."""
+def read_file(path: str | os.PathLike[str], limit: int = MAX_BYTES, what: str = "to be one agreement") -> bytes:
+    """The bytes of one file, or :class:`InputError` with a one-line reason
+    (missing, a directory, unreadable, larger than ``limit``)."""
     p = os.fspath(path)
     try:
         st = os.stat(p)
@@ -144,11 +145,16 @@ def load(path: str | os.PathLike[str]) -> Source:
         raise InputError(f"{p}: cannot read: {exc.strerror}") from None
     if os.path.isdir(p):
         raise InputError(f"{p}: is a directory")
-    if st.st_size > MAX_BYTES:
-        raise too_large(p, st.st_size)
+    if st.st_size > limit:
+        raise too_large(p, st.st_size, what, limit)
     try:
         with open(p, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+            return fh.read(limit + 1)
     except OSError as exc:
         raise InputError(f"{p}: cannot read: {exc.strerror}") from None
-    return decode(data, p)
+
+
+def load(path: str | os.PathLike[str]) -> Source:
+    """Read and decode one file, raising :class:`InputError` with a one-line reason."""
+    p = os.fspath(path)
+    return decode(read_file(p), p)
