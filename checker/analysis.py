@@ -6,6 +6,7 @@ error of the document and the others still run.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import time as _time
 import traceback
 from typing import Any, Optional
@@ -115,28 +116,74 @@ def _title_place(doc) -> tuple[int, int, str]:
     return 1, 1, ""
 
 
+def locate_quote(source, line: int, column: int, quote: str) -> Optional[tuple[int, int, int, int]]:
+    """Where a whitespace-collapsed quote stands in the original text, near
+    (line, column): (line, column, end_line, end_column), end exclusive; None
+    when it cannot be found there."""
+    words = quote.rstrip("\u2026").split()
+    if not words or line < 1 or line > source.line_count:
+        return None
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in words[:60]))
+    anchor = source.line_starts[line - 1] + max(column - 1, 0)
+    lo = max(0, anchor - 3000)
+    best = None
+    for m in pattern.finditer(source.text, lo, min(len(source.text), anchor + 3000)):
+        dist = 0 if m.start() <= anchor <= m.end() else min(abs(m.start() - anchor), abs(m.end() - anchor))
+        if best is None or dist < best[0]:
+            best = (dist, m.start(), m.end())
+        if m.start() > anchor:
+            break
+    if best is None:
+        return None
+    l1, c1 = source.linecol(best[1])
+    l2, c2 = source.linecol(best[2])
+    return l1, c1, l2, c2
+
+
+def _place(doc, fact: dict) -> tuple[int, int, Optional[int], Optional[int], str]:
+    """A fact's evidence: from the words that state it (its line and column) to
+    the end of the clause it quotes; the quote is that text.  When the quoted
+    clause cannot be found around the fact, its own position and quote."""
+    line, col = fact["line"], fact.get("column") or 1
+    quote = " ".join((fact.get("quote") or fact.get("as_written") or "").split())
+    where = locate_quote(doc.source, line, col, quote) if quote else None
+    if where:
+        src = doc.source
+        start = src.line_starts[line - 1] + col - 1
+        q0 = src.line_starts[where[0] - 1] + where[1] - 1
+        q1 = src.line_starts[where[2] - 1] + where[3] - 1
+        if q0 <= start < q1:
+            text = " ".join(src.text[start:q1].split())
+            if len(text) >= 8:
+                return line, col, where[2], where[3], text
+        return where[0], where[1], where[2], where[3], quote
+    return line, col, None, None, quote
+
+
 def _finding_from_raw(raw, spec, by_id: dict, doc) -> Finding:
     primary = by_id.get(raw.primary) if raw.primary else None
     if primary is None or primary.get("line") is None:
         line, col, quote = _title_place(doc)
+        end_line, end_col = line, col + len(quote)
         section = None
     else:
-        line, col = primary["line"], primary.get("column") or 1
-        quote = primary.get("quote") or primary.get("as_written") or ""
+        line, col, end_line, end_col, quote = _place(doc, primary)
         section = primary.get("section")
     related = []
     for rid in raw.related:
         f = by_id.get(rid)
         if f and f.get("line") is not None:
+            rl, rc, rel, rec, rq = _place(doc, f)
             related.append(
                 Related(
-                    line=f["line"],
-                    column=f.get("column") or 1,
-                    quote=f.get("quote") or f.get("as_written") or "",
+                    line=rl,
+                    column=rc,
+                    end_line=rel,
+                    end_column=rec,
+                    quote=rq,
                     message=f"Section {f['section']}" if f.get("section") else None,
                 )
             )
-    end_line = line + (quote.count("\n") if quote else 0)
     return Finding(
         code=spec.code,
         name=spec.name,
@@ -145,8 +192,9 @@ def _finding_from_raw(raw, spec, by_id: dict, doc) -> Finding:
         message=raw.message,
         line=line,
         column=col,
-        end_line=end_line,
-        quote=" ".join(quote.split()),
+        end_line=end_line if end_line is not None else line,
+        end_column=end_col,
+        quote=quote,
         section=section,
         related=tuple(related),
     )
