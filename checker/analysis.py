@@ -331,11 +331,12 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
     times["engine"] = t2 - t1
     # drafting checks: code that reads the whole document
     try:
-        from .drafting import run_drafting_checks
+        from .drafting import drafting_errors, run_drafting_checks
 
         for f in run_drafting_checks(doc, config):
             if f.code in selected_codes:
                 findings.append(f)
+        errors.extend(drafting_errors(doc))
     except Exception as exc:
         errors.append(_stage_error("drafting", exc))
 

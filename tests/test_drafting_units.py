@@ -338,3 +338,8 @@ def test_table_total_quote_follows_the_rows():
     (f2,) = run(table.format(a="550,000"), "NUM003")
     assert f1.quote != f2.quote and "1,000,000" in f1.quote and "900,000" in f1.quote
     assert run(table.format(a="600,000"), "NUM003") == []
+
+
+def test_fraction_of_a_percent_is_one_number():
+    # metlife: "rounded to the nearest one-thousandth of one percent (0.001%)"
+    assert run("The rate is rounded to the nearest one-thousandth of one percent (0.001%).\n", "NUM001") == []

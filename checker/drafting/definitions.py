@@ -352,8 +352,13 @@ def undefined_terms(ctx: Context) -> list[Finding]:
         if _composed_of_defined(phrase, defined):
             continue
         longer = [k for k in defined_keys_lower if low in k and k != low]
+        first = words[0]
+        if first.endswith(("'s", "\u2019s")) and first[:-2].lower() in defined:
+            continue  # "Borrower's Accounts": a defined party's things
         good = []
         for a, b in spans:
+            if re.search(r"\b[A-Z]{2,}[^\S\n]+$", text[max(0, a - 12) : a]):
+                continue  # "LIBOR Interest Rate": part of a longer name
             if longer and _inside_longer(text, a, b, longer):
                 continue  # a part of a longer defined term ("Putnam Selling Stockholders")
             if _heading_like_line(text, a) or _in_caps_context(text, a, b):
@@ -435,9 +440,11 @@ _CAP_AFTER = re.compile(r"(?:'s|\u2019s|s'|\u2019)?[^\S\n]*\n?[^\S\n]*(?:(?:of|a
 _CONVENTIONAL = frozenset(
     """Agreement Section Sections Article Articles Rule Rules Schedule Schedules Exhibit Exhibits Annex
     Annexes Appendix Paragraph Clause Act Code State States Court Internet Government Federal Treasury
-    Nasdaq Warrant Note Indenture Certificate Plan Closing Trust Bank""".split()
+    Nasdaq Warrant Note Indenture Certificate Plan Closing Trust Bank President Secretary Treasurer
+    Chairman Chairperson Director Directors Officer Governor Mayor Commissioner""".split()
 )
 MIN_SINGLE_USES = 4
+_DETERMINERS = frozenset("the such each any said that a an no every all either neither".split())
 # single words that are defined terms in most agreements, whatever else the text says
 _COMMON_TERMS = frozenset(
     """Company Corporation Partnership Trustee Issuer Bank Employer Contractor Owner Licensor Licensee
@@ -469,7 +476,8 @@ def _frequent_undefined(ctx: Context, terms: Terms, defined: set[str], quoted: s
     pat = re.compile(r"(?<![\w\-'\u2019./\u2010\u2011\u00ad])(" + trie_regex(cands) + r")(?![\w\-\u2010\u2011\u00ad])")
     for x in pat.finditer(text, 0, body_end):
         a, b = x.start(1), x.end(1)
-        if not _DETERMINER_BEFORE.search(text, max(0, a - 25), a):
+        pre = text[max(0, a - 14) : a].split()
+        if not pre or pre[-1].lower() not in _DETERMINERS or not text[a - 1].isspace():
             continue
         if _CAP_AFTER.match(text, b):
             continue  # a part of a longer name ("the Company Stock Plan")
@@ -508,6 +516,14 @@ def _frequent_undefined(ctx: Context, terms: Terms, defined: set[str], quoted: s
     return out
 
 
+_QUOTES = "\"'\u201c\u201d\u2018\u2019`"
+_POINTER_AFTER = re.compile(
+    r"(?:\(s\))?,?\s*\(?\s*(?:as\s+(?:(?:hereinafter|herein|hereafter|hereinbelow)\s+)?defined|(?:is|are)\s+defined|shall\s+have\s+the\s+meaning)",
+    re.I,
+)
+_OF_NAME_AFTER = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
+
+
 def _has_word(text: str, word: str) -> bool:
     """Does ``word`` (lower case) occur in ``text`` as a whole word?"""
     i = text.find(word)
@@ -523,15 +539,22 @@ def _explained_elsewhere(text: str, w: str) -> bool:
     """A definition the extractor does not read, or a pointer to one: the word
     in quotation marks of any kind ("(the 'Borrower")"), "Product(s) as
     hereinafter defined", or the head of a longer name ("Board of Directors")."""
-    e = re.escape(w)
-    if re.search(r"[\"'\u201c\u2018`]\s*" + e + r"\s*[\"'\u201d\u2019]", text):
-        return True
-    if re.search(r"(?<![\w\-])" + e + r"(?:\(s\))?,?\s*\(?\s*(?:as\s+(?:(?:hereinafter|herein|hereafter|hereinbelow)\s+)?defined|"
-                 r"(?:is|are)\s+defined|shall\s+have\s+the\s+meaning)", text, re.I):
-        return True
-    for m in re.finditer(r"(?<![\w\-])" + e + r"\s+of\s+(?:the\s+)?[A-Z]", text):
-        if not re.search(r"[A-Z][\w\-'\u2019.]*\s+$", text[max(0, m.start() - 30) : m.start()]):
+    n = len(w)
+    i = text.find(w)
+    while i >= 0:
+        j = i + n
+        if (i and (text[i - 1].isalnum() or text[i - 1] == "-")) or (j < len(text) and (text[j].isalnum() or text[j] == "-")):
+            i = text.find(w, i + 1)
+            continue
+        before = text[max(0, i - 3) : i].rstrip()
+        after = text[j : j + 3].lstrip()
+        if before and after and before[-1] in _QUOTES and after[0] in _QUOTES:
+            return True  # "(the 'Borrower")"
+        if _POINTER_AFTER.match(text, j):
+            return True  # "Product(s) as hereinafter defined"
+        if _OF_NAME_AFTER.match(text, j) and not re.search(r"[A-Z][\w\-'\u2019.]*\s+$", text[max(0, i - 30) : i]):
             return True  # "the Board of Directors": the head of a longer name
+        i = text.find(w, j)
     return False
 
 

@@ -132,7 +132,8 @@ def _pairs(ctx: Context):
         # "one-half of one percent (0.5%)": the words before belong to it
         before = text[max(0, used_start - 40) : used_start].lower()
         ob = re.search(r"([\w\-/]+)\s+(?:of|and)\s+$", before)
-        if (ob and (ob.group(1).rsplit("-", 1)[-1] in _NUMBER_VOCAB or ob.group(1) in _UNIT_WORDS or re.fullmatch(r"\d+(?:/\d+)?", ob.group(1)))) or re.search(r"[\w\-]$", before):
+        if (ob and (ob.group(1).rsplit("-", 1)[-1] in _NUMBER_VOCAB or ob.group(1) in _UNIT_WORDS
+                   or re.search(r"(?:th|ths|half|halves|thirds?|quarters?)$", ob.group(1)) or re.fullmatch(r"\d+(?:/\d+)?", ob.group(1)))) or re.search(r"[\w\-]$", before):
             continue  # "one-half of one percent", "one percent and one-half (1.5%)": more words belong to it
         if t.group("cents"):
             ct = t.group("cents")

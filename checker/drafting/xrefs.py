@@ -373,6 +373,9 @@ def _act_kind(ctx: Context, act: str) -> Optional[str]:
     return None
 
 
+_HAS_EARNINGS = re.compile(r"arnings\s+[Ss]tatement")  # a literal first: a fast search
+
+
 @as_rule
 def wrong_external_citation(ctx: Context) -> list[Finding]:
     text = ctx.text
@@ -413,7 +416,7 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
             kind = _act_kind(ctx, c.group("act"))
             if kind in ("securities", None) and c.group("num").lower() != "11(f)":
                 report(c, base, "fraudulent misrepresentation (for contribution)", "Section 11(f) of the Securities Act")
-    for m in (_EARNINGS.finditer(text) if re.search(r"[Ee]arnings\s+[Ss]tatement", text) else ()):
+    for m in (_EARNINGS.finditer(text) if _HAS_EARNINGS.search(text) else ()):
         base = m.start("cites")
         for c in _CITE.finditer(m.group("cites")):
             kind = _act_kind(ctx, c.group("act"))
@@ -430,7 +433,7 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
                     m.end(),
                 )
             )
-    for m in (_EARNINGS_RULE.finditer(text) if re.search(r"[Ee]arnings\s+[Ss]tatement", text) else ()):
+    for m in (_EARNINGS_RULE.finditer(text) if _HAS_EARNINGS.search(text) else ()):
         if m.group("r") != "158":
             out.append(
                 ctx.finding(
