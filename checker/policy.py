@@ -81,6 +81,15 @@ class Policy(BaseModel):
 
     min_lockup_days: int = Field(180, ge=0, description="shortest acceptable lock-up for an IPO, in days")
     min_lockup_days_follow_on: int = Field(90, ge=0, description="shortest acceptable lock-up for a follow-on offering, in days")
+    min_lockup_days_agency: int = Field(
+        90, ge=0, description="shortest acceptable lock-up in a best-efforts agency offering (bank conversions), in days"
+    )
+    max_default_purchase_cap: float = Field(
+        1.1112,
+        gt=1,
+        description="largest multiple of its own commitment a non-defaulting underwriter may be bound to buy "
+        "(110% with one-eleventh, a one-ninth increase with 10%)",
+    )
     max_option_pct: float = Field(0.15, gt=0, lt=1, description="largest over-allotment option, as a fraction of the firm shares")
     max_option_window_days: int = Field(30, ge=0, description="longest over-allotment exercise period, in days from the prospectus")
     max_option_closing_business_days: int = Field(10, ge=0, description="latest option closing, in business days after the exercise notice")
