@@ -76,6 +76,7 @@ from itertools import accumulate
 from dataclasses import dataclass, field
 
 from checker.model import Span
+from checker.numbers import roman_value
 from checker.source import Source
 
 __all__ = ["Line", "TableBlock", "Layout", "layout"]
@@ -203,8 +204,6 @@ _PN_LINE = re.compile(
     r"|[A-Z]{1,3} ?- ?\d{1,3}|[ivxlc]{1,7})[ \t]*(?=\n|\Z)",
     re.I,
 )
-_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
-_ROMAN_OK = re.compile(r"c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
 
 _SENTENCE_END = re.compile(r"[.:;!?][\"'\u2019\u201d)\]]*$")
 _HEADING_LIKE = re.compile(
@@ -226,20 +225,7 @@ _KEEP_PREFIX = frozenset(
 )
 
 
-def _roman(s: str) -> int | None:
-    s = s.lower()
-    if not _ROMAN_OK.match(s):
-        return None
-    total = 0
-    prev = 0
-    for ch in reversed(s):
-        v = _ROMAN_VALUES[ch]
-        if v < prev:
-            total -= v
-        else:
-            total += v
-            prev = v
-    return total or None
+_roman = roman_value
 
 
 def _parse_page_number(stripped: str) -> tuple[str, int, str] | None:

@@ -362,3 +362,24 @@ def ordinal_words_for(n: int) -> str:
     if u == 0:
         return prefix + _ORD_OF_TENS[t * 10]
     return prefix + _TENS_WORDS[t] + "-" + _ORD_OF_UNIT[u]
+
+
+_ROMAN_DIGITS = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+_ROMAN_FORM = re.compile(r"c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
+
+
+def roman_value(s: str) -> Optional[int]:
+    """The value of a well-formed roman numeral up to 399 ("iv" -> 4, "XVIII" -> 18), else None."""
+    s = s.lower()
+    if not s or not _ROMAN_FORM.fullmatch(s):
+        return None
+    total = prev = 0
+    for ch in reversed(s):
+        v = _ROMAN_DIGITS[ch]
+        if v < prev:
+            total -= v
+        else:
+            total += v
+            prev = v
+    return total or None
+

@@ -112,3 +112,14 @@ def test_round_trip_ordinals() -> None:
 @pytest.mark.parametrize("n", [10**6, 1_234_567, 20_000_000, 999_999_999, 10**9 + 7, 123_456_789_012])
 def test_round_trip_large(n: int) -> None:
     assert words_value(words_for(n)) == n
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("i", 1), ("iv", 4), ("ix", 9), ("xviii", 18), ("XL", 40), ("xc", 90), ("cc", 200),
+     ("", None), ("iiii", None), ("vx", None), ("il", None), ("a", None)],
+)
+def test_roman_numerals(text, value):
+    from checker.numbers import roman_value
+
+    assert roman_value(text) == value

@@ -10,25 +10,10 @@ from typing import Optional
 
 from ..model import Finding
 from . import as_rule
+from ..numbers import roman_value
 from .context import Context, squash
 
-_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
-_ROMAN_OK = re.compile(r"^c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
 
-
-def roman_value(s: str) -> Optional[int]:
-    s = s.lower()
-    if not s or not _ROMAN_OK.match(s):
-        return None
-    total, prev = 0, 0
-    for ch in reversed(s):
-        v = _ROMAN[ch]
-        if v < prev:
-            total -= v
-        else:
-            total += v
-            prev = v
-    return total or None
 
 
 def _label_value(label: str) -> Optional[tuple[str, int]]:
