@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     c = sub.add_parser("check", help="check agreements and report findings")
-    c.add_argument("files", nargs="+", metavar="FILE")
+    c.add_argument("files", nargs="+", metavar="FILE", help="agreements (.txt, .htm, .docx, EDGAR submissions) or folders of them")
     c.add_argument("--format", "-f", default="text", help="text (default), json, markdown, sarif, junit, html")
     c.add_argument("--output", "-o", metavar="PATH", help="write the report here instead of standard output")
     c.add_argument(
@@ -127,7 +127,12 @@ def cmd_check(args) -> int:
 
     from .formats import check_any
 
-    results = [r for f in args.files for r in check_any(f, **options)]
+    files = args.files
+    if any(os.path.isdir(f) for f in files):
+        from .batch import expand_paths  # a folder: every file below it, as batch reads it
+
+        files = expand_paths(files)
+    results = [r for f in files for r in check_any(f, **options)]
     if args.baseline:
         from .baseline import BaselineError, apply_baseline
 

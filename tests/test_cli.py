@@ -95,3 +95,16 @@ def test_parse_command_prints_tree():
     assert proc.returncode == 0, proc.stderr
     assert "section 7 Default of Underwriters" in proc.stdout
     assert "typed nodes:" in proc.stdout
+
+
+def test_check_a_folder(tmp_path):
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "forms" / "ua.txt").write_text(SAMPLE.read_text())
+    (tmp_path / "forms" / "nested").mkdir()
+    (tmp_path / "forms" / "nested" / "ua2.txt").write_text(SAMPLE.read_text())
+    (tmp_path / "forms" / ".hidden.txt").write_text("not an agreement")
+    proc = run("check", "--format", "json", str(tmp_path / "forms"))
+    assert proc.returncode == 1, proc.stderr
+    paths = [d["path"] for d in json.loads(proc.stdout)["documents"]]
+    assert [p.rsplit("/", 1)[-1] for p in paths] == ["ua2.txt", "ua.txt"] or [p.rsplit("/", 1)[-1] for p in paths] == ["ua.txt", "ua2.txt"]
+    assert len(paths) == 2
