@@ -33,11 +33,11 @@ def ob(kind, value, unit=None, line=1):
 def db(tmp_path):
     path = str(tmp_path / "r.sqlite")
     conn = store.connect(path)
-    store.record_file(conn, "/x/a.txt", [rec("a.txt", obligations=[ob("lockup", 90, "day", 12), ob("default_threshold", 1 / 11)])])
-    store.record_file(conn, "/x/b.txt", [rec("b.txt", obligations=[ob("lockup", 180, "day"), ob("default_threshold", 10.0)])])
-    store.record_file(conn, "/x/c.txt", [rec("c.txt", subtype="follow_on", obligations=[ob("lockup", 3, "month"), ob("default_threshold", 0.05)])])
-    store.record_file(conn, "/x/d.txt", [rec("d.txt", status="error", error="d.txt: not a text agreement: binary data")])
-    store.record_file(conn, "/x/e.txt", [rec("e.txt", findings=[{"code": "LOCK001", "name": "lockup.short", "category": "lockup",
+    store.record_file(conn, "x/a.txt", [rec("a.txt", obligations=[ob("lockup", 90, "day", 12), ob("default_threshold", 1 / 11)])])
+    store.record_file(conn, "x/b.txt", [rec("b.txt", obligations=[ob("lockup", 180, "day"), ob("default_threshold", 10.0)])])
+    store.record_file(conn, "x/c.txt", [rec("c.txt", subtype="follow_on", obligations=[ob("lockup", 3, "month"), ob("default_threshold", 0.05)])])
+    store.record_file(conn, "x/d.txt", [rec("d.txt", status="error", error="d.txt: not a text agreement: binary data")])
+    store.record_file(conn, "x/e.txt", [rec("e.txt", findings=[{"code": "LOCK001", "name": "lockup.short", "category": "lockup",
                                                                   "severity": "error", "message": "m", "line": 7, "column": 3,
                                                                   "quote": "q", "section": "5", "fingerprint": "v1:x"}])])
     conn.close()
@@ -71,8 +71,8 @@ def test_schema_wal_and_indexes(db):
 
 def test_record_file_replaces_a_files_documents(db):
     conn = store.connect(db)
-    store.record_file(conn, "/x/a.txt", [rec("a.txt#EX-1.1"), rec("a.txt#EX-4.1", doc_type="warrant")])
-    rows = conn.execute("SELECT path FROM documents WHERE source_path='/x/a.txt' ORDER BY path").fetchall()
+    store.record_file(conn, "x/a.txt", [rec("a.txt#EX-1.1"), rec("a.txt#EX-4.1", doc_type="warrant")])
+    rows = conn.execute("SELECT path FROM documents WHERE source_path='x/a.txt' ORDER BY path").fetchall()
     assert rows == [("a.txt#EX-1.1",), ("a.txt#EX-4.1",)]
     # the old document's obligations went with it (cascade)
     assert conn.execute("SELECT count(*) FROM obligations o LEFT JOIN documents d ON d.id=o.document_id WHERE d.id IS NULL").fetchone()[0] == 0
@@ -88,7 +88,7 @@ def test_failed_document_has_an_errors_row(db):
 
 def test_done_files_matches_version_and_rules(db):
     conn = store.connect(db)
-    assert set(store.done_files(conn, "0.1.0", "r1")) == {f"/x/{c}.txt" for c in "abcde"}
+    assert set(store.done_files(conn, "0.1.0", "r1")) == {f"x/{c}.txt" for c in "abcde"}
     assert store.done_files(conn, "0.1.0", "other") == {}
     assert store.done_files(conn, "0.2.0", "r1") == {}
 
