@@ -46,13 +46,15 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
-import yaml
-
 from .doctype import DOC_TYPES
 
-# libyaml's C loader when PyYAML was built with it (it keeps node marks, so
-# errors still name file:line); the pure-Python loader otherwise.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def _yaml():
+    """PyYAML, imported when a rule file is read (validated rules are usually
+    read from the cache)."""
+    import yaml
+
+    return yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .policy import Policy
@@ -761,7 +763,8 @@ def check_template(template: str) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _marks(node: yaml.Node, path: tuple, out: dict, file: str) -> None:
+def _marks(node: "yaml.Node", path: tuple, out: dict, file: str) -> None:  # noqa: F821
+    yaml = _yaml()
     """Record the 1-based line of every key (and list item) by its path; reject duplicate keys."""
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
@@ -859,7 +862,10 @@ def load_rule_file(path: Union[str, Path]) -> RuleSpec:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(file, 1, f"cannot read rule file: {exc}") from None
-    loader = _Loader(text)
+    yaml = _yaml()
+    # libyaml's C loader when PyYAML was built with it (it keeps node marks, so
+    # errors still name file:line); the pure-Python loader otherwise
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -922,12 +928,72 @@ def _rule_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+def _cache_file(d: Path, files: list[Path]) -> Optional[Path]:
+    """Where the validated rules of a directory are kept between runs: keyed by
+    the files' names, sizes and modification times and the tool's version, so an
+    edited rule file is read again.  None when no cache folder can be had."""
+    import hashlib
+    import os
+    import sys
+
+    from . import __version__
+
+    h = hashlib.sha256(f"{__version__}|{sys.version}|{d}".encode())
+    for f in files:
+        st = f.stat()
+        h.update(f"|{f.name}|{st.st_size}|{st.st_mtime_ns}".encode())
+    base = os.environ.get("CLAUSECHECK_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "clausecheck"
+    )
+    try:
+        os.makedirs(base, exist_ok=True)
+    except OSError:
+        return None
+    return Path(base) / f"rules-{h.hexdigest()[:24]}.pickle"
+
+
+def _read_cache(path: Optional[Path]) -> Optional[list[RuleSpec]]:
+    import pickle
+
+    if path is None or not path.is_file():
+        return None
+    try:
+        with open(path, "rb") as fh:
+            rules = pickle.load(fh)
+    except Exception:  # a damaged or foreign cache is read again from the rule files
+        return None
+    return rules if isinstance(rules, list) and all(isinstance(r, RuleSpec) for r in rules) else None
+
+
+def _write_cache(path: Optional[Path], rules: list[RuleSpec]) -> None:
+    import os
+    import pickle
+
+    if path is None:
+        return
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            pickle.dump(rules, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
 @functools.lru_cache(maxsize=8)
 def _load_dir(directory: str) -> tuple[RuleSpec, ...]:
     d = Path(directory)
     if not d.is_dir():
         raise RuleFileError(directory, 1, "rules directory not found")
-    rules = [load_rule_file(p) for p in _rule_files(d)]
+    files = _rule_files(d)
+    cache = _cache_file(d, files)
+    cached = _read_cache(cache)
+    if cached is not None:
+        return tuple(cached)
+    rules = [load_rule_file(p) for p in files]
     seen: dict[str, RuleSpec] = {}
     names: dict[str, RuleSpec] = {}
     for r in rules:
@@ -939,7 +1005,9 @@ def _load_dir(directory: str) -> tuple[RuleSpec, ...]:
         if r.name in names:
             raise RuleFileError(r.path or directory, 1, f"name {r.name!r} is also used by {names[r.name].path}")
         names[r.name] = r
-    return tuple(sorted(rules, key=lambda r: r.code))
+    rules.sort(key=lambda r: r.code)
+    _write_cache(cache, rules)
+    return tuple(rules)
 
 
 def load_rules(directory: Union[str, Path, None] = None) -> list[RuleSpec]:

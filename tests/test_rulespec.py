@@ -302,3 +302,31 @@ def test_limit_when_error_points_at_the_entry(tmp_path):
     )
     err = error_of(tmp_path, text)
     assert err.line == 13 and "params.limit_when[0].limit: unknown policy value 'policy.nope'" in str(err)
+
+
+def test_validated_rules_are_cached_and_reread_after_an_edit(tmp_path, monkeypatch):
+    import shutil
+
+    from checker import rulespec
+
+    monkeypatch.setenv("CLAUSECHECK_CACHE_DIR", str(tmp_path / "cache"))
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    src = Path(__file__).resolve().parents[1] / "rules" / "LOCK001.yaml"
+    shutil.copy(src, rules_dir / "LOCK001.yaml")
+    rulespec._load_dir.cache_clear()
+    first = rulespec.load_rules(rules_dir)
+    assert list((tmp_path / "cache").glob("rules-*.pickle"))
+    rulespec._load_dir.cache_clear()
+    assert rulespec.load_rules(rules_dir) == first  # from the cache
+    text = (rules_dir / "LOCK001.yaml").read_text().replace("shorter than the house minimum", "below the house minimum")
+    (rules_dir / "LOCK001.yaml").write_text(text)
+    rulespec._load_dir.cache_clear()
+    again = rulespec.load_rules(rules_dir)
+    assert "below the house minimum" in again[0].message
+    # a broken edit is still an error with file:line, not a stale cached rule
+    (rules_dir / "LOCK001.yaml").write_text(text + "\nunknown_key: 1\n")
+    rulespec._load_dir.cache_clear()
+    with pytest.raises(rulespec.RuleFileError, match="LOCK001.yaml:"):
+        rulespec.load_rules(rules_dir)
+    rulespec._load_dir.cache_clear()
