@@ -431,9 +431,34 @@ def tool_info() -> dict:
     return {"name": "clausecheck", "version": __version__}
 
 
+def rule_help(codes: Iterable[str]) -> dict:
+    """Help text of the rules behind these codes, from their rule files."""
+    try:
+        from .rulespec import load_rules
+
+        specs = {r.code: r for r in load_rules()}
+    except Exception:  # the findings stand without their help text
+        return {}
+    out = {}
+    for code in sorted(set(codes)):
+        r = specs.get(code)
+        if r is None:
+            continue
+        out[code] = {
+            "name": r.name,
+            "category": r.category,
+            "severity": r.severity,
+            "summary": r.summary,
+            "rationale": r.rationale.strip(),
+            "references": list(r.references),
+        }
+    return out
+
+
 def results_to_json(results: list[DocumentResult]) -> dict:
     return {
         "version": JSON_VERSION,
         "tool": tool_info(),
         "documents": [r.to_json_dict() for r in results],
+        "rules": rule_help(f.code for r in results for f in r.findings),
     }

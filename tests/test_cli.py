@@ -38,6 +38,10 @@ def test_sample_json_contract():
     assert six["target_omitted"] is True
     for s in doc["sections"]:
         assert s["line"] <= s["end_line"]
+    # every finding's rule comes with its help text from the rule file
+    assert {f["code"] for f in doc["findings"]} == set(data["rules"])
+    assert data["rules"]["NUM001"]["summary"] and data["rules"]["NUM001"]["references"] is not None
+    assert all(f["fingerprint"].startswith("v1:") for f in doc["findings"])
 
 
 def test_json_is_deterministic():
