@@ -186,6 +186,13 @@ _EVENTS: list[tuple[str, re.Pattern]] = [
 _PRICING_EVENTS = ("agreement", "prospectus", "effective", "offering", "pricing")
 
 
+_OTHER_START = re.compile(
+    r"\s*(?:the\s+)?(?:end|close|last\s+day|expiration|expiry|termination)\s+of\b"
+    r"|\s*(?:the\s+)?(?:\w+\s+)?(?:fiscal|calendar)\s+(?:year|quarter)",
+    re.I,
+)
+
+
 def classify_anchor(anchor: Optional[str]) -> tuple[Optional[str], int]:
     """(event, direction) of an anchor as written: ("prospectus", +1) for "after the
     date of the Prospectus", ("closing", -1) for "prior to the Closing Date";
@@ -194,6 +201,10 @@ def classify_anchor(anchor: Optional[str]) -> tuple[Optional[str], int]:
         return None, 1
     direction = -1 if _BEFORE.match(anchor) else 1
     rest = _RELATION.sub("", anchor)
+    if _OTHER_START.match(rest):
+        # "after the end of the fourth fiscal quarter following ... the effective date":
+        # the period runs from another event, which the deal dates do not give
+        return None, direction
     for event, pattern in _EVENTS:
         if pattern.search(rest):
             return event, direction

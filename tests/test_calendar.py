@@ -174,3 +174,16 @@ def test_resolve_unknowns():
     assert resolve({"value": 30, "unit": "day", "anchor": "after an Event of Default"}, PRICING) is None
     assert resolve({"value": 30, "unit": "fortnight", "anchor": "after the date hereof"}, PRICING) is None
     assert resolve({"value": 1.5, "unit": "day", "anchor": "after the date hereof"}, PRICING) is None
+
+
+@pytest.mark.parametrize(
+    "anchor",
+    [
+        "after the end of the fourth fiscal quarter following the fiscal quarter that includes the Effective Date",
+        "after the close of each fiscal year",
+        "after the expiration of the lock-up period",
+    ],
+)
+def test_periods_from_other_events_are_not_dated_from_the_deal(anchor):
+    # CommVault 5: "the 45th day after the end of the fourth fiscal quarter following ... the Effective Date"
+    assert classify_anchor(anchor)[0] is None
