@@ -13,13 +13,8 @@ from checker.pipeline import parse_source
 from checker.provisions import GENERAL_KEYS, OFFERING_KEYS, WARRANT_KEYS, find_provisions
 from checker.source import decode, load
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-SEEDS = {
-    "juniper": "000_7b6e6863a5071932.txt",
-    "warrant": "002_8954e5eb644a283c.txt",
-    "commvault": "003_0de2a6608b190a24.txt",
-    "metricom": "004_010d758ab30663c9.txt",
-}
+from conftest import CORPUS
+from conftest import SEED_NAMES as SEEDS
 _CACHE: dict[str, dict] = {}
 
 
