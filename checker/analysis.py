@@ -308,7 +308,8 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
     times["facts"] = t1 - t0
 
     # offering rules: the durable_rules engine over the facts
-    engine_rules = [r for r in selected if not _is_document_rule(r)]
+    engine_codes = {r.code for r in selected if not _is_document_rule(r)}
+    specs = {r.code: r for r in rules()}
     try:
         eng = engine(config.policy)
         facts = [{"id": "$doc", "type": "doc", "doc_id": doc.path, "doc_type": doc.doc_type, "subtype": doc.doc_subtype,
@@ -316,12 +317,11 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
                   "definitions_read": 1 if not any(e.stage == "definitions" for e in errors) else 0}]
         facts += obligation_facts(obligations) + provision_facts(provisions) + definition_facts(definitions)
         by_id = {f["id"]: f for f in facts}
-        specs = {r.code: r for r in rules()}
         raw, errs = eng.evaluate(doc.path, doc.doc_type, facts)
         for e in errs:
             errors.append(DocError(message=f"rule engine: {e}", stage="rules"))
         for r in raw:
-            if r.code not in selected_codes or r.code not in {x.code for x in engine_rules}:
+            if r.code not in engine_codes:
                 continue
             findings.append(_finding_from_raw(r, specs[r.code], by_id, doc))
     except Exception as exc:
@@ -342,7 +342,7 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
 
     t3 = _time.perf_counter()
     times["drafting"] = t3 - t2
-    findings = [f for f in findings if not config.ignored_in(_spec_for(f.code), doc.path)]
+    findings = [f for f in findings if not config.ignored_in(specs.get(f.code), doc.path)]
 
     try:
         calendar = deal_calendar(doc, obligations, options.get("pricing_date"), config.policy)
@@ -350,13 +350,6 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
         errors.append(_stage_error("calendar", exc))
     doc.stage_times = times
     return obligations, findings, calendar, errors
-
-
-def _spec_for(code: str):
-    for r in rules():
-        if r.code == code:
-            return r
-    return None
 
 
 def _is_document_rule(spec) -> bool:
