@@ -31,7 +31,9 @@ the pre-scan's candidates; the tests use it to show the pre-scan misses nothing.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
+import os
 import re
 import string
 from typing import Any, Callable, Iterator, Optional
@@ -541,6 +543,20 @@ def _blank_token(x: Any) -> Token:
     return _tokens(x)[0]
 
 
+class _Relation:
+    """Builds the value of a relation word ("not later than", "after", "business"): its extent and name.
+
+    A class rather than a closure so that the loaded grammar can be pickled."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, children: list) -> _V:
+        return _V(_start(children[0]), _end(children[-1]), name=self.name)
+
+
 class NodeBuilder(Transformer):
     """Transformer from the clause grammar's parse to model nodes (one method per alias).
 
@@ -560,10 +576,7 @@ class NodeBuilder(Transformer):
 
     @staticmethod
     def _relation(name: str) -> Callable[[list], _V]:
-        def make(children: list) -> _V:
-            return _V(_start(children[0]), _end(children[-1]), name=name)
-
-        return make
+        return _Relation(name)
 
     def __default__(self, data: Any, children: list, meta: Any) -> _Tree:
         return _Tree(data, children)
@@ -1264,13 +1277,43 @@ class NodeBuilder(Transformer):
 # ---------------------------------------------------------------------------
 
 
+class _DefaultCallback:
+    """What Lark calls for a rule the NodeBuilder has no method for (a picklable
+    stand-in for the closure Lark makes)."""
+
+    __slots__ = ("builder", "data")
+
+    def __init__(self, builder: "NodeBuilder", data: str) -> None:
+        self.builder = builder
+        self.data = data
+
+    def __call__(self, children: list) -> Any:
+        return self.builder.__default__(self.data, children, None)
+
+
+def _picklable_callback(cb: Any, builder: "NodeBuilder") -> Any:
+    """``cb`` with Lark's local default-callback closures replaced by :class:`_DefaultCallback`."""
+    if isinstance(cb, functools.partial) and getattr(cb.func, "__name__", "") == "default_callback":
+        return _DefaultCallback(builder, *cb.args)
+    inner = getattr(cb, "node_builder", None)
+    if inner is not None:
+        cb.node_builder = _picklable_callback(inner, builder)
+    return cb
+
+
 class _Grammar:
-    """The Lark parser and the LALR tables the scanner drives."""
+    """The LALR tables the scanner drives, the lexer, and the callbacks that build nodes.
+
+    Built from ``grammar/*.lark`` by Lark (whose own cache keeps the LALR analysis),
+    then kept whole in the checker's cache folder, so a new process loads it in one
+    read; the cache is keyed by the grammar files, this module and the versions of
+    Python, Lark and the checker, so an edited grammar is read again.
+    """
 
     def __init__(self) -> None:
         self.builder = NodeBuilder()
         path = resource_path("grammar", "clause.lark")
-        self.lark = Lark.open(
+        parser = Lark.open(
             str(path),
             parser="lalr",
             lexer=ClauseLexer,
@@ -1278,7 +1321,7 @@ class _Grammar:
             maybe_placeholders=False,
             cache=True,
         )
-        frontend = self.lark.parser
+        frontend = parser.parser
         self.lexer: ClauseLexer = frontend.lexer
         lalr = frontend.parser
         table = lalr._parse_table
@@ -1299,13 +1342,19 @@ class _Grammar:
                 else:
                     if arg not in rule_index:
                         rule_index[arg] = len(rules)
-                        rules.append((len(arg.expansion), str(arg.origin.name), callbacks[arg]))
+                        rules.append((len(arg.expansion), str(arg.origin.name),
+                                      _picklable_callback(callbacks[arg], self.builder)))
                     row[str(sym)] = -1 - rule_index[arg]
             actions[state] = row
         self.actions = actions
         self.rules = rules
         self.may_end = {s for s, row in actions.items() if "$END" in row}
         self._accepts: dict[tuple, bool] = {}  # parser stack -> end of input accepted there
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_accepts"] = {}
+        return state
 
     def longest(self, text: str, pos: int, memo: dict) -> tuple[list, list]:
         """Tokens read from ``pos``, and the prefixes where the grammar may accept.
@@ -1413,11 +1462,50 @@ class _Grammar:
 _GRAMMAR: Optional[_Grammar] = None
 
 
+def _grammar_cache_key() -> str:
+    import hashlib
+    import sys
+
+    import lark
+
+    from . import __version__
+
+    h = hashlib.sha256(f"{__version__}|{lark.__version__}|{sys.version}".encode())
+    for p in (resource_path("grammar", "clause.lark"), resource_path("grammar", "common.lark"), __file__):
+        st = os.stat(p)
+        h.update(f"|{os.path.basename(p)}|{st.st_size}|{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:24]
+
+
+def _load_grammar() -> _Grammar:
+    import pickle
+
+    from .cache import cache_file, write_atomically
+
+    path = None
+    try:
+        path = cache_file(f"grammar-{_grammar_cache_key()}.pickle")
+        if path is not None and path.is_file():
+            with open(path, "rb") as fh:
+                g = pickle.load(fh)
+            if isinstance(g, _Grammar):
+                return g
+    except Exception:  # a damaged or foreign cache: build the grammar again
+        pass
+    g = _Grammar()
+    if path is not None:
+        try:
+            write_atomically(path, pickle.dumps(g, protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception:  # an unpicklable grammar or a read-only cache: work without it
+            pass
+    return g
+
+
 def grammar() -> _Grammar:
-    """The loaded clause grammar (built on first use, then from Lark's cache)."""
+    """The loaded clause grammar (built on first use, then from the checker's cache)."""
     global _GRAMMAR
     if _GRAMMAR is None:
-        _GRAMMAR = _Grammar()
+        _GRAMMAR = _load_grammar()
     return _GRAMMAR
 
 

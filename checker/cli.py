@@ -261,6 +261,9 @@ def cmd_explain(args) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    from .rxcache import install
+
+    install()  # compiled regular expressions from the cache folder: a faster start
     parser = _parser()
     try:
         args = parser.parse_args(argv)

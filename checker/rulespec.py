@@ -933,23 +933,16 @@ def _cache_file(d: Path, files: list[Path]) -> Optional[Path]:
     the files' names, sizes and modification times and the tool's version, so an
     edited rule file is read again.  None when no cache folder can be had."""
     import hashlib
-    import os
     import sys
 
     from . import __version__
+    from .cache import cache_file
 
     h = hashlib.sha256(f"{__version__}|{sys.version}|{d}".encode())
     for f in files:
         st = f.stat()
         h.update(f"|{f.name}|{st.st_size}|{st.st_mtime_ns}".encode())
-    base = os.environ.get("CLAUSECHECK_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "clausecheck"
-    )
-    try:
-        os.makedirs(base, exist_ok=True)
-    except OSError:
-        return None
-    return Path(base) / f"rules-{h.hexdigest()[:24]}.pickle"
+    return cache_file(f"rules-{h.hexdigest()[:24]}.pickle")
 
 
 def _read_cache(path: Optional[Path]) -> Optional[list[RuleSpec]]:
@@ -966,21 +959,12 @@ def _read_cache(path: Optional[Path]) -> Optional[list[RuleSpec]]:
 
 
 def _write_cache(path: Optional[Path], rules: list[RuleSpec]) -> None:
-    import os
     import pickle
 
-    if path is None:
-        return
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            pickle.dump(rules, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    from .cache import write_atomically
+
+    if path is not None:
+        write_atomically(path, pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 @functools.lru_cache(maxsize=8)

@@ -373,9 +373,29 @@ def test_resource_path_names_both_places_when_missing() -> None:
         resource_path("grammar", "no-such.lark")
 
 
-def test_grammar_is_lalr_and_cached() -> None:
-    lark = clauses.grammar().lark
-    assert lark.options.parser == "lalr" and lark.options.cache is True
+def test_grammar_is_lalr_and_cached(tmp_path, monkeypatch) -> None:
+    """The loaded grammar is kept in the cache folder; a new process reads it back whole
+    and parses as the grammar built from the .lark files does."""
+    import pickle
+
+    monkeypatch.setenv("CLAUSECHECK_CACHE_DIR", str(tmp_path))
+    built = clauses._load_grammar()
+    assert built.rules and built.start_state != built.end_state
+    (cached,) = tmp_path.glob("grammar-*.pickle")
+    loaded = pickle.loads(cached.read_bytes())
+    phrase = 'within 30 days after the Closing Date (the "Lock-Up Period") pursuant to Section 7(k)'
+    for g in (built, loaded):
+        memo: dict = {}
+        toks, maybe = g.longest(phrase, 7, memo)
+        assert [t[0] for t in toks[:3]] == ["NUM", "DAYS", "AFTER"]
+        assert maybe and g.accepts(maybe[-1][1])
+    assert clauses._load_grammar().actions == built.actions  # read from the cache
+    # a damaged cache file is built again, not an error
+    cached.write_bytes(b"not a pickle")
+    assert clauses._load_grammar().actions == built.actions
+    # caching can be turned off
+    monkeypatch.setenv("CLAUSECHECK_NO_CACHE", "1")
+    assert clauses._load_grammar().actions == built.actions
 
 
 def test_lexer_keywords_and_priorities() -> None:
