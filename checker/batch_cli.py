@@ -44,6 +44,27 @@ def add_batch_parsers(sub) -> None:
     b.add_argument("--no-progress", dest="progress", action="store_const", const=False)
     b.add_argument("--quiet", "-q", action="store_true", help="no summary")
 
-    from .query import add_query_parsers
-
     add_query_parsers(sub)
+
+
+def add_query_parsers(sub) -> None:
+    q = sub.add_parser("query", help="ask questions of a batch results database")
+    q.add_argument("--db", required=True, metavar="FILE")
+    q.add_argument("--lockup-under", type=float, metavar="DAYS", help="lock-ups shorter than DAYS")
+    q.add_argument("--default-threshold-not-standard", action="store_true",
+                   help="default thresholds that are neither one-eleventh nor 10%%")
+    q.add_argument("--rule", metavar="CODE", help="findings of this rule code (or code prefix)")
+    q.add_argument("--failed", action="store_true", help="documents whose check failed or timed out")
+    q.add_argument("--doc-type", metavar="TYPE", help="only documents of this type (underwriting_agreement, warrant, ...)")
+    q.add_argument("--doc-subtype", metavar="SUBTYPE", help="only documents of this sub-type (ipo, follow_on, shelf, debt)")
+    q.add_argument("--sql", metavar="QUERY", help="any SQL query (read-only connection)")
+    q.add_argument("--format", "-f", choices=["table", "csv", "jsonl"], default="table")
+    q.add_argument("--output", "-o", metavar="PATH")
+
+    e = sub.add_parser("export", help="export a batch results database")
+    e.add_argument("--db", required=True, metavar="FILE")
+    e.add_argument("--format", "-f", choices=["csv", "jsonl"], default="jsonl",
+                   help="jsonl: one JSON contract document per line; csv: one table")
+    e.add_argument("--table", choices=["documents", "findings", "obligations", "errors"], default="findings",
+                   help="the table for --format csv (default findings)")
+    e.add_argument("--output", "-o", metavar="PATH")
