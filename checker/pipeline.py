@@ -8,6 +8,7 @@ and partial results are never silently dropped.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -352,6 +353,21 @@ def _stage_error(stage: str, exc: BaseException) -> DocError:
 
 def analyse(source: Source, *, options: Optional[dict] = None) -> DocumentResult:
     """Run every stage after loading on one decoded document."""
+    # Checking a document allocates millions of small objects, nearly all freed
+    # by reference counting; the cyclic collector would walk the growing parse
+    # again and again (a sixth of the time).  It runs once, after the document.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyse(source, options)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+            # the young generations every document; all of them every tenth
+            gc.collect(2 if gc.get_count()[2] >= 10 else 1)
+
+
+def _analyse(source: Source, options: Optional[dict]) -> DocumentResult:
     options = options or {}
     res = DocumentResult(path=source.path, encoding=source.encoding, notes=list(source.notes))
     res.stats = {"bytes": len(source.text.encode("utf-8", "surrogatepass")), "lines": source.line_count}
