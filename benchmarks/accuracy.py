@@ -28,6 +28,14 @@ line, after shifting lines for the edit), placed according to the mutation's
   lines of the edit;
 * ``document``: a removed provision: a new finding of the category anywhere.
 
+Controls (``control: true``) are edits that are not defects: a lock-up
+shortened but still at or above the house minimum the checker applies to that
+document (180 days for an IPO, 90 for a follow-on or an agency offering).  Any
+single statement of such a period is a business term, not a drafting error, so
+the right answer is silence; controls are reported apart ("silent n/m") and do
+not count in recall.  Each control has a twin below the minimum at the same
+place, which is a defect and does count.
+
 False findings: every warning or error finding on the unmutated documents is
 counted as a potential false alarm (these are real, executed agreements; some
 findings may be right, which the sample printed for review lets a person judge),
@@ -228,6 +236,13 @@ def _classify_duration(text: str, a: int) -> Optional[str]:
     return None
 
 
+def _duration_replacement(m: re.Match, new: int) -> str:
+    """The duration matched by ``m`` (a _DURATION match) with ``new`` as its count, written the same way."""
+    if m.group("w"):
+        return f"{_words_like(new, m.group('w'))} ({new}){m.group('sep')}{m.group('unit')}"
+    return f"{new}{m.group('sep')}{m.group('unit')}"
+
+
 def _gen_durations(rel: str, text: str, rng: random.Random) -> list[dict]:
     out = []
     for m in _DURATION.finditer(text):
@@ -249,16 +264,56 @@ def _gen_durations(rel: str, text: str, rng: random.Random) -> list[dict]:
         else:
             cands = sorted({v + 15, v * 2, v * 3} - {v})
         for new in cands[:3]:
-            if m.group("w"):
-                rep = f"{_words_like(new, m.group('w'))} ({new}){m.group('sep')}{m.group('unit')}"
-            else:
-                rep = f"{new}{m.group('sep')}{m.group('unit')}"
+            rep = _duration_replacement(m, new)
             out.append(
                 dict(file=rel, category=cat, op="replace", find=whole, occurrence=occ, replace=rep,
                      line=line_of(text, m.start()), scope="local",
                      note=f"{cat} period {v} -> {new} {m.group('unit').split()[-1]}")
             )
     return out
+
+
+def _lockup_minimum(corpus: Path, rel: str) -> int:
+    """The house minimum lock-up (days) the checker applies to this document (rule LOCK001)."""
+    from checker.pipeline import parse_source
+    from checker.policy import Policy
+    from checker.source import decode
+
+    doc = parse_source(decode(read(corpus, rel).encode("utf-8"), rel))
+    p = Policy()
+    if doc.doc_subtype == "follow_on":
+        return p.min_lockup_days_follow_on
+    if doc.doc_type == "agency_agreement":
+        return p.min_lockup_days_agency
+    return p.min_lockup_days
+
+
+def _lockup_controls(corpus: Path, take: list[dict]) -> list[dict]:
+    """A shorter lock-up is a defect only when it falls below the house minimum for
+    the document: a mutant that stays at or above it is a control, where the right
+    answer is no finding; each control gets a twin below the minimum at the same place."""
+    out, twins = [], []
+    for m in take:
+        v, new = (int(x) for x in re.match(r"lockup period (\d+) -> (\d+)", m["note"]).groups())
+        minimum = _lockup_minimum(corpus, m["file"])
+        if new < minimum:
+            out.append(m)
+            continue
+        out.append({**m, "control": True,
+                    "note": m["note"] + f" (within the house minimum of {minimum} days: no finding expected)"})
+        below = sorted(c for c in {v // 2, v // 3, v // 6, v - 30} if 0 < c < minimum)
+        dm = _DURATION.fullmatch(m["find"])
+        if dm is None:
+            continue
+        present = {(t["file"], t["line"], t["replace"]) for t in take + twins}
+        for value in reversed(below):  # the longest period below the minimum not already a mutant here
+            twin = {**m, "replace": _duration_replacement(dm, value),
+                    "note": f"lockup period {v} -> {value} days (below the house minimum of {minimum} days)"}
+            twin.pop("control", None)
+            if (twin["file"], twin["line"], twin["replace"]) not in present:
+                twins.append(twin)
+                break
+    return out + twins
 
 
 def _occurrence(text: str, s: str, at: int) -> int:
@@ -480,6 +535,8 @@ def generate(corpus: Path, seed: int = SEED, per_category: int = PER_CATEGORY) -
         take = seeds[: max(per_category // 2, per_category - len(others))]
         take += others[: per_category - len(take)]
         take.sort(key=lambda m: (not m["file"].startswith("seeds/"), m["file"], m["line"]))
+        if cat == "lockup":
+            take = _lockup_controls(corpus, take)
         for n, m in enumerate(take, start=1):
             m["id"] = f"{cat}-{n:03d}"
             out.append(m)
@@ -489,8 +546,8 @@ def generate(corpus: Path, seed: int = SEED, per_category: int = PER_CATEGORY) -
     return out
 
 
-_KEY_ORDER = ["id", "file", "category", "op", "find", "regex", "occurrence", "replace", "ranges", "expect", "line",
-              "window", "scope", "term", "note"]
+_KEY_ORDER = ["id", "file", "category", "control", "op", "find", "regex", "occurrence", "replace", "ranges", "expect",
+              "line", "window", "scope", "term", "note"]
 
 
 def write_mutations(muts: list[dict], path: Path = MUTATIONS_FILE) -> None:
@@ -620,7 +677,8 @@ def detected(m: dict, new: list[dict]) -> list[dict]:
 
 
 def score(muts: list[dict], originals: dict, mutants: dict) -> dict:
-    per_cat: dict[str, dict] = {c: {"mutants": 0, "detected": 0, "apply_errors": 0, "missed": [], "other_category": 0} for c in MUTATED}
+    per_cat: dict[str, dict] = {c: {"mutants": 0, "detected": 0, "apply_errors": 0, "missed": [], "other_category": 0,
+                                    "controls": 0, "controls_silent": 0, "controls_flagged": []} for c in MUTATED}
     details = []
     for m in muts:
         r = mutants.get(m["id"])
@@ -629,9 +687,18 @@ def score(muts: list[dict], originals: dict, mutants: dict) -> dict:
             c["apply_errors"] += 1
             details.append({"id": m["id"], "status": "apply_error", "error": (r or {}).get("apply_error")})
             continue
-        c["mutants"] += 1
         new = new_findings(originals[m["file"]]["findings"], r["findings"], r.get("shifts", []))
         hits = detected(m, new)
+        if m.get("control"):  # an edit that is not a defect: the right answer is no finding
+            c["controls"] += 1
+            if hits:
+                c["controls_flagged"].append(m["id"])
+            else:
+                c["controls_silent"] += 1
+            details.append({"id": m["id"], "status": "control_flagged" if hits else "control_silent",
+                            "codes": sorted({f["code"] for f in hits})})
+            continue
+        c["mutants"] += 1
         if hits:
             c["detected"] += 1
         else:
@@ -684,6 +751,11 @@ def format_table(s: dict) -> str:
             rows.append([c, "-", "-", "-", "-", n_fp, f"{fp:.2f}"])
     head = ["category", "mutants", "detected", "recall", "missed, other-category finding near", "warn+err on originals", "per 100 KB"]
     out = tabulate(rows, head, tablefmt="github")
+    controls = {c: pc for c, pc in s["per_category"].items() if pc.get("controls")}
+    if controls:
+        out += "\n\nControls (edits that are not defects, e.g. a lock-up shortened but still within the house minimum;\n" \
+               "the right answer is no finding): " + "; ".join(
+                   f"{c} {pc['controls_silent']}/{pc['controls']} silent" for c, pc in controls.items())
     out += f"\n\n{s['documents']} unmutated documents, {s['bytes'] / 1000:.0f} KB.\n"
     if s["stage_errors"]:
         out += "Stage errors on the originals (internal errors make the figures meaningless):\n"
@@ -724,7 +796,7 @@ def main(argv=None) -> int:
     print(format_table(s))
     if args.show_missed:
         for d in s["details"]:
-            if d["status"] != "detected":
+            if d["status"] not in ("detected", "control_silent"):
                 m = next(x for x in muts if x["id"] == d["id"])
                 print(f"  missed {d['id']} {m['file']}:{m['line']} {m['note']}  new nearby: {d.get('new_nearby')}")
     print(f"{len(muts)} mutants + {len(files)} originals in {time.perf_counter() - t0:.0f} s with {args.jobs} workers")
