@@ -60,10 +60,23 @@ class ParsedDocument:
     by_number: dict[str, Section] = field(default_factory=dict)
     provisions: dict = field(default_factory=dict)
     stage_times: dict = field(default_factory=dict)
+    # (kind, upper-cased number) of each schedule, exhibit, annex and appendix ->
+    # the first such section in document order (built on first use)
+    _attachments: Optional[dict] = field(default=None, repr=False, compare=False)
 
     @property
     def path(self) -> str:
         return self.source.path
+
+    def attachment(self, kind: str, number: str) -> Optional[Section]:
+        """The first ``kind`` section ("schedule", "exhibit" ...) numbered ``number`` (case-insensitive)."""
+        if self._attachments is None:
+            index: dict = {}
+            for sec in _walk(self.sections):
+                if sec.kind in _ATTACHMENT_KINDS:
+                    index.setdefault((sec.kind, sec.number.upper()), sec)
+            self._attachments = index
+        return self._attachments.get((kind, number))
 
     def span_quote(self, span: Span, limit: int = 200) -> str:
         q = self.source.text[span.offset : span.end_offset]
@@ -137,9 +150,13 @@ class DocumentResult:
 
 
 def _walk(sections: Iterable[Section]):
-    for s in sections:
+    """Every section, depth first, in document order."""
+    stack = list(sections)[::-1]
+    while stack:
+        s = stack.pop()
         yield s
-        yield from _walk(s.children)
+        if s.children:
+            stack.extend(s.children[::-1])
 
 
 def parse_source(source: Source) -> ParsedDocument:
@@ -205,15 +222,15 @@ def resolve_reference(doc: ParsedDocument, ref: CrossRef, target: str, where: st
     target = _norm_target(target)
     if ref.ref_type in _ATTACHMENT_KINDS:
         want = target.upper()
-        for sec in _walk(doc.sections):
-            if sec.kind == ref.ref_type and sec.number.upper() == want:
-                return True, sec
+        sec = doc.attachment(ref.ref_type, want)
+        if sec is not None:
+            return True, sec
         # "Annex II(a)": the annex exists, the sub-part is inside it
         base = re.match(r"[A-Z0-9-]+", want)
         if base and base.group(0) != want:
-            for sec in _walk(doc.sections):
-                if sec.kind == ref.ref_type and sec.number.upper() == base.group(0):
-                    return True, sec
+            sec = doc.attachment(ref.ref_type, base.group(0))
+            if sec is not None:
+                return True, sec
         return False, None
     if ref.ref_type == "form":
         return False, None
