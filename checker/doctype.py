@@ -3,11 +3,22 @@
 Returns one of the contract's types: underwriting_agreement, terms_agreement,
 warrant, agency_agreement, indenture, other; and, for offering agreements, a
 sub-type (ipo, follow_on, shelf, debt) used to pick the rule packs.
+
+A document of type ``other`` gets the sub-type ``instrument`` when it is itself
+an operative instrument: it is captioned as an agreement, indenture, contract,
+note or guaranty (or opens with "This ... Agreement is made ...") and shows
+execution (a signature block, "IN WITNESS WHEREOF", "agree as follows"); or it
+holds a note that "promises to pay" a principal sum.  An amendment, waiver,
+consent, supplement, joinder or side letter is not one: it lives under the
+governing law of the instrument it changes.  Legal opinions, certificates,
+press releases and plans are not captioned as instruments.  See
+:func:`operative_instrument`.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Optional
 
 DOC_TYPES = (
     "underwriting_agreement",
@@ -30,6 +41,158 @@ _TITLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 
 
+# ---------------------------------------------------------------------------
+# Operative instruments among the "other" documents
+# ---------------------------------------------------------------------------
+
+# A caption: a short line of capitalised words ending in the name of an instrument
+# ("REMARKETING AGREEMENT", "Strategic Alliance Agreement", "MASTER NOTE"), after an
+# optional filing label ("EXHIBIT 1.1") and "FORM OF"; or one that starts with
+# "AGREEMENT" ("AGREEMENT FOR THE PURCHASE OF ...", "AGREEMENT AND PLAN OF MERGER").
+_CAPTION_WORD = r"(?:[A-Z0-9][\w&'\u2019.,/-]*|of|and|to|the|for|in|on|with|&)"
+_INSTRUMENT_NOUN = r"(?:AGREEMENTS?|INDENTURE|CONTRACT|NOTE|DEBENTURE|GUARANTY|GUARANTEE|LEASE)"
+_CAPTION = re.compile(
+    r"^(?:EX(?:HIBIT|\.|-)\s*[\w.()-]+\s*[:.\u2013\u2014-]?\s+)?(?:FORM\s+OF\s+)?"
+    r"(?P<title>(?:" + _CAPTION_WORD + r"\s+){0,7}" + _INSTRUMENT_NOUN + r"|AGREEMENT\b(?:\s+" + _CAPTION_WORD + r"){1,8})"
+    r"\s*[.:]?\s*$",
+    re.I,
+)
+# a caption in capitals at the start of a longer line: "DISTRIBUTION AND SERVICES AGREEMENT January 18, 2020 ..."
+_CAPS_CAPTION = re.compile(
+    r"^(?:EX(?:HIBIT|\.|-)\s*[\w.()-]+\s*[:.\u2013\u2014-]?\s+)?(?:FORM\s+OF\s+)?"
+    r"(?P<title>(?!TH(?:IS|E)\b)(?:[A-Z][A-Z0-9&'\u2019.,/-]*\s+){1,7}" + _INSTRUMENT_NOUN + r")(?=\s+(?![A-Z]{2,}\b))"
+)
+# what makes a caption name something that is not an instrument of its own
+_NOT_OWN_INSTRUMENT = re.compile(
+    r"\b(?:AMENDMENTS?|SUPPLEMENT(?:AL)?|ADDENDUM|WAIVER|CONSENT|JOINDER|RIDER|MODIFICATION|EXTENSION|TERMINATION|"
+    r"RATIFICATION|ASSIGNMENT|LETTER|OPINION|CERTIFICATE|SCHEDULE|EXHIBITS|PLAN|POLICY|TERM\s+SHEET|SUMMARY|"
+    r"JOINT\s+FILING|ITEM\s+\d|FORM\s+8-K|PRESS\s+RELEASE|TABLE\s+OF\s+CONTENTS)\b",
+    re.I,
+)
+# a document that changes or adds to another instrument (named anywhere in the head
+# before its caption, or in its opening "This ... Amendment"): it lives under the
+# governing law of the instrument it changes
+_CHANGES_ANOTHER = re.compile(
+    r"\b(?:AMENDE?MENT|AMENDATORY|AMENDED|MODIFICATION|SUPPLEMENT|ADDENDUM|CHANGE\s+ORDER|WAIVER|CONSENT|JOINDER|RATIFICATION|ALLONGE)\b",
+    re.I,
+)
+# ... or that names itself one: (the "Amendment"), (this "Supplement")
+_SELF_NAMED_CHANGE = re.compile(
+    r"\(\s*(?:the|this)\s+[\"\u201c]\s*(?:[A-Z][\w-]*\s+){0,3}?(?:Amendment|Modification|Supplement|Addendum|Waiver|Consent|Joinder|Change\s+Order)\s*[\"\u201d]\s*\)"
+)
+# the filing label ("EXHIBIT 10.1"): a caption above it is the filing's description, not the document's
+_FILING_LABEL = re.compile(r"^EX(?:HIBIT|\.|-)\s*\d+(?:\.\d+)*[A-Z]?\s*$|^EX(?:HIBIT|\.|-)\s*$|^\d+(?:\.\d+)+\s*$", re.I)
+_OPENING_CHANGE = re.compile(
+    r"(?:^|[.:]\s)\s*(?:THIS|This)\s+(?:[A-Z0-9][\w.-]*\s+){0,5}?"
+    r"(?:(?i:AMENDE?MENT|MODIFICATION|SUPPLEMENT|ADDENDUM|CHANGE\s+ORDER|WAIVER|CONSENT|JOINDER))\b",
+    re.M,
+)
+_NOT_A_CAPTION = re.compile(r"^(?:ARTICLE|SECTION|PART|CLAUSE|\u00a7)\b|^\d+(?:\.\d+)*\.?\s", re.I)
+_AMENDED_AND_RESTATED = re.compile(r"\bAMENDED\s+AND\s+RESTATED\b", re.I)
+# "This Strategic Alliance Agreement (the "Agreement") is made and entered into ..."
+_PREAMBLE = re.compile(
+    r"(?:^|[.:]\s)[ \t]*(?:THIS|This)\s+(?P<title>(?:[A-Z][\w&'\u2019-]*\s+){0,6}(?:AGREEMENT|INDENTURE|CONTRACT|GUARANTY|LEASE|Agreement|Indenture|Contract|Guaranty|Lease))\b[^.;]{0,160}?"
+    r"\b(?i:is|are)\s+(?i:made|entered|dated|executed)\b"
+    r"|(?:^|[.:]\s)[ \t]*(?:THIS|This)\s+(?P<title2>AGREEMENT|Agreement)\b(?:\s*\([^()]{0,60}\))?,?\s+(?i:is\s+)?(?i:made|entered\s+into|dated)\s+"
+    r"(?i:and\s+entered\s+into\s+)?(?i:this|as\s+of|on|effective|by|between|among)\b",
+    re.M,
+)
+_EXECUTION = re.compile(
+    r"\bIN\s+WITNESS\s+(?:WHEREOF|THEREOF)\b|^[ \t]*By[ \t]*:|/s/|\bagrees?\s+as\s+follows\b|\bhereby\s+agrees?\b"
+    r"|\b(?:AGREED|ACCEPTED)\s+(?:AND|&)\s+(?:ACCEPTED|AGREED)\b|\bAGREED\s+TO\s+AND\s+ACCEPTED\b",
+    re.I | re.M,
+)
+# a note: "promises to pay to ... the principal sum of", "for value received ... promises to pay"
+_PROMISE = re.compile(r"\bpromises?\s+to\s+pay\b[^;]{0,250}?\bprincipal\b", re.I)  # "to Cede & Co. the principal sum"
+_NOT_OPERATIVE_HEAD = re.compile(r"\bFORM\s+8-K\b|\bCURRENT\s+REPORT\b|\bPRESS\s+RELEASE\b|^\s*FOR\s+IMMEDIATE\s+RELEASE\b", re.I | re.M)
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """Why a document is an operative instrument: the caption (or the promise to
+    pay) and its offset in the text."""
+
+    title: str
+    offset: int
+    how: str  # caption | preamble | promise
+
+
+def _caption(lines: list[tuple[int, str]]) -> Optional[tuple[int, str, bool]]:
+    """The first caption among the head lines: (offset, caption, own) where
+    ``own`` is False for an amendment, waiver, supplement and the like (judged on
+    the caption and the two lines before it: "AMENDMENT NO. 1 TO / EMPLOYMENT AGREEMENT")."""
+    for k, (off, ln) in enumerate(lines):
+        s = ln.strip()
+        if _NOT_A_CAPTION.match(s):
+            continue  # a heading inside the document ("ARTICLE 2 THE WORK OF THIS CONTRACT")
+        m = _CAPTION.match(s) if len(s) <= 90 else None
+        if m is None:
+            m = _CAPS_CAPTION.match(s)
+            if m is None:
+                continue
+            s = m.group(0)
+        if any(_FILING_LABEL.match(t) for _o, t in lines[k + 1 : k + 4]):
+            continue  # the filing's description line above its exhibit label
+        title = m.group("title")
+        # a caption is capitalised (Title Case or upper case), not a sentence
+        words = [w for w in re.findall(r"[A-Za-z][\w'\u2019-]*", title) if w.lower() not in ("of", "and", "to", "the", "for", "in", "on", "with")]
+        if not words or any(not w[0].isupper() for w in words):
+            continue
+        if len(words) == 1 and words[0].upper() in ("NOTE", "NOTES", "LEASE", "GUARANTY", "GUARANTEE", "DEBENTURE"):
+            continue  # "Note." alone is a remark, not a caption
+        texts = [t for _o, t in lines[: k + 2]]
+        texts[k] = s  # only the caption of a line that goes on into the text
+        if len(texts) > k + 1 and len(texts[k + 1]) > 90:
+            texts.pop()
+        context = _AMENDED_AND_RESTATED.sub(" ", " ".join(texts[max(0, k - 2) : k + 1]))
+        before = _AMENDED_AND_RESTATED.sub(" ", " ".join(texts))
+        own = not _NOT_OWN_INSTRUMENT.search(context) and not _CHANGES_ANOTHER.search(before)
+        return off, s, own
+    return None
+
+
+def operative_instrument(text: str) -> Optional[Instrument]:
+    """Whether ``text`` is itself an operative instrument (an agreement, indenture,
+    contract, note or guaranty that creates obligations), and why; None if not.
+
+    Decided from the document: its caption or preamble with evidence of
+    execution (signature blocks, "IN WITNESS WHEREOF", "agree as follows"), or a
+    note's promise to pay a principal sum."""
+    head = text[:8000]
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for ln in head.splitlines(keepends=True):
+        if ln.strip():
+            lines.append((pos + len(ln) - len(ln.lstrip()), ln.strip()))
+            if len(lines) >= 60:
+                break
+        pos += len(ln)
+    if _NOT_OPERATIVE_HEAD.search(head[:3000]):
+        return None
+    body = text[:400000]
+    cap = _caption(lines)
+    if cap is not None and not cap[2]:
+        return None  # an amendment, waiver, supplement, letter ...
+    if _OPENING_CHANGE.search(_AMENDED_AND_RESTATED.sub(" ", head)) or _SELF_NAMED_CHANGE.search(head):
+        return None  # "This Amendment No. 2 to ...", "This Second Modification of ..."
+    pre = _PREAMBLE.search(head)
+    if pre is not None and _NOT_OWN_INSTRUMENT.search(_AMENDED_AND_RESTATED.sub(" ", pre.group("title") or pre.group("title2") or "")):
+        pre = None
+    executed = _EXECUTION.search(body) is not None
+    if cap is not None and executed:
+        return Instrument(cap[1], cap[0], "caption")
+    if pre is not None and executed:
+        return Instrument(_norm_space(pre.group(0))[:90], pre.start(), "preamble")
+    m = _PROMISE.search(body)
+    if m is not None:
+        return Instrument(_norm_space(m.group(0))[:90], m.start(), "promise")
+    return None
+
+
+def _norm_space(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
 @dataclass(frozen=True)
 class DocType:
     doc_type: str
@@ -37,8 +200,7 @@ class DocType:
     evidence: str  # the title line or the vocabulary that decided it
 
 
-def _count(text: str, pattern: str) -> int:
-    return len(re.findall(pattern, text))
+_VOCAB = re.compile(r"\b(?:Underwriters?|Agents?|Trustee|Warrants?|Holder)\b")
 
 
 def detect(text: str) -> DocType:
@@ -60,11 +222,16 @@ def detect(text: str) -> DocType:
             break
 
     body = text[:400000]
-    n_underwriter = _count(body, r"\bUnderwriters?\b")
-    n_agent = _count(body, r"\bAgents?\b")
-    n_trustee = _count(body, r"\bTrustee\b")
-    n_warrant = _count(body, r"\bWarrants?\b")
-    n_holder = _count(body, r"\bHolder\b")
+    # the five words in one pass (they never overlap, so the counts are those of
+    # five separate scans)
+    counts: dict[str, int] = {}
+    for w in _VOCAB.findall(body):
+        counts[w] = counts.get(w, 0) + 1
+    n_underwriter = counts.get("Underwriter", 0) + counts.get("Underwriters", 0)
+    n_agent = counts.get("Agent", 0) + counts.get("Agents", 0)
+    n_trustee = counts.get("Trustee", 0)
+    n_warrant = counts.get("Warrant", 0) + counts.get("Warrants", 0)
+    n_holder = counts.get("Holder", 0)
     securities = bool(
         re.search(r"\bProspectus\b", body)
         and re.search(r"\b(?:Registration Statement|Subscription Offering|Offering)\b", body)
@@ -98,6 +265,11 @@ def detect(text: str) -> DocType:
             doc_type, evidence = "indenture", f"{n_trustee} mentions of Trustee"
 
     subtype = None
+    if doc_type == "other":
+        inst = operative_instrument(text)
+        if inst is not None:
+            subtype = "instrument"
+            evidence = f"{inst.how} {inst.title!r}" + (f"; {evidence}" if evidence and evidence != inst.title else "")
     if doc_type in ("underwriting_agreement", "terms_agreement"):
         has_terms = bool(re.search(r"\bTerms Agreement\b", body))
         debt = bool(re.search(r"\b(?:Debt Securities|Notes|Debentures|Indenture)\b", body[:20000]))

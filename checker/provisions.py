@@ -137,7 +137,36 @@ _MARKET_OUT_EFFECT = rx(r"impractica\w+ (?:or inadvisable )?to (?:proceed|market
 _DEFAULT_TERMINATION = rx(r"non-?defaulting|defaulting (?:Underwriter|Purchaser|Agent)|\bdefaults?\b", re.I)
 
 
+# A choice of law, however worded: "shall be governed by and construed in accordance
+# with the laws of the State of New York", "construed and enforced in accordance with
+# and subject to the laws of the State of Florida", "governed by English law", "the
+# substantive Laws ... of the State of Alabama shall govern", "the law of the State of
+# New York ... shall apply", "the law of the place where the Project is located",
+# "exclusively governed by generally applicable Spanish legislation".  "Governed by the terms of the Plan", "to the extent
+# permitted by applicable law", "nothing herein shall be construed as permitting ...
+# under Applicable Laws" and an opinion "limited to matters governed by the Federal
+# laws of the United States" (no "shall be governed") are not.
+_CHOICE_OF_LAW = rx(
+    r"\b(?i:shall|will|is|are|be|to)\s+(?:(?i:be|in|all|respects|for|purposes|exclusively|solely|subject|to|and|covered|by|construed|interpreted|governed|enforced|determined|under|both)\b,?\s+){0,6}?(?i:governed|construed|interpreted|enforced|controlled)\b(?!\s+(?i:as|to)\b)[^.;]{0,200}?"
+    r"\b(?i:in\s+accordance\s+with|by|under|pursuant\s+to|according\s+to|to)\b,?\s+(?i:and\s+[\w-]+(?:\s+[\w-]+){0,4}\s*,?\s+)?"
+    r"(?:(?i:the|all|applicable|generally|internal|substantive|domestic|local)\s+){0,3}"
+    r"(?:(?i:laws?)\b(?i:\s+and\s+decisions)?(?:\s*\([^()]{0,100}\))?[^.;]{0,100}?\b(?i:of)\s+(?i:the\s+|that\s+|such\s+|this\s+|said\s+)?"
+    r"(?:[A-Z]|(?i:state|commonwealth|province|place|jurisdiction|country)\b)"
+    r"|(?!(?i:applicable)\b)(?:[A-Z][A-Za-z]+\s+){1,3}(?i:laws?|legislation)\b)"
+    r"|\b(?i:laws?)\b[^.;]{0,120}?\b(?i:of)\s+(?i:the\s+|that\s+)?(?:[A-Z]|(?i:state|commonwealth)\b)[^.;]{0,200}?\b(?i:shall|will)\s+(?i:govern|apply|control)\b"
+    r"|\b(?:[A-Z][a-z]+\s+){1,2}(?i:law)\s+(?i:shall|will)\s+(?i:govern|apply)\b"
+    # "In accordance with the Labor Law of the People's Republic of China ..., both parties
+    # have signed this Contract": the law the contract is made under
+    r"|\b(?i:in\s+accordance\s+with|pursuant\s+to)\s+the\s+(?:[A-Z][\w'\u2019]*\s+){0,4}(?i:laws?)\s+of\s+(?:the\s+)?[A-Z][^.;]{0,200}?"
+    r"\b(?i:signed|entered\s+into|concluded|made|executed)\s+(?i:this)\s+(?i:contract|agreement)\b"
+)
+# the body under a governing-law heading says something about the law: a heading
+# left over a clause that no longer chooses a law is not a governing-law provision
+_LAW_BODY = rx(r"\bgovern|\bconstru|\binterpret|\blaws?\s+(?:and\s+decisions\s+)?of\b", re.I)
+_LAW_BODY_NAMED = rx(r"\b[A-Z][a-z]+\s+law\b")
+
 _WORDING: dict[str, re.Pattern[str]] = {
+    "governing_law": _CHOICE_OF_LAW,
     "notices": rx(
         r"\b(?:All|Any|Each|such) (?:statements, requests, )?(?:notices?|communications)(?:,? (?:requests|demands|consents|statements|and other communications|and agreements))*[^.]{0,120}?(?:shall|will|must) be (?:in writing|deemed|given|delivered|sent|mailed|made)"
         r"|\bnotices?[^.]{0,80}?(?:shall|will) be (?:deemed )?(?:to have been )?(?:duly )?(?:given|delivered|received) (?:\(|upon|when|if|on|three|five|two|one)"
@@ -225,6 +254,8 @@ _OBLIGATION_KEYS = {
 
 # lower-case words that every wording pattern of a key contains one of
 _NEEDLES = {
+    "governing_law": ("govern", "construed", "interpreted", "enforced", "controlled", "shall apply", "will apply",
+                      "signed this contract", "concluded this contract", "entered into this contract"),
     "notices": ("notice", "communications"),
     "indemnification": ("indemnify",),
     "contribution": ("contribut", "relative fault", "relative benefit"),
@@ -299,6 +330,8 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
                 _HEADINGS["underwriter_default"].search(h) or re.search(r"\bsurviv|\bexpenses?\b|\breimburse|\bdefault", h, re.I)
             ):
                 continue
+            if key == "governing_law" and not _states_a_law(view, sec, h):
+                continue
             how = "attachment" if (sec.kind in _ATTACHMENTS or any(a.kind in _ATTACHMENTS for a in parents)) else "heading"
             offer(ProvisionHit(key, sec.number or None, sec.span.line, sec.span.column, _norm(h), how, h))
 
@@ -355,6 +388,21 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
                 break
 
     return {k: best[k] for k in keys if k in best and k in wanted}
+
+
+def _states_a_law(view: TextView, sec: Any, heading: str) -> bool:
+    """Whether the section under a governing-law heading says anything about the
+    law that governs (its own words, after the heading): a choice of law, a
+    reference to the laws of a place, or to another agreement's governing law."""
+    a = view.to_clean(sec.span.offset)
+    b = view.to_clean(sec.span.end_offset)
+    text = view.text[a:b]
+    words = re.findall(r"\w+", heading)
+    if words:
+        m = re.search(r"\W+".join(map(re.escape, words)), text[: len(heading) + 400], re.I)
+        if m:
+            text = text[m.end() :]
+    return bool(_LAW_BODY.search(text) or _LAW_BODY_NAMED.search(text))
 
 
 def _market_out(text: str, s: Any) -> Optional[re.Match]:

@@ -495,3 +495,27 @@ def test_lockup_extension_without_a_period():
     _doc, obs = _doc_obs(text.replace("shall be extended.", "shall be extended until the expiration of the "
                                         "18-day period beginning on the issuance of the earnings release."))
     assert None not in [o.value for o in _of(obs, "lockup_extension")]
+
+
+def test_lockup_stated_twice_changed_in_one_place():
+    """Juniper's underwriting agreement states a 90-day lock-up twice: for the
+    selling stockholders in 1(b)(iv) (line 356) and for the Company in 5(e) (line
+    625).  Changing one of them is reported by LOCK003 with both places."""
+    from pathlib import Path
+
+    import pytest
+
+    from checker.pipeline import check_text
+    from checker.policy import Config
+
+    path = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "seeds" / "000_7b6e6863a5071932.txt"
+    if not path.is_file():
+        pytest.skip(f"corpus not found at {path.parent}")
+    lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+    assert "90 days" in lines[355] and "90 days" in lines[624]
+    orig = check_text("\n".join(lines), path="seed000", settings=Config())
+    assert "LOCK003" not in {f.code for f in orig.findings}
+    lines[624] = lines[624].replace("90 days", "60 days")
+    res = check_text("\n".join(lines), path="seed000", settings=Config())
+    hits = [f for f in res.findings if f.code == "LOCK003"]
+    assert len(hits) == 1 and hits[0].line == 625 and [r.line for r in hits[0].related] == [356]
