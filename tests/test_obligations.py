@@ -519,3 +519,35 @@ def test_lockup_stated_twice_changed_in_one_place():
     res = check_text("\n".join(lines), path="seed000", settings=Config())
     hits = [f for f in res.findings if f.code == "LOCK003"]
     assert len(hits) == 1 and hits[0].line == 625 and [r.line for r in hits[0].related] == [356]
+
+
+_AGENCY = """AGENCY AGREEMENT
+
+This Agency Agreement is made among Example Bancorp, Inc. (the "Company"), Example
+Savings Bank (the "Bank") and Example Capital Markets, LLC (the "Agent"), for the Subscription Offering described in the Prospectus.
+Section 5. Covenants of the Company.
+
+(k) The Company will not, for a period of {company} days after the Closing Date, without
+the prior written consent of the Agent, sell, contract to sell or otherwise dispose of any
+shares of Common Stock.
+
+(l) The Company will cause each of its directors and executive officers to agree not to
+sell, contract to sell or otherwise dispose of any shares of Common Stock for a period of
+{insiders} days after the Closing Date without the prior written consent of the Agent.
+"""
+
+
+def test_agency_lockups_that_differ_are_reported():
+    from checker.pipeline import check_text
+    from checker.policy import Config
+
+    same = check_text(_AGENCY.format(company=90, insiders=90), path="agency.txt", settings=Config())
+    assert same.doc_type == "agency_agreement"
+    assert "LOCK003" not in {f.code for f in same.findings}
+    text = _AGENCY.format(company=90, insiders=180)
+    lines = text.split("\n")
+    company = next(i for i, ln in enumerate(lines, 1) if "90 days" in ln)
+    insiders = next(i for i, ln in enumerate(lines, 1) if "180 days" in ln)
+    differ = check_text(text, path="agency.txt", settings=Config())
+    hits = [f for f in differ.findings if f.code == "LOCK003"]
+    assert len(hits) == 1 and {hits[0].line, *[r.line for r in hits[0].related]} == {company, insiders}
