@@ -103,6 +103,13 @@ def provision_facts(provisions: dict) -> list[dict]:
 def _title_place(doc) -> tuple[int, int, str]:
     """Where a document-level finding (a missing provision) points: the title line."""
     src = doc.source
+    title = " ".join((getattr(doc, "doc_title", None) or "").split())
+    if title:
+        for ln in range(1, min(src.line_count, 200) + 1):
+            t = src.line_text(ln)
+            if title in " ".join(t.split()):
+                s = t.strip()
+                return ln, t.index(s) + 1, s
     for ln in range(1, min(src.line_count, 80) + 1):
         t = src.line_text(ln)
         if "AGREEMENT" in t.upper() or "WARRANT" in t.upper() or "INDENTURE" in t.upper():

@@ -198,6 +198,7 @@ class DocType:
     doc_type: str
     subtype: str | None
     evidence: str  # the title line or the vocabulary that decided it
+    title: str | None = None  # the document's caption, when it has one ("UNDERWRITING AGREEMENT", "MASTER NOTE")
 
 
 _VOCAB = re.compile(r"\b(?:Underwriters?|Agents?|Trustee|Warrants?|Holder)\b")
@@ -269,6 +270,8 @@ def detect(text: str) -> DocType:
         inst = operative_instrument(text)
         if inst is not None:
             subtype = "instrument"
+            if inst.how == "caption":
+                title_line = title_line or inst.title
             evidence = f"{inst.how} {inst.title!r}" + (f"; {evidence}" if evidence and evidence != inst.title else "")
     if doc_type in ("underwriting_agreement", "terms_agreement"):
         has_terms = bool(re.search(r"\bTerms Agreement\b", body))
@@ -284,4 +287,4 @@ def detect(text: str) -> DocType:
             subtype = "ipo"
         else:
             subtype = "follow_on"
-    return DocType(doc_type, subtype, evidence or "no title found")
+    return DocType(doc_type, subtype, evidence or "no title found", title_line or None)

@@ -60,6 +60,7 @@ class ParsedDocument:
     by_number: dict[str, Section] = field(default_factory=dict)
     provisions: dict = field(default_factory=dict)
     stage_times: dict = field(default_factory=dict)
+    doc_title: Optional[str] = None  # the caption the document type was read from
     # (kind, upper-cased number) of each schedule, exhibit, annex and appendix ->
     # the first such section in document order (built on first use)
     _attachments: Optional[dict] = field(default=None, repr=False, compare=False)
@@ -195,6 +196,7 @@ def parse_source(source: Source) -> ParsedDocument:
         doc_type=dt.doc_type,
         doc_subtype=dt.subtype,
         doc_type_evidence=dt.evidence,
+        doc_title=dt.title,
         sections=sections,
         flat=flat,
         nodes=nodes,

@@ -259,3 +259,16 @@ def test_corpus_stock_purchase_agreement_without_governing_law():
     rel = "edgar/other/collins-construction-2010-stock-purchase-agreement.txt"
     res = check_text(_corpus_text(rel), path=rel, settings=Config())
     assert "MISS015" in {f.code for f in res.findings}
+
+
+def test_missing_governing_law_points_at_the_caption():
+    """A document-level finding stands on the document's caption, not on the
+    filing's exhibit label above it."""
+    from checker.pipeline import check_text
+
+    text = ("Exhibit 4.16\n\nMASTER NOTE\n\nFOR VALUE RECEIVED, Example Corp. promises to pay to Cede & Co. "
+            "the principal sum of the Notes on the maturity date.\n\n"
+            "IN WITNESS WHEREOF, the Issuer has caused this Note to be executed.\n\nBy: ____________\n")
+    res = check_text(text, path="note.txt")
+    hits = [f for f in res.findings if f.code == "MISS015"]
+    assert len(hits) == 1 and (hits[0].line, hits[0].quote) == (3, "MASTER NOTE")
