@@ -9,6 +9,7 @@ mid-sentence at least twice, never a name, statute, heading or caption).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from typing import Optional
@@ -128,10 +129,12 @@ class _Amendment:
 
 _AMENDMENT = _Amendment()
 _CAP = r"[A-Z][a-z]+(?:[-\u2010\u2011\u00ad][A-Za-z]+)*(?:'s)?"
+# (the look-behind after the first capital, not before it: the search can then
+# skip ahead to a capital letter; the same matches)
 _PHRASE = re.compile(
-    r"(?<![\w\-'\u2019\u2010\u2011\u00ad])" + _CAP + r"(?:[^\S\n]+(?:(?:of|and|for|to|in|on|under|the)[^\S\n]+)?" + _CAP + r"){1,4}(?![\w\-])"
+    r"[A-Z](?<![\w\-'\u2019\u2010\u2011\u00ad][A-Z])" + _CAP[len("[A-Z]"):] + r"(?:[^\S\n]+(?:(?:of|and|for|to|in|on|under|the)[^\S\n]+)?" + _CAP + r"){1,4}(?![\w\-])"
 )
-_SINGLE = re.compile(r"\bthe\s+(" + trie_regex(_ROLES) + r")\b(?![\w\-])(?!\s+(?:[A-Z]|of\s+[A-Z]))")
+_SINGLE = re.compile(r"the(?<!\wthe)\s+(" + trie_regex(_ROLES) + r")\b(?![\w\-])(?!\s+(?:[A-Z]|of\s+[A-Z]))")
 
 
 def _line_bounds(text: str, i: int) -> tuple[int, int]:
@@ -183,9 +186,10 @@ def _at_sentence_start(text: str, i: int) -> bool:
 
 def _all_variants(phrase: str) -> list[str]:
     """Forms of a phrase: plural and singular of its last word, and of the
-    word before "of" ("Events of Default" / "Event of Default")."""
+    word before "of", "for" ... ("Events of Default" / "Event of Default",
+    "Applications for Payment")."""
     out = set(variants(phrase))
-    m = re.match(r"^(\S+)( of .+)$", phrase)
+    m = re.match(r"^(\S+)( (?:of|for|to|in|under|on) .+)$", phrase)
     if m:
         for v in variants(m.group(1)):
             out.add(v + m.group(2))
@@ -251,7 +255,7 @@ def _listed_terms(text: str) -> set[str]:
             continue  # "Premises." as a definition only in a list of definitions
         if term.split()[0] in _LEADS or term.split()[-1].lower() in SMALL:
             continue
-        for v in variants(term):
+        for v in variants(squash(term)):
             out.add(v.lower())
     return out
 
@@ -295,6 +299,199 @@ def _defined_families(terms: Terms, strict: bool = False) -> set[str]:
 # DEF001: used as a defined term, never defined
 # ---------------------------------------------------------------------------
 
+# "Capitalized terms used and not defined herein have the meanings set forth in
+# the Indenture": the instruments named after the clause
+_BORROWED_FROM = re.compile(r"[^.;]{0,300}")
+# instruments of an offering, which define the offering documents
+_OFFERING_INSTRUMENT = re.compile(
+    r"\b(?:Underwriting|Purchase|Placement|Distribution|Agency|Sales|Subscription|Terms|Pricing|Remarketing|Dealer|Dealer\s+Manager)\s+Agreements?\b"
+)
+# the offering documents: terms of the agreement that sells the securities,
+# never of an indenture, a trust, pledge, unit, warrant or purchase contract agreement
+_OFFERING_DOC_TERM = re.compile(
+    r"(?:(?:[A-Z][a-z]+\s+)*(?:Prospectus|Prospectuses)|(?:[A-Z][a-z]+\s+)*Disclosure\s+Package|(?:[A-Z][a-z]+\s+)*Registration\s+Statements?|"
+    r"(?:[A-Z][a-z]+\s+)*Term\s+Sheet|(?:[A-Z][a-z]+\s+)*Offering\s+(?:Memorandum|Circular|Materials))"
+)
+# the words of a class of stock ("Common Stock", "Class A Preferred Stock")
+_STOCK_CLASS = frozenset(("Common", "Preferred", "Capital", "Class", "Series", "Ordinary"))
+# a phrase led by an acronym: "MHC Application", "OTS Approval"
+_ACR_PHRASE = re.compile(
+    r"([A-Z](?<![\w\-'\u2019.&][A-Z])[A-Z]{1,5})[^\S\n]+(" + _CAP + r"(?:[^\S\n]+" + _CAP + r"){0,2})(?![\w\-])"
+)
+# words after "the" that are names of offices, regulators, places or kinds of
+# instrument, not short forms that need a definition ("the Board", "the Exchange")
+_SHORT_FORM_STOP = frozenset(
+    """Board Commission Exchange Division Department Office Agency Authority Reserve Service Services
+    Treasury System Bureau Administration Secretary Commissioner Comptroller Superintendent Government
+    Court Courts State States Company Corporation Association Bank Banks Trust Fund Partnership Plan
+    Agreement Indenture Trustee Agent Program Act Law Laws Statute Statutes Regulations Rules Rule
+    Regulation Fund Funds Group Holdings Committee Council Congress Senate House District County City
+    Commonwealth Territory Republic Kingdom Union Community Street Center Centre Building Market
+    Markets Insurance Corp Inc Society Institute University College School Foundation Church Hospital
+    Administrator Director Directors Officer Officers Governors Members Member Shareholders Stockholders
+    Depositors Holders Notes Securities Shares Stock Bonds Debentures Warrants Units Offering Offerings
+    Application Statement Prospectus Registration Form Forms Schedule Exhibit Annex Appendix Section
+    Article Chapter Title Part Item Paragraph Clause Certificate Charter Bylaws Policy Policies""".split()
+)
+_CODE_WORD = re.compile(r"[CBD](?:ode|ompilation|ook|igest)(?![\w\-])")
+_CODE_TAIL = re.compile(r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?((?:[A-Z][a-z]+[^\S\n]+){1,2}(?:Regulations|Rules|Laws|Statutes))(?![\w\-])")
+_OF_CAP = re.compile(r"[^\S\n]+of[^\S\n]+[A-Z]")
+_NAME_BEFORE = re.compile(r"(?<![\w\-])(?:[A-Z][a-z]+[^\S\n]+){1,3}$")
+_ACT_WORD = re.compile(r"Act(?![\w\-])")
+_FIRM_SUFFIX = re.compile(r"[PLI](?<![\w.][PLI])(?:\.C\.|C|\.?L\.?P\.?|LC|nc\.|td\.|\.A\.|LLC)(?![A-Za-z])")
+# the words of a firm's name just before its suffix
+_FIRM_NAME = re.compile(r"(?<![\w\-])((?:[A-Z][a-z]+(?:,?\s+|\s*&\s*)){2,6})$")
+# the words of a statute's name just before "Act"
+_ACT_LONG_NAME = re.compile(r"(?<![\w\-])((?:[A-Z][a-z]+\s+(?:(?:of|and|the)\s+)?){2,6})$")
+
+
+# "Pricing Date (as defined in the Terms Agreement)", "(as set forth in the
+# Indenture)": a pointer to a definition elsewhere (but not "shares of Common
+# Stock as set forth in the Terms Agreement", which says where a number is)
+_DEFINED_ELSEWHERE = re.compile(
+    r"\s*\(?\s*(?:as\s+(?:such\s+term\s+is\s+)?defined|within\s+the\s+meaning)|\s*\(\s*as\s+set\s+forth\s+in", re.I
+)
+
+
+# a lower-case mention this close before a capitalised use, in one paragraph,
+# is where the definition was dropped: '...in a community offering, ... The Community Offering'
+_NEAR = 400
+# "the Rules and Regulations" on their own name no body of rules: a defined
+# term (the Commission's rules under the Act), as in most offering agreements
+_GENERIC_RULES = frozenset(("Rules and Regulations", "Regulations and Rules"))
+_INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+$")
+
+
+def _in_quotes(text: str, a: int, b: int) -> bool:
+    """Is text[a:b] inside a quotation ('"Business -- Intellectual Property,"'):
+    an opening quotation mark shortly before it and a closing one shortly after,
+    none between?"""
+    i = max(text.rfind('"', max(0, a - 150), a), text.rfind("\u201c", max(0, a - 150), a), text.rfind("\u201d", max(0, a - 150), a))
+    if i < 0 or text[i] == "\u201d" or (text[i] == '"' and i and text[i - 1] not in " \t\n(["):
+        return False
+    m = re.compile(r"[\"\u201c\u201d]").search(text, b, b + 80)
+    if m is None:
+        return False
+    j = m.start()
+    return text[j] == "\u201d" or (text[j] == '"' and text[j - 1] not in " \t\n" and (j + 1 >= len(text) or not text[j + 1].isalnum()))
+
+
+# the opening of an instrument of its own: "FORM OF ...", a letter's salutation,
+# a "Dated:" or "TO:" line
+_FORM_OPENING = re.compile(r"(?i)\bform\s+of\b|\bdear\s+sirs?\b|\bladies\s+and\s+gentlemen\b|^[^\S\n]*(?:dated|to)[^\S\n]*:", re.M)
+
+
+def _own_form_test(ctx: Context, terms: Terms):
+    """``test(offset)``: is the offset inside an attached form of another
+    instrument (a form of terms agreement, of a note, of an opinion: it opens
+    as an instrument of its own), whose definitions are that instrument's?
+    Not an attached glossary ("Annex A - Definitions"), nor general
+    conditions or schedules, which define terms for the whole document."""
+    body_end = ctx.body_end
+    owns: dict[int, bool] = {}
+
+    def test(offset: int) -> bool:
+        if offset < body_end:
+            return False
+        # the innermost (latest starting) attachment or form holding it
+        rng = max(((a, b) for a, b, _n in ctx.form_ranges if a <= offset < b), default=None)
+        if rng is None:
+            return False
+        own = owns.get(rng[0])
+        if own is None:
+            head = ctx.text[rng[0] : rng[0] + 800]
+            means = sum(1 for x in terms.defs if rng[0] <= x.start < rng[1] and x.form in ("means", "pointer"))
+            glossary = bool(re.search(r"(?i)definitions|defined\s+terms|glossary", head[:300])) or means >= 5
+            own = owns[rng[0]] = not glossary and bool(_FORM_OPENING.search(head))
+        return own
+
+    return test
+
+
+def _body_defined(ctx: Context, terms: Terms, own_form=None) -> set[str]:
+    """Every form of the terms defined for the body of the document, lower
+    case: not the terms only extended ('the term "Underwriter" shall include
+    ...'), which presuppose a definition, and not the terms defined only in an
+    attached form of another instrument, which defines them for that instrument."""
+    if own_form is None:
+        own_form = _own_form_test(ctx, terms)
+    out: set[str] = set()
+    for key, defs in terms.by_key.items():
+        if defs and all(d.form == "includes" for d in defs):
+            continue
+        if all(own_form(d.start) for d in defs):
+            continue
+        for v in variants(key):
+            out.add(v.lower())
+        out.add(key.lower())
+    return out
+
+
+def _phrase_spans(text: str, phrase: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Where ``phrase`` occurs as whole words in text[lo:hi], its words
+    separated by any white space (case as given)."""
+    words = phrase.split()
+    # the literal first word leads the pattern, so the search can skip ahead to it
+    pat = re.compile(re.escape(words[0]) + "".join(r"\s+" + re.escape(w) for w in words[1:]) + r"(?![\w\-])")
+    out = []
+    for m in pat.finditer(text, lo, hi):
+        a = m.start()
+        if a and (text[a - 1].isalnum() or text[a - 1] in "_-"):
+            continue
+        out.append((a, m.end()))
+    return out
+
+
+def _squashed_body(ctx: Context) -> str:
+    """The body's text with every run of white space made one space (cached)."""
+    sq = getattr(ctx, "_def_squashed_body", None)
+    if sq is None:
+        sq = ctx._def_squashed_body = _WS.sub(" ", ctx.text[: ctx.body_end])
+    return sq
+
+
+def _lower_form_in(ctx: Context, phrase: str) -> bool:
+    """Does the body write ``phrase`` in lower case ("community offering",
+    "new Remarketing Agent") anywhere?  A quick test before the exact search."""
+    sq = _squashed_body(ctx)
+    return phrase.lower() in sq or (phrase[:1].lower() + phrase[1:]) in sq
+
+
+def _introduced_in_lower(ctx: Context, phrase: str, uses: list[tuple[int, int]], window: int = 6000) -> Optional[tuple[int, int]]:
+    """Where the document brings in ``phrase`` in ordinary words ("in a
+    community offering") shortly before using it capitalised as a name ("The
+    Community Offering"): the place a definition was meant to be.  ``uses``:
+    the capitalised uses.  Returns the offset of that mention and of the
+    capitalised use after it, or None."""
+    if not uses:
+        return None
+    text = ctx.text
+    low = ctx.lower
+    if len(low) != len(text):
+        return None  # lower case changed the offsets: not worth the trouble
+    starts = [a for a, _b in uses]
+    for a, _b in _phrase_spans(low, phrase.lower(), max(0, starts[0] - window), starts[-1]):
+        if not text[a].islower():
+            continue
+        i = bisect.bisect_right(starts, a)
+        if i < len(starts) and starts[i] - a <= window:
+            return a, starts[i]
+    return None
+
+
+def _borrowing(ctx: Context) -> Optional[tuple[bool]]:
+    """Does the document take the terms it does not define from other named
+    instruments ("Capitalized terms used and not defined herein have the
+    meanings set forth in the Indenture")?  None when it does not; else
+    (whether one of those instruments is an agreement of the offering, which
+    defines the offering documents,)."""
+    m = search_near(_INCORPORATED_BY_REF, ctx.text, ("meaning",), 300, 40)
+    if m is None:
+        return None
+    tail = _BORROWED_FROM.match(ctx.text, m.end())
+    named = ctx.text[m.end() : tail.end() if tail else m.end()]  # not "used in this Remarketing Agreement"
+    return (bool(_OFFERING_INSTRUMENT.search(named)),)
+
 
 @as_rule
 def undefined_terms(ctx: Context) -> list[Finding]:
@@ -303,21 +500,24 @@ def undefined_terms(ctx: Context) -> list[Finding]:
     body_end = ctx.body_end
     if len(terms.defs) < 3:
         return []  # a document that does not work with defined terms
-    if search_near(_INCORPORATED_BY_REF, text, ("meaning",), 300, 40):
-        return []  # its terms are defined in another instrument
     if _AMENDMENT.search(text[:3000]):
         return []  # an amendment uses the terms of the agreement it amends
-    defined = _defined_families(terms, strict=True)
+    borrowing = _borrowing(ctx)
+    own_form = _own_form_test(ctx, terms)
+    defined = _body_defined(ctx, terms, own_form)
     defined_keys_lower = [k.lower() for k in terms.by_key]
-    quoted = {squash(m.group(1)).lower() for m in re.finditer(r"[\"\u201c]([^\"\u201d\n]{2,80})[\"\u201d]", text)}
+    # any quoted phrase may be a definition the extractor does not read; not
+    # one in an attached form of another instrument
+    quoted = {
+        squash(m.group(1)).rstrip(",.;: ").lower()  # '(the "Agent Information," which ...)'
+        for m in re.finditer(r"[\"\u201c]([^\"\u201d\n]{2,80})[\"\u201d]", text)
+        if m.start() < body_end or not own_form(m.start())
+    }
 
     occ: dict[str, list[tuple[int, int]]] = {}
     for m in _PHRASE.finditer(text, 0, body_end):
         a, b = m.start(), m.end()
         phrase = m.group(0)
-        last = phrase[phrase.rfind(" ") + 1 :]
-        if (last[:-2] if last.endswith("'s") else last) not in _HEADS:
-            continue  # not a defined-term noun at the end: not a candidate
         words = phrase.split()
         if _at_sentence_start(text, a):
             if words[0] in _LEADS:
@@ -332,18 +532,20 @@ def undefined_terms(ctx: Context) -> list[Finding]:
         phrase = " ".join(words)
         phrase = re.sub(r"'s$", "", phrase)
         occ.setdefault(phrase, []).append((a, b))
-
-    out: list[Finding] = []
-    for phrase, spans in occ.items():
-        words = phrase.split()
-        if words[-1] not in _HEADS or words[-1] in _MONTHS:
-            continue
-        if any(w.strip("'s") in _PROPER or w in _MONTHS for w in words):
-            continue
+    for m in _ACR_PHRASE.finditer(text, 0, body_end):
+        words = m.group(2).split()
         if words[0] in _LEADS:
             continue
-        if words[-1] == "Stock" and words[0] in ("Common", "Preferred", "Capital", "Class", "Series", "Ordinary"):
-            continue  # the name of a class of stock, from the charter
+        occ.setdefault(m.group(1) + " " + " ".join(words), []).append((m.start(), m.end()))
+
+    out: list[Finding] = []
+    # where each finding's term was brought in with ordinary words, and whether
+    # right before a capitalised use
+    intro: dict[str, tuple[int, bool]] = {}
+    for phrase, spans in occ.items():
+        words = phrase.split()
+        if words[0] in _LEADS or any(w in _MONTHS for w in words):
+            continue
         low = phrase.lower()
         if low in defined or low in quoted:
             continue
@@ -351,45 +553,83 @@ def undefined_terms(ctx: Context) -> list[Finding]:
             continue
         if _composed_of_defined(phrase, defined):
             continue
-        longer = [k for k in defined_keys_lower if low in k and k != low]
         first = words[0]
         if first.endswith(("'s", "\u2019s")) and first[:-2].lower() in defined:
             continue  # "Borrower's Accounts": a defined party's things
+        acronym = first.isupper() and len(first) > 1
+        stock_class = words[-1] == "Stock" and words[0] in _STOCK_CLASS
+        # a defined-term noun at the end, no word of a name, not a class of stock
+        # ("Common Stock" names the class the charter creates); other phrases
+        # only when the document brings them in in ordinary words (below)
+        looks_defined = (
+            words[-1] in _HEADS
+            and not any(w.strip("'s") in _PROPER for w in words[1 if acronym else 0 :])
+            and not stock_class
+        ) or phrase in _GENERIC_RULES
+        if not looks_defined and not stock_class:
+            continue
+        longer = [k for k in defined_keys_lower if low in k and k != low]
         good = []
         for a, b in spans:
-            if re.search(r"\b[A-Z]{2,}[^\S\n]+$", text[max(0, a - 12) : a]):
+            if not acronym and re.search(r"\b[A-Z]{2,}[^\S\n]+$", text[max(0, a - 12) : a]):
                 continue  # "LIBOR Interest Rate": part of a longer name
+            if re.match(r"[^\S\n]+(?:[A-Z][a-z]|[A-Z]{2,})", text[b : b + 3]):
+                continue  # "Common Stock Purchase Warrant": part of a longer name
             if longer and _inside_longer(text, a, b, longer):
                 continue  # a part of a longer defined term ("Putnam Selling Stockholders")
             if _heading_like_line(text, a) or _in_caps_context(text, a, b):
                 continue
             if _in_brackets(text, a):
                 continue  # "[Subordination provisions ... to be provided here.]": a drafting note
+            if _in_quotes(text, a, b):
+                continue  # a caption quoted: '"Business -- Intellectual Property,"'
             # "Pricing Date (as defined in the Terms Agreement)": defined elsewhere
             tail = text[b : b + 60]
+            if phrase in _GENERIC_RULES and _OF_CAP.match(tail):
+                continue  # "the Rules and Regulations of the NASD": a name
             if _ENTITY_AFTER.match(tail):
                 good = []
                 break  # "Credit Suisse Securities (USA) LLC": a company's name
-            if re.match(r"\s*\(?\s*(?:as\s+(?:such\s+term\s+is\s+)?defined|within\s+the\s+meaning|as\s+set\s+forth\s+in)", tail, re.I) and not _INTERNAL_POINTER.match(tail):
+            if _DEFINED_ELSEWHERE.match(tail) and not _INTERNAL_POINTER.match(tail):
                 good = []
                 break  # defined in another instrument
             good.append((a, b))
-        if len(good) < 2:
+        if not good:
+            continue
+        brought = None
+        near = False
+        if (not looks_defined or len(good) < 2 or borrowing is not None) and _lower_form_in(ctx, phrase):
+            brought = _introduced_in_lower(ctx, phrase, good)
+            if brought is not None:
+                near = brought[1] - brought[0] <= _NEAR and ctx.paragraph_at(brought[0]) is ctx.paragraph_at(brought[1])
+                intro[phrase] = (brought[0], near)
+        at = brought[0] if brought else None
+        # a class of stock: only when the words that bring it in ("shares of its
+        # common stock, par value $.001 per share") come right before
+        if stock_class and not near:
+            continue
+        # twice at least; once only right after "a ..." brings it in ("in a
+        # community offering, ... The Community Offering")
+        if len(good) < 2 and not (near and _INDEFINITE_BEFORE.search(text, max(0, at - 12), at)):
             continue
         a, b = good[0]
         rel = [ctx.related(x, y, "also used here") for x, y in good[1:4]]
+        if at is not None:
+            rel.insert(0, ctx.related(at, at + len(squash(text[at : at + 2 * len(phrase)])[: len(phrase)]), "brought in here in lower case, not defined"))
         out.append(
             ctx.finding(
                 "DEF001",
-                f"'{phrase}' is used as a defined term ({len(good)} times) but is never defined",
+                f"'{phrase}' is used as a defined term ({len(good)} time{'s' if len(good) != 1 else ''}) but is never defined",
                 a,
                 b,
                 rel,
             )
         )
 
-    out.extend(_frequent_undefined(ctx, terms, defined, quoted, {f.message.split("'")[1] for f in out}))
+    out.extend(_frequent_undefined(ctx, terms, defined, quoted, {f.message.split("'")[1] for f in out}, intro))
     out.extend(_statute_short_forms(ctx, defined, quoted))
+    done = {t for f in out for t in f.message.split("'")[1].split(" / ")}
+    out.extend(_short_forms(ctx, defined, quoted, done))
 
     # single words used as role names: "the Representatives"
     seen: set[str] = {f.message.split("'")[1] for f in out}
@@ -428,11 +668,136 @@ def undefined_terms(ctx: Context) -> list[Finding]:
         # read only when there is something to report
         listed = _listed_terms(text)
         out = [f for f in out if not any(t.strip().lower() in listed for t in f.message.split("'")[1].split(" / "))]
+    if out and borrowing is not None:
+        # the other instruments define what this one does not: still undefined
+        # are the terms this document brings in itself, in ordinary words just
+        # before using them as names, and the offering documents when none of
+        # those instruments is an agreement of the offering
+        offering_named = borrowing[0]
+        keep = []
+        for f in out:
+            names = f.message.split("'")[1].split(" / ")
+            if any(intro.get(n, (0, False))[1] for n in names):
+                keep.append(f)
+            elif not offering_named and any(_OFFERING_DOC_TERM.fullmatch(n) for n in names):
+                keep.append(f)
+        out = keep
+    return out
+
+
+def _short_forms(ctx: Context, defined: set[str], quoted: set[str], done: set[str]) -> list[Finding]:
+    """A short form of a name the document gives in full, used as a name and
+    never defined: "the Internal Revenue Code of 1986 ... the Code", "the
+    Legal Opinion Accord ... the Accord", "the Code of Massachusetts
+    Regulations ... the Massachusetts Regulations", "Luse Gorman Pomerenk &
+    Schick, P.C. ... Luse Gorman", "the Employee Retirement Income Security Act
+    of 1974 ... ERISA".  Not the short names of offices and regulators ("the
+    Board", "the Exchange")."""
+    text = ctx.text
+    body_end = ctx.body_end
+    out: list[Finding] = []
+    cands: dict[str, tuple[int, int]] = {}  # short form -> the full name's span
+    kinds: dict[str, str] = {}  # short form -> statute, word, tail, firm
+
+    # a code's short name: "the Internal Revenue Code of 1986" -> "the Code";
+    # the tail of a code of laws after "of": "Code of Massachusetts Regulations"
+    # -> "Massachusetts Regulations"
+    for cm in _CODE_WORD.finditer(text, 0, body_end):
+        c = cm.start()
+        if c and (text[c - 1].isalnum() or text[c - 1] == "-"):
+            continue
+        tm = _CODE_TAIL.match(text, cm.end())
+        if tm is not None:
+            t = squash(tm.group(1))
+            if t not in cands and t not in done:
+                cands[t] = (c, tm.end())
+                kinds[t] = "tail"
+        elif cm.group(0) == "Code" and "Code" not in cands and "Code" not in done and not _OF_CAP.match(text, cm.end()):
+            nm = _NAME_BEFORE.search(text, max(0, c - 80), c)
+            if nm is not None:
+                cands["Code"] = (nm.start(), cm.end())
+                kinds["Code"] = "statute"
+    # the first words of a firm's name: "Luse Gorman Pomerenk & Schick, P.C." -> "Luse Gorman"
+    for sm in _FIRM_SUFFIX.finditer(text, 0, body_end):
+        m = _FIRM_NAME.search(text, max(0, sm.start() - 120), sm.start())
+        if m is None:
+            continue
+        ws = re.findall(r"[A-Z][a-z]+", m.group(1))
+        if len(ws) < 3 or ws[0] in _LEADS:
+            continue
+        t = " ".join(ws[:2])
+        if t not in cands and t not in done:
+            cands[t] = (m.start(), m.end())
+            kinds[t] = "firm"
+    # an acronym of a statute named in full: "Employee Retirement Income Security Act" -> "ERISA"
+    for am in _ACT_WORD.finditer(text, 0, body_end):
+        if am.start() and (text[am.start() - 1].isalnum() or text[am.start() - 1] == "-"):
+            continue
+        m = _ACT_LONG_NAME.search(text, max(0, am.start() - 120), am.start())
+        if m is None:
+            continue
+        ws = [w for w in m.group(1).split() if w[:1].isupper()]
+        if ws and ws[0] in _LEADS:
+            ws = ws[1:]
+        for k in range(len(ws) - 1):
+            acr = "".join(w[0] for w in ws[k:]) + "A"
+            if len(acr) >= 3 and acr not in cands:
+                cands[acr] = (m.start(), am.end())
+                kinds[acr] = "statute"
+    sq = _squashed_body(ctx)
+    for s, (fa, fb) in cands.items():
+        if sq.count(s) < 2:
+            continue  # the full name, and no use of the short form
+        kind = kinds[s]
+        if re.match(r"[^.;]{0,80}?\(\s*(?:the\s+)?" + r"\s+".join(map(re.escape, s.split())) + r"\s*\)", text[fb : fb + 120]):
+            continue  # "Security Act of 1974, as amended (ERISA)": defined without quotation marks
+        low = s.lower()
+        if low in defined or low in quoted or any(v.lower() in defined or v.lower() in quoted for v in variants(s)):
+            continue
+        acronym = s.isupper()
+        if acronym:
+            pat = re.compile(r"(?<![\w\-])" + re.escape(s) + r"(?![\w\-])")
+        else:
+            pat = re.compile(r"(?<![\w\-])" + r"[^\S\n]+".join(map(re.escape, s.split())) + r"(?![\w\-])")
+        uses = []
+        for x in pat.finditer(text, fb, body_end):
+            a, b = x.start(), x.end()
+            if kind != "firm" and not acronym:
+                # a word or a tail stands for the name only after a determiner
+                pre = text[max(0, a - 14) : a].split()
+                if not pre or pre[-1].lower() not in _DETERMINERS:
+                    continue
+            if re.search(r"(?<![\w\-'.])(?:[A-Z][\w\-'.]*\s*(?:&\s*)?|[A-Z][a-z]+\s+of\s+(?:the\s+)?)$", text[max(0, a - 40) : a]):
+                continue  # inside a longer name again
+            if _CAP_AFTER.match(text, b) or re.match(r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?[A-Z]", text[b : b + 12]) or re.match(r",?[^\S\n]*(?:&|[A-Z])", text[b : b + 4]):
+                continue
+            if _heading_like_line(text, a) or _in_caps_context(text, a, b) or _in_brackets(text, a):
+                continue
+            if re.match(r"\s*\(?\s*(?:as\s+(?:such\s+term\s+is\s+)?defined|within\s+the\s+meaning)", text[b : b + 60], re.I) and not _INTERNAL_POINTER.match(text[b : b + 60]):
+                uses = []
+                break
+            uses.append((a, b))
+        # a code's short form once is enough ("Section 4980B of the Code")
+        if not uses or (len(uses) < 2 and s != "Code"):
+            continue
+        a, b = uses[0]
+        fb = fa + len(text[fa:fb].rstrip(", "))
+        rel = [ctx.related(fa, fb, "the full name, with no short form defined")]
+        rel += [ctx.related(x, y, "also used here") for x, y in uses[1:3]]
+        out.append(
+            ctx.finding(
+                "DEF001",
+                f"'{s}' is used as a defined term ({len(uses)} time{'s' if len(uses) != 1 else ''}) but is never defined (a short form of '{squash(text[fa:fb])}')",
+                a,
+                b,
+                rel,
+            )
+        )
     return out
 
 
 # a capitalised word after a determiner, standing alone: "the Company", "such Stock"
-_WORD = re.compile(r"(?<![\w\-'\u2019./\u2010\u2011\u00ad])([A-Z][a-z]+(?:-(?:[a-z]+|[A-Z][a-z]+))*)(?![\w\-\u2010\u2011\u00ad])")
+_WORD = re.compile(r"([A-Z](?<![\w\-'\u2019./\u2010\u2011\u00ad][A-Z])[a-z]+(?:-(?:[a-z]+|[A-Z][a-z]+))*)(?![\w\-\u2010\u2011\u00ad])")
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|such|each|any|said|that|a|an|no|every|all|either|neither)[^\S\n]+\n?[^\S\n]*$", re.I)
 _CAP_BEFORE = re.compile(r"[A-Z][\w\-'.\u2019]*,?[^\S\n]*\n?[^\S\n]*$")
 _CAP_AFTER = re.compile(r"(?:'s|\u2019s|s'|\u2019)?[^\S\n]*\n?[^\S\n]*(?:(?:of|and|or|for|to|&)[^\S\n]+)?[A-Z]")
@@ -452,13 +817,35 @@ _COMMON_TERMS = frozenset(
 )
 
 
-def _frequent_undefined(ctx: Context, terms: Terms, defined: set[str], quoted: set[str], done: set[str]) -> list[Finding]:
+def _bare_use(text: str, a: int, b: int) -> bool:
+    """A capitalised word used on its own mid-sentence without a determiner
+    ("warrants to purchase ... together with Warrants as units"): not after a
+    capitalised word or a number, not at a sentence start, not part of a longer
+    name, not in a heading, capitals or brackets."""
+    prev = text[max(0, a - 60) : a].split()[-1]
+    if not prev[:1].islower() or prev[-1:] in ".:;!?\"'(\u201c" or _at_sentence_start(text, a):
+        return False
+    if _CAP_AFTER.match(text, b):
+        return False
+    return not (_heading_like_line(text, a) or _in_caps_context(text, a, b) or _in_brackets(text, a))
+
+
+def _frequent_undefined(
+    ctx: Context, terms: Terms, defined: set[str], quoted: set[str], done: set[str], intro: Optional[dict[str, tuple[int, bool]]] = None
+) -> list[Finding]:
     """A capitalised word of common English ("Company", "Underwriters", "Stock")
     used mid-sentence after a determiner at least four times, on its own, and
-    never defined: the mark of a definition that was dropped."""
+    never defined: the mark of a definition that was dropped.  A word the
+    document brings in in lower case just before its first capitalised use
+    ("warrants to purchase shares ... the Warrants") needs only two uses after
+    a determiner among four mid-sentence uses.  ``intro`` collects where such
+    words were brought in."""
     text = ctx.text
     body_end = ctx.body_end
-    counts = Counter(_WORD.findall(text, 0, body_end))
+    # every capitalised word of the body, once: the candidates' places too
+    # (a candidate is such a word, so its occurrences are among these matches)
+    words_at = [(x.group(1), x.start(1), x.end(1)) for x in _WORD.finditer(text, 0, body_end)]
+    counts = Counter(w for w, _a, _b in words_at)
     out: list[Finding] = []
     cands: list[str] = []
     for w, n in counts.items():
@@ -473,17 +860,22 @@ def _frequent_undefined(ctx: Context, terms: Terms, defined: set[str], quoted: s
     if not cands:
         return out
     found: dict[str, list[tuple[int, int]]] = {}
-    pat = re.compile(r"(?<![\w\-'\u2019./\u2010\u2011\u00ad])(" + trie_regex(cands) + r")(?![\w\-\u2010\u2011\u00ad])")
-    for x in pat.finditer(text, 0, body_end):
-        a, b = x.start(1), x.end(1)
+    bare: dict[str, list[tuple[int, int]]] = {}  # mid-sentence, no determiner before
+    cand_set = set(cands)
+    for w, a, b in words_at:
+        if w not in cand_set:
+            continue
         pre = text[max(0, a - 14) : a].split()
-        if not pre or pre[-1].lower() not in _DETERMINERS or not text[a - 1].isspace():
+        if not pre or not text[a - 1].isspace():
+            continue
+        if pre[-1].lower() not in _DETERMINERS:
+            bare.setdefault(w, []).append((a, b))  # looked at only when needed, below
             continue
         if _CAP_AFTER.match(text, b):
             continue  # a part of a longer name ("the Company Stock Plan")
         if _heading_like_line(text, a) or _in_caps_context(text, a, b) or _in_brackets(text, a):
             continue
-        found.setdefault(x.group(1), []).append((a, b))
+        found.setdefault(w, []).append((a, b))
     # a word of common English, not a name: written in lower case somewhere too
     cands = [
         w for w in cands
@@ -497,6 +889,17 @@ def _frequent_undefined(ctx: Context, terms: Terms, defined: set[str], quoted: s
         groups.setdefault(base, []).append(w)
     for base, ws in groups.items():
         uses = sorted(u for w in ws for u in found.get(w, []))
+        brought = None
+        if len(uses) < MIN_SINGLE_USES and all(w in _HEADS or w in _ROLES for w in ws):
+            # a defined-term noun brought in in lower case shortly before its
+            # capitalised uses ("warrants to purchase ... the Warrants"): its
+            # uses without a determiner count too
+            more = sorted(u for w in ws for u in bare.get(w, []) if _bare_use(text, u[0], u[1]))
+            if len(uses) + len(more) >= MIN_SINGLE_USES and any(_lower_form_in(ctx, w) for w in ws):
+                caps = sorted(u for w in ws for u in _phrase_spans(text, w, 0, body_end))
+                brought = next((r for w in ws for r in [_introduced_in_lower(ctx, w, caps)] if r is not None), None)
+                if brought is not None:
+                    uses = sorted(uses + more)
         if len(uses) < MIN_SINGLE_USES:
             continue
         if any(_explained_elsewhere(text, w) for w in ws):
@@ -504,6 +907,12 @@ def _frequent_undefined(ctx: Context, terms: Terms, defined: set[str], quoted: s
         a, b = uses[0]
         shown = " / ".join(sorted(ws, key=lambda w: -len(found.get(w, []))))
         rel = [ctx.related(x, y, "also used here") for x, y in uses[1:4]]
+        if brought is not None:
+            at = brought[0]
+            near = brought[1] - at <= _NEAR and ctx.paragraph_at(at) is ctx.paragraph_at(brought[1])
+            rel.insert(0, ctx.related(at, at + len(ws[0]), "brought in here in lower case, not defined"))
+            if intro is not None:
+                intro.update({w: (at, near) for w in ws})
         out.append(
             ctx.finding(
                 "DEF001",

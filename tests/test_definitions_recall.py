@@ -1,0 +1,327 @@
+"""DEF001 (undefined terms): the dropped definitions it must find, and the
+look-alikes it must leave alone.  Synthetic clauses, then real agreements of
+the corpus with one definition cut out."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker.drafting import run_drafting_checks
+from checker.pipeline import collect_definitions, collect_references, parse_source
+from checker.source import decode
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+PARTIES = (
+    'Acme Holdings, Inc., a Delaware corporation (the "Company"), and the several underwriters\n'
+    'named in Schedule I (the "Underwriters"), for whom Smith & Co. acts as representative (the\n'
+    '"Representative"), agree as follows.\n\n'
+)
+
+
+def undefined(text: str) -> list[str]:
+    """The messages of the DEF001 findings on ``text``."""
+    doc = parse_source(decode(text.encode("utf-8"), "<t>"))
+    doc.references, _ = collect_references(doc)
+    doc.definitions = collect_definitions(doc)
+    return [f.message for f in run_drafting_checks(doc, {"select": ["DEF001"]})]
+
+
+def names(msgs: list[str], term: str) -> bool:
+    return any(f"'{term}'" in m or f"'{term} /" in m or f"/ {term}'" in m for m in msgs)
+
+
+# ---------------------------------------------------------------- a class of stock brought in in lower case
+
+STOCK_FAIL = PARTIES + (
+    "1. Securities. The Company proposes to sell shares of its common stock, par value $.01 per\n"
+    "share, and warrants to purchase shares of Common Stock. The Common Stock will be listed, and\n"
+    "each share of Common Stock will carry one vote.\n"
+)
+STOCK_PASS = STOCK_FAIL.replace("par value $.01 per\nshare,", 'par value $.01 per\nshare (the "Common Stock"),')
+
+
+def test_class_of_stock_brought_in_in_lower_case_is_undefined():
+    assert names(undefined(STOCK_FAIL), "Common Stock")
+    assert not names(undefined(STOCK_PASS), "Common Stock")
+
+
+def test_class_of_stock_named_without_a_lower_case_description_is_left_alone():
+    text = PARTIES + (
+        "1. Securities. The Company will sell shares of Common Stock. The Common Stock will be\n"
+        "listed on the exchange, and each share of Common Stock will carry one vote.\n"
+    )
+    assert not names(undefined(text), "Common Stock")
+
+
+# ---------------------------------------------------------------- one use right after "a ..."
+
+COMMUNITY_FAIL = PARTIES + (
+    "1. Offering. Shares not subscribed for may be offered to members of the general public in a\n"
+    "community offering, with preference to residents of the county. The Community Offering may\n"
+    "begin during the subscription period.\n"
+)
+COMMUNITY_PASS = COMMUNITY_FAIL.replace("community offering,", 'community offering (the "Community Offering"),')
+
+
+def test_single_use_right_after_an_indefinite_description():
+    assert names(undefined(COMMUNITY_FAIL), "Community Offering")
+    assert not names(undefined(COMMUNITY_PASS), "Community Offering")
+
+
+def test_single_use_without_a_description_before_is_left_alone():
+    text = PARTIES + "1. Price. The Underwriters will pay the Purchase Price on delivery.\n"
+    assert not names(undefined(text), "Purchase Price")
+
+
+# ---------------------------------------------------------------- a phrase led by an acronym
+
+MHC_FAIL = PARTIES + (
+    'The Company has filed with the Office of Thrift Supervision (the "OTS") an application on\n'
+    "Form MHC-2. The OTS has approved the MHC Application, and the Company will not amend the\n"
+    "MHC Application without the consent of the Representative.\n"
+)
+MHC_PASS = MHC_FAIL.replace("on\nForm MHC-2.", 'on\nForm MHC-2 (the "MHC Application").')
+
+
+def test_acronym_led_term_is_undefined():
+    assert names(undefined(MHC_FAIL), "MHC Application")
+    assert not names(undefined(MHC_PASS), "MHC Application")
+
+
+# ---------------------------------------------------------------- short forms of names given in full
+
+CODE_FAIL = PARTIES + (
+    "1. Plans. Each plan intended to qualify under the Internal Revenue Code of 1986, as amended,\n"
+    "so qualifies, and no plan is subject to Section 4980B of the Code.\n"
+)
+CODE_PASS = CODE_FAIL.replace("as amended,\nso", 'as amended (the "Code"),\nso')
+
+
+def test_code_short_form_of_a_statute_named_in_full():
+    assert names(undefined(CODE_FAIL), "Code")
+    assert not names(undefined(CODE_PASS), "Code")
+
+
+ERISA_FAIL = PARTIES + (
+    "1. Plans. Each plan is maintained in compliance with the Employee Retirement Income Security\n"
+    "Act of 1974, as amended. No event under ERISA has occurred, and the Company has no liability\n"
+    "under Title IV of ERISA to any plan or to the Pension Benefit Guaranty Corporation.\n"
+)
+ERISA_PASS = ERISA_FAIL.replace("as amended. No", 'as amended ("ERISA"). No')
+
+
+def test_acronym_of_a_statute_named_in_full():
+    assert names(undefined(ERISA_FAIL), "ERISA")
+    assert not names(undefined(ERISA_PASS), "ERISA")
+
+
+def test_acronym_never_spelled_out_is_left_alone():
+    text = PARTIES + "1. Plans. No event under ERISA has occurred, and no plan is subject to ERISA.\n"
+    assert not names(undefined(text), "ERISA")
+
+
+REGS_FAIL = PARTIES + (
+    "1. Approvals. The offering complies with Chapter 33 of the Code of Massachusetts Regulations.\n"
+    "The Company has complied with the Massachusetts Regulations, and the plan of conversion\n"
+    "conforms to the Massachusetts Regulations.\n"
+)
+REGS_PASS = REGS_FAIL.replace("Massachusetts Regulations.\nThe", 'Massachusetts Regulations (the "Massachusetts Regulations").\nThe')
+
+
+def test_short_form_of_a_code_of_regulations():
+    assert names(undefined(REGS_FAIL), "Massachusetts Regulations")
+    assert not names(undefined(REGS_PASS), "Massachusetts Regulations")
+
+
+FIRM_FAIL = PARTIES + (
+    "1. Opinions. The Company has received an opinion of its counsel, Luse Gorman Pomerenk &\n"
+    "Schick, P.C., on the Shares. At the closing the Representative will receive the opinion of\n"
+    "Luse Gorman, and Luse Gorman may rely on certificates of officers.\n"
+)
+FIRM_PASS = FIRM_FAIL.replace("P.C., on the Shares", 'P.C. ("Luse Gorman"), on the Shares')
+
+
+def test_short_name_of_a_firm_named_in_full():
+    assert names(undefined(FIRM_FAIL), "Luse Gorman")
+    assert not names(undefined(FIRM_PASS), "Luse Gorman")
+
+
+# ---------------------------------------------------------------- "the Rules and Regulations"
+
+RULES_FAIL = PARTIES + (
+    "1. Registration. The Company meets the requirements of Form S-3 under the Securities Act and\n"
+    "the rules and regulations of the Commission thereunder. The Prospectus complies with the\n"
+    "Rules and Regulations. Each document required by the Rules and Regulations has been filed.\n"
+)
+RULES_PASS = RULES_FAIL.replace("thereunder. The", 'thereunder (the "Rules and Regulations"). The')
+
+
+def test_rules_and_regulations_is_a_defined_term():
+    assert names(undefined(RULES_FAIL), "Rules and Regulations")
+    assert not names(undefined(RULES_PASS), "Rules and Regulations")
+
+
+def test_rules_and_regulations_of_a_named_body_is_a_name():
+    text = PARTIES + (
+        "1. Conduct. The Representative complies with the Rules and Regulations of the NASD, and\n"
+        "will comply with the Rules and Regulations of the NASD.\n"
+    )
+    assert not names(undefined(text), "Rules and Regulations")
+
+
+# ---------------------------------------------------------------- a head noun brought in in lower case
+
+WARRANTS_FAIL = PARTIES + (
+    "The Company proposes to issue warrants to purchase shares of its stock in one or more\n"
+    "offerings.\n\n"
+    "1. Units. Notes may be issued together with Warrants as units. The Warrants will be issued\n"
+    "under a warrant agreement, and such Warrants may be exercised at any time. If the offering\n"
+    "includes Warrants, the Company will list them.\n"
+)
+WARRANTS_PASS = WARRANTS_FAIL.replace("in one or more\nofferings.", 'in one or more\nofferings (the "Warrants").')
+
+
+def test_head_noun_brought_in_in_lower_case_needs_fewer_uses_after_the():
+    assert names(undefined(WARRANTS_FAIL), "Warrants")
+    assert not names(undefined(WARRANTS_PASS), "Warrants")
+
+
+# ---------------------------------------------------------------- terms borrowed from other instruments
+
+BORROWED = PARTIES + (
+    "Capitalized terms used and not defined in this Agreement shall have the meanings set forth in\n"
+    "the Pledge Agreement or the Indenture.\n\n"
+    "1. Disclosure. As of the Applicable Time, the Disclosure Package does not include any untrue\n"
+    "statement, and the Disclosure Package complies with the Act. The Company will repay the\n"
+    "Senior Debentures when due, and the Senior Debentures will rank equally.\n"
+)
+
+
+def test_borrowed_terms_still_flag_offering_documents():
+    msgs = undefined(BORROWED)
+    assert names(msgs, "Disclosure Package")  # no indenture or pledge agreement defines it
+    assert not names(msgs, "Senior Debentures")  # the Indenture may
+
+
+def test_borrowed_from_an_offering_agreement_flags_nothing():
+    text = BORROWED.replace("the Pledge Agreement or the Indenture", "the Underwriting Agreement")
+    assert not names(undefined(text), "Disclosure Package")
+
+
+# ---------------------------------------------------------------- where definitions count
+
+FORM_DEF = PARTIES + (
+    "1. Closing. The Underwriters will pay for the Shares on the Closing Date, and the Company\n"
+    "will deliver certificates on the Closing Date.\n\n"
+    "                                   EXHIBIT A\n\n"
+    "                           FORM OF TERMS AGREEMENT\n\n"
+    "Dated: ____________\n\n"
+    'The closing will take place on the date set out below (the "Closing Date").\n'
+)
+
+
+def test_definition_only_in_an_attached_form_does_not_define_the_body_term():
+    assert names(undefined(FORM_DEF), "Closing Date")
+
+
+def test_definition_in_an_attached_glossary_defines_the_body_term():
+    text = FORM_DEF.replace("FORM OF TERMS AGREEMENT\n\nDated: ____________", "DEFINITIONS")
+    assert not names(undefined(text), "Closing Date")
+
+
+def test_quoted_definition_with_a_comma_inside_the_quotes_counts():
+    text = PARTIES + (
+        "1. Information. The information furnished by the Representative for use in the\n"
+        'Prospectus (the "Agent Information," which the Company relies on) is accurate. The Company\n'
+        "relies on the Agent Information, and the Agent Information is complete.\n"
+    )
+    assert not names(undefined(text), "Agent Information")
+
+
+def test_quoted_caption_is_not_a_use():
+    text = PARTIES + (
+        '1. Disclosure. The statements under the caption "Business -- Intellectual Property," are\n'
+        "accurate.\n\n"
+        '2. Further. The statements under "Risk Factors -- Intellectual Property" are complete.\n'
+    )
+    assert not names(undefined(text), "Intellectual Property")
+
+
+def test_plural_of_a_defined_phrase_with_for_is_defined():
+    text = PARTIES + (
+        "1. Payment. The Contractor will submit written applications for payment each month (each,\n"
+        'an "Application for Payment"). All Applications for Payment shall be certified, and\n'
+        "Applications for Payment shall be paid within 30 days.\n"
+    )
+    assert not names(undefined(text), "Applications for Payment")
+
+
+def test_as_set_forth_in_does_not_hide_an_undefined_term():
+    text = PARTIES + (
+        "1. Shares. The Company will sell shares of its common stock, par value $.01 per share, and\n"
+        "shares of Common Stock as set forth in Schedule I, and the Common Stock will be listed.\n"
+    )
+    assert names(undefined(text), "Common Stock")
+
+
+# ---------------------------------------------------------------- the corpus
+
+
+def _corpus_text(rel: str) -> str:
+    p = CORPUS / rel
+    if not p.exists():
+        pytest.skip(f"corpus not found at {CORPUS} (needed for {rel})")
+    return p.read_text(encoding="utf-8", errors="replace")
+
+
+def _cut(text: str, piece: str) -> str:
+    assert text.count(piece) >= 1, piece
+    return text.replace(piece, "", 1)
+
+
+WARRANT_SEED = "seeds/004_010d758ab30663c9.txt"
+BLUE_HILLS = "edgar/agency/blue-hills-bancorp-2014-agency-agreement.txt"
+METLIFE = "edgar/other/metlife-2014-remarketing-agreement.txt"
+
+
+def test_corpus_warrant_seed_original_defines_its_terms():
+    msgs = undefined(_corpus_text(WARRANT_SEED))
+    # lines 30-32 define "Common Stock" and "Warrants", line 156 "Rules and Regulations"
+    for term in ("Common Stock", "Warrants", "Rules and Regulations"):
+        assert not names(msgs, term)
+
+
+@pytest.mark.parametrize(
+    "piece, term",
+    [
+        (' (the "Common Stock")', "Common Stock"),  # line 31: "common stock, par value $.001 per share"
+        (' (the "Warrants")', "Warrants"),  # line 32: "warrants to purchase shares of Common Stock"
+        (' (the "Rules and Regulations")', "Rules and Regulations"),  # line 156
+    ],
+)
+def test_corpus_warrant_seed_dropped_definitions(piece, term):
+    assert names(undefined(_cut(_corpus_text(WARRANT_SEED), piece)), term)
+
+
+@pytest.mark.parametrize(
+    "piece, term",
+    [
+        (' (the "Code")', "Code"),  # line 155: "Internal Revenue Code of 1986"; "Section 4980B of the Code"
+        (' ("Luse Gorman")', "Luse Gorman"),  # line 121: "Luse Gorman Pomerenk & Schick, P.C."
+        (' (the "Massachusetts Regulations")', "Massachusetts Regulations"),  # line 23
+    ],
+)
+def test_corpus_blue_hills_dropped_definitions(piece, term):
+    text = _corpus_text(BLUE_HILLS)
+    assert not names(undefined(text), term)
+    assert names(undefined(_cut(text, piece)), term)
+
+
+def test_corpus_remarketing_agreement_borrowing_terms():
+    # line 27: capitalized terms not defined take their meanings from the Stock
+    # Purchase Contract Agreement, the Pledge Agreement or the Indenture
+    text = _corpus_text(METLIFE)
+    assert not names(undefined(text), "Disclosure Package")
+    assert names(undefined(_cut(text, ' (collectively, the "Disclosure Package")')), "Disclosure Package")
