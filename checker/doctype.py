@@ -97,13 +97,32 @@ _PREAMBLE = re.compile(
     r"(?i:and\s+entered\s+into\s+)?(?i:this|as\s+of|on|effective|by|between|among)\b",
     re.M,
 )
-_EXECUTION = re.compile(
-    r"\bIN\s+WITNESS\s+(?:WHEREOF|THEREOF)\b|^[ \t]*By[ \t]*:|/s/|\bagrees?\s+as\s+follows\b|\bhereby\s+agrees?\b"
-    r"|\b(?:AGREED|ACCEPTED)\s+(?:AND|&)\s+(?:ACCEPTED|AGREED)\b|\bAGREED\s+TO\s+AND\s+ACCEPTED\b",
-    re.I | re.M,
+# Evidence of execution: IN WITNESS WHEREOF, a "By:" line, "/s/", "agree(s) as follows",
+# "hereby agree(s)", "AGREED AND ACCEPTED", "AGREED TO AND ACCEPTED" (any case).
+# Each expression begins with its first letter written out in both cases, the word
+# boundary checked just after it: the regular-expression engine then skips through
+# the text to that letter instead of trying the whole expression at every character.
+_EXECUTION_PARTS = (
+    re.compile(r"[Ii](?<!\w[Ii])(?i:n\s+witness\s+(?:whereof|thereof))\b"),
+    re.compile(r"/[sS]/"),
+    re.compile(r"[Aa](?<!\w[Aa])(?i:grees?\s+as\s+follows|greed\s+to\s+and\s+accepted"
+               r"|(?:greed|ccepted)\s+(?:and|&)\s+(?:accepted|agreed))\b"),
+    re.compile(r"[Hh](?<!\w[Hh])(?i:ereby\s+agrees?)\b"),
 )
-# a note: "promises to pay to ... the principal sum of", "for value received ... promises to pay"
-_PROMISE = re.compile(r"\bpromises?\s+to\s+pay\b[^;]{0,250}?\bprincipal\b", re.I)  # "to Cede & Co. the principal sum"
+_BY_LINE = re.compile(r"[Bb][Yy][ \t]*:")  # at the start of a line, after spaces or tabs only
+
+
+def _executed(body: str) -> bool:
+    if any(rx.search(body) for rx in _EXECUTION_PARTS):
+        return True
+    for m in _BY_LINE.finditer(body):
+        start = body.rfind("\n", 0, m.start()) + 1
+        if not body[start : m.start()].strip(" \t"):
+            return True
+    return False
+
+
+_PROMISE = re.compile(r"[Pp](?<!\w[Pp])(?i:romises?\s+to\s+pay\b[^;]{0,250}?\bprincipal\b)")  # "to Cede & Co. the principal sum"
 _NOT_OPERATIVE_HEAD = re.compile(r"\bFORM\s+8-K\b|\bCURRENT\s+REPORT\b|\bPRESS\s+RELEASE\b|^\s*FOR\s+IMMEDIATE\s+RELEASE\b", re.I | re.M)
 
 
@@ -178,7 +197,7 @@ def operative_instrument(text: str) -> Optional[Instrument]:
     pre = _PREAMBLE.search(head)
     if pre is not None and _NOT_OWN_INSTRUMENT.search(_AMENDED_AND_RESTATED.sub(" ", pre.group("title") or pre.group("title2") or "")):
         pre = None
-    executed = _EXECUTION.search(body) is not None
+    executed = _executed(body)
     if cap is not None and executed:
         return Instrument(cap[1], cap[0], "caption")
     if pre is not None and executed:
@@ -201,7 +220,9 @@ class DocType:
     title: str | None = None  # the document's caption, when it has one ("UNDERWRITING AGREEMENT", "MASTER NOTE")
 
 
-_VOCAB = re.compile(r"\b(?:Underwriters?|Agents?|Trustee|Warrants?|Holder)\b")
+_VOCAB = re.compile(r"(?:U(?<!\wU)nderwriters?|A(?<!\wA)gents?|T(?<!\wT)rustee|W(?<!\wW)arrants?|H(?<!\wH)older)\b")
+_PROSPECTUS = re.compile(r"P(?<!\wP)rospectus\b")
+_OFFERING = re.compile(r"(?:R(?<!\wR)egistration Statement|S(?<!\wS)ubscription Offering|O(?<!\wO)ffering)\b")
 
 
 def detect(text: str) -> DocType:
@@ -234,8 +255,8 @@ def detect(text: str) -> DocType:
     n_warrant = counts.get("Warrant", 0) + counts.get("Warrants", 0)
     n_holder = counts.get("Holder", 0)
     securities = bool(
-        re.search(r"\bProspectus\b", body)
-        and re.search(r"\b(?:Registration Statement|Subscription Offering|Offering)\b", body)
+        _PROSPECTUS.search(body)
+        and _OFFERING.search(body)
     )
 
     doc_type = "other"
