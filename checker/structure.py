@@ -42,11 +42,12 @@ tuple and :func:`flat_sections` into the JSON contract's ``sections`` list.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from .model import Clause, Section
+from .model import Clause, Section, Span
 
 __all__ = ["Node", "Outline", "build_structure", "to_model", "flat_sections", "iter_nodes"]
 
@@ -1234,46 +1235,51 @@ def to_model(outline: Outline, lay: Any, parse_clause: Optional[Callable[..., It
 
     ``span_of(a, b)`` maps offsets relative to the clause text to a :class:`Span` in the original file.
     """
+    return tuple(_to_section(n, lay, parse_clause) for n in outline.root)
+
+
+def _to_section(n: Node, lay: Any, parse_clause: Optional[Callable[..., Iterable[Any]]]) -> Section:
+    # (a module-level function, not a recursive closure: a closure that refers to
+    # itself is a reference cycle holding the layout until the cyclic collector runs)
     text = lay.text
+    clauses = []
+    for a, b in n.body:
+        nodes: Iterable[Any] = ()
+        if parse_clause is not None:
+            nodes = parse_clause(text[a:b], functools.partial(_shifted_span, lay.span, a)) or ()
+        clauses.append(Clause(span=lay.span(a, b), nodes=tuple(nodes)))
+    return Section(
+        kind=n.kind,
+        label=n.label,
+        number=n.number,
+        heading=n.heading,
+        omitted=n.omitted,
+        span=lay.span(n.start, max(n.end, n.start)),
+        clauses=tuple(clauses),
+        children=tuple(_to_section(c, lay, parse_clause) for c in n.children),
+    )
 
-    def conv(n: Node) -> Section:
-        clauses = []
-        for a, b in n.body:
-            nodes: Iterable[Any] = ()
-            if parse_clause is not None:
-                nodes = parse_clause(text[a:b], lambda x, y, _a=a: lay.span(_a + x, _a + y)) or ()
-            clauses.append(Clause(span=lay.span(a, b), nodes=tuple(nodes)))
-        return Section(
-            kind=n.kind,
-            label=n.label,
-            number=n.number,
-            heading=n.heading,
-            omitted=n.omitted,
-            span=lay.span(n.start, max(n.end, n.start)),
-            clauses=tuple(clauses),
-            children=tuple(conv(c) for c in n.children),
-        )
 
-    return tuple(conv(n) for n in outline.root)
+def _shifted_span(span: Callable[[int, int], Span], base: int, x: int, y: int) -> Span:
+    return span(base + x, base + y)
 
 
 def flat_sections(sections: Iterable[Section]) -> list[dict]:
     """Every node in document order, as the JSON contract's ``sections`` list."""
     out: list[dict] = []
-
-    def walk(ss: Iterable[Section]) -> None:
-        for s in ss:
-            out.append(
-                {
-                    "number": s.number,
-                    "heading": s.heading,
-                    "line": s.span.line,
-                    "end_line": s.span.end_line,
-                    "kind": s.kind,
-                    "omitted": s.omitted,
-                }
-            )
-            walk(s.children)
-
-    walk(sections)
+    stack = list(sections)[::-1]
+    while stack:
+        s = stack.pop()
+        out.append(
+            {
+                "number": s.number,
+                "heading": s.heading,
+                "line": s.span.line,
+                "end_line": s.span.end_line,
+                "kind": s.kind,
+                "omitted": s.omitted,
+            }
+        )
+        if s.children:
+            stack.extend(s.children[::-1])
     return out
