@@ -143,22 +143,38 @@ class Layout:
             start, end = end, start
         start = max(0, min(start, n))
         end = max(0, min(end, n))
-        if end <= start:
+        sc, ss = self._seg_clean, self._seg_src
+        if end <= start or not sc:
             s = e = self.to_source(start)
         else:
-            sc, ss = self._seg_clean, self._seg_src
             k0 = bisect.bisect_right(sc, start) - 1
             k1 = bisect.bisect_right(sc, end - 1) - 1
-            s = self.to_source(start)
-            e = self.to_source(end - 1) + 1
-            for k in range(k0, k1 + 1):  # more than one segment only where lines were dropped or joined
-                first = max(sc[k], start)
-                last = min(sc[k + 1] if k + 1 < len(sc) else n, end) - 1
-                s = min(s, ss[k] + first - sc[k])
-                e = max(e, ss[k] + last - sc[k] + 1)
-        line, col = self.source.linecol(s)
-        end_line, end_col = self.source.linecol(e)
-        return Span(line=line, column=col, end_line=end_line, end_column=end_col, offset=s, end_offset=e)
+            if k0 == k1 and k0 >= 0:  # the common case: one segment, both ends move together
+                s = ss[k0] + start - sc[k0]
+                e = s + end - start
+            else:
+                s = self.to_source(start)
+                e = self.to_source(end - 1) + 1
+                for k in range(k0, k1 + 1):  # more than one segment only where lines were dropped or joined
+                    first = max(sc[k], start)
+                    last = min(sc[k + 1] if k + 1 < len(sc) else n, end) - 1
+                    s = min(s, ss[k] + first - sc[k])
+                    e = max(e, ss[k] + last - sc[k] + 1)
+        src = self.source
+        starts = src.line_starts
+        size = len(src.text)
+        s0 = 0 if s < 0 else (size if s > size else s)
+        e0 = 0 if e < 0 else (size if e > size else e)
+        i = bisect.bisect_right(starts, s0) - 1
+        j = bisect.bisect_right(starts, e0) - 1
+        return Span(
+            line=i + 1,
+            column=s0 - starts[i] + 1,
+            end_line=j + 1,
+            end_column=e0 - starts[j] + 1,
+            offset=s,
+            end_offset=e,
+        )
 
     def line_at(self, clean_offset: int) -> int:
         """Index into self.lines of the line holding ``clean_offset``."""
@@ -174,6 +190,7 @@ class Layout:
 
 _PAGE_MARKER = re.compile(r"^[ \t]*<PAGE>[ \t]*(?:\d{1,4}[ \t]*)?$", re.M | re.I)
 _TAG = re.compile(r"</?(?:TABLE|CAPTION|FN)>|<[SC]>|<PAGE>", re.I)
+_PAGE_WORD = re.compile(r"<PAGE>", re.I)
 _TAG_OPEN = re.compile(r"<TABLE>", re.I)
 _TAG_CLOSE = re.compile(r"</TABLE>", re.I)
 _CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -181,8 +198,10 @@ _HYPHEN_END = re.compile(r"-[ \t]*(?:\n|\Z)")
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 _DOTS = re.compile(r"\.\.\.\.+|\. \. \. \.")
 _DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
 _DOT_ROW_NUM = re.compile(r"(?:\.{3,}|(?:\. ){2,}\.)[ \t.]*\$?[ \t]*\(?[\d][\d,.]*\)?%?[ \t]*$")
-_RULE_MULTI = re.compile(r"[-=]{3,}[ \t]+[-=]{3,}")
+# "[-=]{3,}" written so that the expression starts with a character set, which the engine skips to
+_RULE_MULTI = re.compile(r"[-=][-=][-=]+[ \t]+[-=]{3,}")
 _RULE_LINE = re.compile(r"[ \t]*[-=]{3,}(?:[ \t]+[-=]{3,})+[ \t]*")
 
 # page-number forms, matched against the stripped line
@@ -337,7 +356,7 @@ def layout(source: Source) -> Layout:
 
     # -- <PAGE> markers ----------------------------------------------------
     if "<" in text:
-        for m in _PAGE_MARKER.finditer(text):
+        for m in _page_markers(text):
             i = line_of(m.start())
             removed[i] = _R_MARKER
             furniture.add(i)
@@ -481,6 +500,18 @@ def layout(source: Source) -> Layout:
         _seg_src=seg_src,
         _line_starts=cstarts,
     )
+
+
+def _page_markers(text: str):
+    """The matches of ``_PAGE_MARKER.finditer(text)``: the pattern is tried only
+    at the start of the lines that hold "<PAGE>" (a marker line is one line)."""
+    rfind = text.rfind
+    starts = sorted({rfind("\n", 0, m.start()) + 1 for m in _PAGE_WORD.finditer(text)})
+    match = _PAGE_MARKER.match
+    for ls in starts:
+        m = match(text, ls)
+        if m is not None:
+            yield m
 
 
 def _segments(
@@ -690,7 +721,7 @@ def _find_running_heads(
         return got
 
     def norm(s: str) -> str:
-        return re.sub(r"\d+", "#", s)
+        return _DIGITS.sub("#", s)
 
     top: Counter[str] = Counter()
     bottom: Counter[str] = Counter()

@@ -68,12 +68,16 @@ class Source:
         return self.text[start:end]
 
 
+# control bytes other than tab, LF, FF and CR
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample:
         return True
     # control characters other than tab, LF, FF, CR, ESC-free text
-    bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    bad = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return bad > len(sample) * 0.05
 
 

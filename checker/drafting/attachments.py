@@ -14,7 +14,7 @@ import re
 
 from ..model import Finding
 from . import as_rule
-from .context import Context, search_near, squash
+from .context import Context, matches_at, search_near, squash
 
 _KINDS = r"(?P<kind>Schedules?|SCHEDULES?|Exhibits?|EXHIBITS?|Annex(?:es)?|ANNEX(?:ES)?|Appendix|Appendices|APPENDIX|Attachments?|ATTACHMENTS?)"
 _ID = r"[A-Z0-9]{1,4}(?:[-.][A-Z0-9]{1,3})?(?:\s?\([a-z0-9]{1,3}\))?"
@@ -43,6 +43,9 @@ _FORM_REF = re.compile(
     r"\s+(?:attached|annexed|appended)\s+hereto"
 )
 
+
+# the words a reference of _REF starts with
+_REF_WORDS = ("schedule", "exhibit", "annex", "append", "attachment")
 
 MAX_SEPARATE = 3  # more missing attachments than this are reported together
 
@@ -92,11 +95,11 @@ def _exists(have: set[tuple[str, str]], kind: str, ident: str) -> bool:
 @as_rule
 def missing_attachments(ctx: Context) -> list[Finding]:
     text = ctx.text
-    if search_near(_OMITTED_NOTE, text, ("omitted", "not filed", "not been filed", "not included", "601"), 200, 120):
+    if search_near(_OMITTED_NOTE, text, ("omitted", "not filed", "not been filed", "not included", "601"), 200, 120, ctx.lower):
         return []
     have = _existing(ctx)
     missing: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
-    for m in _REF.finditer(text):
+    for m in matches_at(_REF, text, ctx.starts_of(*_REF_WORDS)):
         kind = _kind_of(m.group("kind"))
         if kind == "attachment":
             continue

@@ -23,7 +23,7 @@ from typing import Optional
 
 from ..model import Finding
 from . import as_rule
-from .context import Context, search_near, squash
+from .context import Context, literal_starts, search_near, squash
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
 _PLACEHOLDER_MARK = r"(?:o|\*|\u2022|\u25cf|\u25aa|l|x|xx|X|XX|_+|-+|\.+|\s*|bullet|TBD|TBA|\?+|#)"
@@ -52,6 +52,13 @@ _REDACTION_DOC = re.compile(
     r"portions?\s+of\s+this\s+(?:exhibit|document)\s+(?:have\s+been|has\s+been|were)\s+omitted",
     re.I,
 )
+# a run of underscores, continued on the next line; "___+" (not "_{3,}") starts
+# with a literal, which the engine skips to
+_UNDERSCORE_RUN = re.compile(r"___+(?:[^\S\n]*\n?[^\S\n]*_{2,})*")
+_BY_WORD = re.compile(r"^By\b")
+_NAME_LINE = re.compile(r"^(?:Name|Print(?:ed)?\s+Name)\s*:", re.I)
+_TITLE_LINE = re.compile(r"^(?:Title|Its)\s*:", re.I)
+_RULE_ONLY = re.compile(r"[-_=. ]+")
 _BY_LINE = re.compile(r"^[^\S\n]*By\b[^\S\n]*:?")
 _SIG_LINE = re.compile(r"^[^\S\n]*(?:By|Name|Title|Its|Date|Dated|Signature|Print\s+Name|Printed\s+Name|Attest|Witness)[^\S\n]*:?", re.I)
 
@@ -70,7 +77,7 @@ class Blanks:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.redacted = bool(
-            search_near(_REDACTION_DOC, ctx.text, ("confidential", "omitted", "deleted", "redacted"), 120, 120)
+            search_near(_REDACTION_DOC, ctx.text, ("confidential", "omitted", "deleted", "redacted"), 120, 120, ctx.lower)
         )
         self.items: list[Blank] = []
         self.sig_blocks: list[tuple[int, int, str, bool, bool]] = []  # start, end, entity, signed, named
@@ -116,7 +123,7 @@ class Blanks:
         ctx = self.ctx
         text = ctx.text
         under: list[tuple[int, int]] = []
-        for m in re.finditer(r"_{3,}(?:[^\S\n]*\n?[^\S\n]*_{2,})*", text):
+        for m in _UNDERSCORE_RUN.finditer(text):
             a, b = m.start(), m.end()
             ln = ctx.line_of(a)
             if not ln.text.strip().strip("_").strip():
@@ -176,19 +183,23 @@ class Blanks:
         ctx = self.ctx
         lines = ctx.layout.lines
         n = len(lines)
+        # the lines that hold "By" (a line's text is its part of the clean text)
+        cands = sorted({ctx.line_index(o) for o in literal_starts(ctx.text, ("By",))})
+        ci = 0
         i = 0
-        while i < n:
-            t = lines[i].text
-            if "By" not in t or not _BY_LINE.match(t):
-                i += 1
-                continue
+        while True:
+            while ci < len(cands) and (cands[ci] < i or not _BY_LINE.match(lines[cands[ci]].text)):
+                ci += 1
+            if ci >= len(cands):
+                break
+            i = cands[ci]
             start = i
             j = i + 1
             name_line = None
             title_line = None
             while j < n and j <= i + 8:
                 tj = lines[j].text.strip()
-                if re.match(r"^By\b", tj):
+                if _BY_WORD.match(tj):
                     # "By: [general partner]" then "By ____ Name: Title:": one block
                     if j <= i + 4 and name_line is None and title_line is None:
                         start_by = j
@@ -196,9 +207,9 @@ class Blanks:
                         i = start_by
                         continue
                     break
-                if re.match(r"^(?:Name|Print(?:ed)?\s+Name)\s*:", tj, re.I):
+                if _NAME_LINE.match(tj):
                     name_line = j
-                elif re.match(r"^(?:Title|Its)\s*:", tj, re.I):
+                elif _TITLE_LINE.match(tj):
                     title_line = j
                 j += 1
             t = lines[i].text
@@ -233,7 +244,7 @@ class Blanks:
             entity = ""
             for k in range(start - 1, max(-1, start - 9), -1):
                 tk = lines[k].text.strip()
-                if not tk or re.match(r"^By\b", tk) or re.fullmatch(r"[-_=. ]+", tk):
+                if not tk or _BY_WORD.match(tk) or _RULE_ONLY.fullmatch(tk):
                     continue
                 if re.match(r"^IN(?:\s+WITNESS\b|$)", tk) or tk.endswith(":"):
                     break

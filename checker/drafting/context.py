@@ -101,6 +101,26 @@ class Context:
         """The clean text in lower case (same length when the text is ASCII)."""
         return self.text.lower()
 
+    def starts_of(self, *words: str) -> list[int]:
+        """Sorted offsets where one of ``words`` (given in lower case) starts
+        in the text, in any case: the places worth trying a pattern that
+        needs one of them."""
+        cache = self.__dict__.setdefault("_starts_of", {})
+        out: list[int] = []
+        for w in words:
+            hit = cache.get(w)
+            if hit is None:
+                low = self.lower
+                if len(low) == len(self.text):  # lower() kept every offset
+                    hit = literal_starts(low, (w,))
+                else:
+                    hit = [m.start() for m in re.finditer(re.escape(w), self.text, re.I)]
+                cache[w] = hit
+            out.extend(hit)
+        if len(words) > 1:
+            out.sort()
+        return out
+
     # ------------------------------------------------------------------
     # paragraphs and sentences
     # ------------------------------------------------------------------
@@ -161,20 +181,10 @@ class Context:
         p = self.paragraphs[i]
         return p if offset <= p.end else None
 
-    _SENT_END = re.compile(r"[.;:!?][\"'\u201d)]*(?=\s+[\"'\u201c(]*[A-Z0-9(])|\n[^\S\n]*\n")
-    _ABBREV = re.compile(r"(?:\b(?:No|Nos|Inc|Co|Corp|Ltd|cf|vs|Mr|Ms|Mrs|Dr|St|al|Jr|Sr|Sec|Secs|Art|Para|U\.S|N\.A|L\.P|S\.A|e\.g|i\.e|[A-Z]))$")
-
-    def _ends(self, lo: int, hi: int):
-        text = self.text
-        for m in self._SENT_END.finditer(text, lo, hi):
-            if text[m.start()] == "." and self._ABBREV.search(text, max(lo, m.start() - 6), m.start()):
-                continue
-            yield m
-
     @cached_property
     def _sentence_ends(self) -> list[tuple[int, int]]:
-        """(start, end) of every sentence-ending match in the text, in order."""
-        return [(m.start(), m.end()) for m in self._ends(0, len(self.text))]
+        """(start, end) of every sentence end in the text, in order (see _SENT_END)."""
+        return [m.span() for m in _SENT_END.finditer(self.text)]
 
     def sentence_bounds(self, offset: int) -> tuple[int, int]:
         """Start and end (clean offsets) of the sentence holding ``offset``.
@@ -234,8 +244,22 @@ class Context:
     def _sec_starts(self) -> list[int]:
         return [s.start for s in self.sections]
 
+    @cached_property
+    def _sec_bounds(self) -> list[int]:
+        """Every start and end of a section, sorted: between two of them the
+        answer of :meth:`sections_at` does not change."""
+        return sorted({s.start for s in self.sections} | {s.end for s in self.sections})
+
     def sections_at(self, offset: int) -> list[SectionInfo]:
         """Every section holding ``offset``, outermost first."""
+        cache = self.__dict__.setdefault("_sections_at_cache", {})
+        key = bisect.bisect_right(self._sec_bounds, offset)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = tuple(self._sections_at(offset))
+        return list(hit)
+
+    def _sections_at(self, offset: int) -> list[SectionInfo]:
         i = bisect.bisect_right(self._sec_starts, offset)
         secs = self.sections
         # the innermost holder is among the last sections starting before the offset
@@ -297,10 +321,17 @@ class Context:
     )
 
     @cached_property
+    def _form_starts(self) -> list[int]:
+        """Where "FORM" or "Form" starts (the words _ATT_HEAD and _FORM_HEAD spell so)."""
+        return literal_starts(self.text, ("FORM", "Form"))
+
+    @cached_property
     def attachment_headings(self) -> list[tuple[int, str, str, str]]:
         out = []
         text = self.text
-        for m in self._ATT_HEAD.finditer(text):
+        # a heading starts its line, and the line names the kind (or starts "FORM OF")
+        cands = line_starts_of(text, self.starts_of(*_ATT_WORDS) + self._form_starts)
+        for m in matches_at(self._ATT_HEAD, text, cands):
             # a heading stands alone: blank (or page break) before it, or a
             # centred line; and not inside the first few lines (the cover)
             ln = self.line_of(m.start())
@@ -337,7 +368,8 @@ class Context:
             end = heads[i + 1][0] if i + 1 < len(heads) else len(self.text)
             if kind in ("exhibit", "annex", "appendix", "attachment") or "FORM OF" in self.text[off : off + 300].upper():
                 out.append((off, end, f"{kind.capitalize()} {ident}"))
-        for m in self._FORM_HEAD.finditer(self.text):
+        cands = line_starts_of(self.text, self._form_starts)
+        for m in matches_at(self._FORM_HEAD, self.text, cands):
             line = m.group(0).strip()
             words = re.findall(r"[A-Za-z]+", line)
             if sum(1 for w in words if w[0].isupper() or w.lower() in ("of", "and", "the", "for", "to")) < 0.8 * len(words):
@@ -370,7 +402,7 @@ class Context:
         head = self.text[:3000]
         for ln in head.split("\n")[:40]:
             t = ln.strip().strip("[]").strip()
-            if re.match(r"^FORM\s+OF\b", t) or re.match(r"^Form\s+of\s+[A-Z]", t) and len(t) < 80:
+            if _FORM_OF_UPPER.match(t) or _FORM_OF_TITLE.match(t) and len(t) < 80:
                 return True
         return False
 
@@ -425,6 +457,47 @@ class Context:
         )
 
 
+_FORM_OF_UPPER = re.compile(r"^FORM\s+OF\b")
+_FORM_OF_TITLE = re.compile(r"^Form\s+of\s+[A-Z]")
+# the words an attachment heading (_ATT_HEAD) names, in any case (or it starts "FORM OF")
+_ATT_WORDS = ("schedule", "exhibit", "annex", "append", "attachment")
+
+# A sentence ends at ".", ";", ":", "!" or "?" (and the closing quotation
+# marks and brackets after it) followed by white space and a capital, a digit
+# or "(" - or at a blank line.  A full stop does not end one after an
+# abbreviation ("Inc.", "No.", "U.S.", a single capital), nor after one and a
+# line break.  Every alternative starts with a literal, which the engine skips
+# to; a full stop is first tested for what must follow it (most fail there).
+_ABBREVS = (
+    "No", "Nos", "Inc", "Co", "Corp", "Ltd", "cf", "vs", "Mr", "Ms", "Mrs", "Dr", "St", "al", "Jr", "Sr", "Sec", "Secs",
+    "Art", "Para", r"U\.S", r"N\.A", r"L\.P", r"S\.A", r"e\.g", r"i\.e", "[A-Z]",
+)
+
+
+def _abbrev_guards() -> str:
+    """Negative look-behinds for "<abbreviation>." and "<abbreviation>\\n.", one
+    pair for each width (a look-behind needs a fixed width)."""
+    by_width: dict[int, list[str]] = {}
+    for a in _ABBREVS:
+        w = 1 if a == "[A-Z]" else len(a.replace("\\", ""))
+        by_width.setdefault(w, []).append(a)
+    out = ""
+    for _w, alts in sorted(by_width.items()):
+        alt = "|".join(alts)
+        out += r"(?<!\b(?:" + alt + r")\.)(?<!\b(?:" + alt + r")\n\.)"
+    return out
+
+
+_AFTER_END = r"[\"'\u201d)]*(?=\s+[\"'\u201c(]*[A-Z0-9(])"
+_SENT_END = re.compile(
+    r"\.(?=[\"'\u201d)]*\s+[\"'\u201c(]*[A-Z0-9(])"
+    + _abbrev_guards()
+    + _AFTER_END
+    + "".join("|" + re.escape(c) + _AFTER_END for c in ";:!?")
+    + r"|\n[^\S\n]*\n"
+)
+
+
 def get_context(doc: Any, settings: Optional[dict] = None, config: Any = None) -> Context:
     """The drafting context of a document, built once and kept on the document."""
     ctx = getattr(doc, "_drafting_context", None)
@@ -459,8 +532,15 @@ def trie_regex(words: Iterable[str]) -> str:
             return ""
         if len(keys) == 1:
             k = keys[0]
-            body = esc.get(k) or _esc(k)
-            body += build(node[k])
+            pieces = [esc.get(k) or _esc(k)]
+            child = node[k]
+            # a run of nodes with one letter each and no word ending there: no nesting
+            while len(child) == 1 and "" not in child:
+                for k, nxt in child.items():
+                    pieces.append(esc.get(k) or _esc(k))
+                child = nxt
+            pieces.append(build(child))
+            body = "".join(pieces)
         else:
             keys.sort()
             body = "(?:" + "|".join((esc.get(k) or _esc(k)) + build(node[k]) for k in keys) + ")"
@@ -480,11 +560,57 @@ def _esc(ch: str) -> str:
     return e
 
 
-def search_near(pattern: "re.Pattern[str]", text: str, anchors: Iterable[str], before: int = 300, after: int = 300):
+def matches_at(pattern: "re.Pattern[str]", text: str, starts: Iterable[int], pos: int = 0, endpos: Optional[int] = None):
+    """The matches of ``pattern.finditer(text, pos, endpos)``, for a pattern
+    whose matches are never empty and can only start at one of ``starts``
+    (ascending offsets): the pattern is tried at those places only, which is
+    far faster than the engine's scan when they are few.  A match found
+    hides the places it covers, as in ``finditer``."""
+    if endpos is None or endpos > len(text):
+        endpos = len(text)
+    last = pos
+    match = pattern.match
+    for p in starts:
+        if p < last:
+            continue
+        if p >= endpos:
+            break
+        m = match(text, p, endpos)
+        if m is not None:
+            yield m
+            last = m.end()
+
+
+def literal_starts(text: str, words: Iterable[str], pos: int = 0, endpos: Optional[int] = None) -> list[int]:
+    """Sorted offsets in ``text[pos:endpos]`` where one of ``words`` (literal strings) starts."""
+    if endpos is None:
+        endpos = len(text)
+    out: list[int] = []
+    find = text.find
+    for w in words:
+        i = find(w, pos, endpos)
+        while i >= 0:
+            out.append(i)
+            i = find(w, i + 1, endpos)
+    out.sort()
+    return out
+
+
+def line_starts_of(text: str, offsets: Iterable[int]) -> list[int]:
+    """Sorted, distinct starts of the lines holding ``offsets``."""
+    rfind = text.rfind
+    return sorted({rfind("\n", 0, o) + 1 for o in offsets})
+
+
+def search_near(
+    pattern: "re.Pattern[str]", text: str, anchors: Iterable[str], before: int = 300, after: int = 300, low: Optional[str] = None
+):
     """``pattern.search`` run only around the places where one of ``anchors``
     (plain lower-case substrings) occurs: the same answer as a search of the
-    whole text for patterns that must contain an anchor, at a fraction of the cost."""
-    low = text.lower()
+    whole text for patterns that must contain an anchor, at a fraction of the cost.
+    ``low`` is ``text.lower()`` when the caller has it already."""
+    if low is None:
+        low = text.lower()
     for anchor in anchors:
         i = low.find(anchor)
         while i >= 0:

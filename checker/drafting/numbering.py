@@ -5,6 +5,7 @@ quotation marks (NUMB004) left open or closed twice within a paragraph.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Optional
 
@@ -16,15 +17,20 @@ from .context import Context, squash
 
 
 
+_LABEL_NUM = re.compile(r"(?:Section|SECTION|Article|ARTICLE)?\s*(\d+(?:\.\d+)*)")
+_LABEL_PAREN = re.compile(r"\(?([A-Za-z]{1,5}|\d{1,3})\)")
+_LABEL_ARTICLE = re.compile(r"(?:ARTICLE|Article)\s+([IVXLC]+)")
+
+
 def _label_value(label: str) -> Optional[tuple[str, int]]:
     """(style, ordinal) of a printed label: "9." -> ("arabic", 9), "(b)" -> ("alpha", 2)."""
     t = label.strip().rstrip(".").strip()
-    m = re.fullmatch(r"(?:Section|SECTION|Article|ARTICLE)?\s*(\d+(?:\.\d+)*)", t)
+    m = _LABEL_NUM.fullmatch(t)
     if m:
         return ("decimal" if "." in m.group(1) else "arabic"), int(m.group(1).split(".")[-1])
-    m = re.fullmatch(r"\(?([A-Za-z]{1,5}|\d{1,3})\)", t)
+    m = _LABEL_PAREN.fullmatch(t)
     if not m:
-        m = re.fullmatch(r"(?:ARTICLE|Article)\s+([IVXLC]+)", t)
+        m = _LABEL_ARTICLE.fullmatch(t)
         if m:
             v = roman_value(m.group(1))
             return ("ROMAN", v) if v else None
@@ -146,13 +152,14 @@ def _missing_label_present(ctx: Context, p, c, style: str, want: int) -> bool:
     return pat.search(ctx.text, a, b + 1) is not None
 
 
+_DIGITS = re.compile(r"\d+")
 _SEC_LINE = re.compile(r"^([^\S\n]{0,16})(?:(?:Section|SECTION)[^\S\n]+)?(\d{1,2})\.(?:[^\S\n]+|$)(?=[A-Z(\"]|$)")
 
 
 def _unaccepted_sections(ctx: Context) -> list[Finding]:
     """A line that looks like a numbered section with a heading but that the
     section tree could not place: a repeated, skipped or misplaced number."""
-    tops = [s for s in ctx.sections if s.depth == 0 and s.kind == "section" and re.fullmatch(r"\d+", s.number or "")]
+    tops = [s for s in ctx.sections if s.depth == 0 and s.kind == "section" and _DIGITS.fullmatch(s.number or "")]
     if len(tops) < 2:
         return []
     lines = ctx.layout.lines
@@ -160,8 +167,15 @@ def _unaccepted_sections(ctx: Context) -> list[Finding]:
     indents = [lines[i].indent for i in label_lines]
     common = max(set(indents), key=indents.count)
     out = []
-    for idx, ln in enumerate(lines):
-        if ln.table is not None or ln.start >= ctx.body_end or ln.start < tops[0].start:
+    # only the lines from the first section to the attachments
+    line_starts = getattr(ctx.layout, "_line_starts", None)
+    if not line_starts or len(line_starts) != len(lines):
+        line_starts = [ln.start for ln in lines]
+    first = bisect.bisect_left(line_starts, tops[0].start)
+    stop = bisect.bisect_left(line_starts, ctx.body_end)
+    for idx in range(first, stop):
+        ln = lines[idx]
+        if ln.table is not None:
             continue
         m = _SEC_LINE.match(ln.text)
         if not m or idx in label_lines:
@@ -203,7 +217,9 @@ def _unaccepted_sections(ctx: Context) -> list[Finding]:
 # NUMB002: mixed styles in an inline list
 # ---------------------------------------------------------------------------
 
-_INLINE = re.compile(r"(?<![\w)\]])\(([ivxlc]{1,6}|[a-z]{1,2}|[A-Z]{1,2}|\d{1,2})\)(?=\s+[\"'$(\w])")
+# "(" not after a word character or a closing bracket; the test follows the
+# "(" so that the expression starts with a literal the engine can skip to
+_INLINE = re.compile(r"\((?<![\w)\]]\()([ivxlc]{1,6}|[a-z]{1,2}|[A-Z]{1,2}|\d{1,2})\)(?=\s+[\"'$(\w])")
 _REF_BEFORE = re.compile(
     r"(?:\b(?:Sections?|sections?|subsections?|Subsections?|clauses?|Clauses?|paragraphs?|Paragraphs?|items?|Items?|"
     r"Rule|Rules|Article|Articles|Regulation|Exhibits?|Schedules?|Annex|subparagraphs?|subclauses?|provisos?|"
@@ -227,8 +243,8 @@ def mixed_styles(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     text = ctx.text
     for p in ctx.paragraphs:
-        if p.table:
-            continue
+        if p.table or text.count("(", p.start, p.end) < 3:
+            continue  # every marker starts with "(": fewer than three cannot make a list
         ms = list(_inline_markers(text, p.start, p.end))
         if len(ms) < 3:
             continue
@@ -336,6 +352,17 @@ def _scan_brackets(text: str, a: int, b: int):
     return [i for _c, i in stack], closers
 
 
+def _paired(seq: str) -> bool:
+    """Whether a string of brackets "()[]" pairs off completely ("([])()"):
+    then :func:`_scan_brackets` finds nothing to report in it."""
+    while seq:
+        shorter = seq.replace("()", "").replace("[]", "")
+        if len(shorter) == len(seq):
+            return False
+        seq = shorter
+    return True
+
+
 def _para_related(ctx: Context, p):
     a = p.start
     while a < p.end and ctx.text[a].isspace():
@@ -349,8 +376,10 @@ def unbalanced_brackets(ctx: Context) -> list[Finding]:
     text = ctx.text
     paras = [p for p in ctx.paragraphs]
     results = []
+    brackets = _BRACKET_CHARS.findall
     for p in paras:
-        if p.table or not ctx.is_prose(p):
+        # a paragraph whose brackets pair off has nothing to report, prose or not
+        if p.table or _paired("".join(brackets(text, p.start, p.end))) or not ctx.is_prose(p):
             results.append(([], []))
             continue
         results.append(_scan_brackets(text, p.start, p.end))
@@ -367,7 +396,6 @@ def unbalanced_brackets(ctx: Context) -> list[Finding]:
                     later[0].remove(next(x for x in later[0] if text[x] == closer))
                     continue
             ch = text[i]
-            s0, s1 = ctx.sentence_bounds(i)
             what = "parenthesis" if ch == "(" else "bracket"
             snippet = squash(text[i : min(p.end, i + 70)])
             out.append(
@@ -409,9 +437,10 @@ def _quote_balance(ctx: Context, p) -> Optional[tuple[int, int, int, str]]:
     marks: direction +1 when one is left open, -1 when one is closed twice,
     0 for straight quotes (which have no direction)."""
     text = ctx.text
-    seg = text[p.start : p.end]
-    if '"' not in seg and "\u201c" not in seg and "\u201d" not in seg:
+    a, b = p.start, p.end
+    if text.find('"', a, b) < 0 and text.find("\u201c", a, b) < 0 and text.find("\u201d", a, b) < 0:
         return None
+    seg = text[a:b]
     if not ctx.is_prose(p) or len(_TAG.findall(seg[:2000])) > 3:
         return None
     straight_all = [p.start + m.start() for m in re.finditer('"', seg)]

@@ -5,6 +5,7 @@ places (NUM004), and the option size as a share of the firm commitment
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from itertools import combinations
@@ -199,8 +200,11 @@ def words_vs_numerals(ctx: Context) -> list[Finding]:
 # quantities: "1,500,000 shares", "750,000 Optional Shares"
 # ---------------------------------------------------------------------------
 
+# a numeral not after a word character, ".", ",", "$" or "/": 1,500,000 or 1500;
+# the test follows the first digit so that the engine can skip to the digits
+_QTY_NUM = r"\d(?<![\w.,$/]\d)(?:\d{0,2}(?:,\d{3})+|\d{3,})"
 _QTY = re.compile(
-    r"(?<![\w.,$/])(?P<num>\d{1,3}(?:,\d{3})+|\d{4,})(?![\d,]*\.\d)(?![\w,])"
+    r"(?P<num>" + _QTY_NUM + r")(?![\d,]*\.\d)(?![\w,])"
     r"(?P<mid>(?:\s+(?:additional|outstanding|authorized|issued|newly|of\s+the|of|its|[A-Z][A-Za-z\-]+)){0,4})"
     r"\s+(?P<unit>shares|Shares|SHARES|securities|Securities|SECURITIES|units|Units|notes|Notes|warrants|Warrants|ADSs|American\s+Depositary\s+Shares)\b"
 )
@@ -227,6 +231,31 @@ def _quantities(ctx: Context, lo: int, hi: int) -> list[Qty]:
 
 
 _SUM_CUE = re.compile(r"aggregate|such\s+\d|total|consist|compris")
+_SUCH_NUMBER = re.compile(r"such\s+\d")
+
+
+def _sum_cues(low: str) -> list[tuple[int, int]]:
+    """(start, end) of every match of _SUM_CUE in ``low``, in order, found with
+    ``str.find`` (the engine would test every "a", "s", "t" and "c").  No two
+    of them can overlap, so they are what ``finditer`` gives."""
+    out: list[tuple[int, int]] = []
+    find = low.find
+    for word in ("aggregate", "total", "consist", "compris"):
+        n = len(word)
+        i = find(word)
+        while i >= 0:
+            out.append((i, i + n))
+            i = find(word, i + n)
+    i = find("such")
+    while i >= 0:
+        m = _SUCH_NUMBER.match(low, i)
+        if m is not None:
+            out.append((i, m.end()))
+        i = find("such", i + 4)
+    out.sort()
+    return out
+
+
 _BACK_CUE = re.compile(r"(?:\bthe\s+aggregate\s+of|\bsuch|\ba\s+total\s+of|\bin\s+the\s+aggregate|\btotaling|\btotalling)\s*$", re.I)
 _FWD_CUE = re.compile(r"^[^.;]{0,80}?\b(?:consisting\s+of|comprised\s+of|comprising)\b", re.I)
 
@@ -244,10 +273,16 @@ def stated_sums(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     text = ctx.text
     low = ctx.lower if len(ctx.lower) == len(text) else text.lower()
+    cues = _sum_cues(low)
+    cue_starts = [a for a, _b in cues]
     for p in ctx.paragraphs:
         if p.table:
             continue
-        if not _SUM_CUE.search(low, p.start, p.end):
+        # _SUM_CUE.search(low, p.start, p.end): a cue wholly inside the paragraph
+        k = bisect.bisect_left(cue_starts, p.start)
+        while k < len(cues) and cues[k][0] < p.end and cues[k][1] > p.end:
+            k += 1
+        if k >= len(cues) or cues[k][0] >= p.end:
             continue
         qs = _quantities(ctx, p.start, p.end)
         if len(qs) < 3:
@@ -333,7 +368,7 @@ def term_quantities(ctx: Context) -> dict[str, list[tuple[float, int, int, str]]
     if qty_fams:
         alts = sorted({k for fam in qty_fams for k in terms.by_key if terms.family[k] == fam}, key=len, reverse=True)
         pat = re.compile(
-            r"(?<![\w.,$/])(\d{1,3}(?:,\d{3})+|\d{4,})\s+(" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")\b"
+            r"(" + _QTY_NUM + r")\s+(" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")\b"
         )
         for m in pat.finditer(text, 0, ctx.body_end):
             key = squash(m.group(2))

@@ -11,7 +11,7 @@ import re
 
 from ..model import Finding
 from . import as_rule
-from .context import Context, squash
+from .context import Context, matches_at, squash
 
 _STATES = (
     "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
@@ -78,6 +78,10 @@ _STATE_FORM = re.compile(
 )
 
 
+# where a _STATE_FORM match can start: "a" or "an" before a capitalised word
+_STATE_FORM_AT = re.compile(r"an?\s+[A-Z]")
+
+
 def _descriptions(ctx: Context):
     """(party key, state, form, start, end, name) of every "X, a Delaware
     corporation" and "the Company is organised under the laws of" statement."""
@@ -88,7 +92,7 @@ def _descriptions(ctx: Context):
     out = []
     # anchor on "a Delaware corporation", then read the name before it
     hits = []
-    for sm in _STATE_FORM.finditer(text):
+    for sm in matches_at(_STATE_FORM, text, [c.start() for c in _STATE_FORM_AT.finditer(text)]):
         lo = max(0, sm.start() - 160)
         m = _DESCR.search(text, lo, min(len(text), sm.end() + 120))
         while m is not None and m.end("form") < sm.end():
@@ -177,6 +181,11 @@ def _plain_name(s: str) -> str:
 # ---------------------------------------------------------------------------
 
 
+_NOT_SIGNATORY = re.compile(
+    r"^(?:By|Name|Title|Its|Date|Attest|Witness|Accepted|Confirmed|Very|Sincerely|Agreed|As\b|On\b|Acting|For\b)", re.I
+)
+
+
 def _signature_lines(ctx: Context) -> list[tuple[int, int, str]]:
     """Lines in capitals inside the signature pages: the signatories' names."""
     cached = getattr(ctx, "_sig_lines", None)
@@ -192,7 +201,7 @@ def _signature_lines(ctx: Context) -> list[tuple[int, int, str]]:
             ln = lines[i]
             t = ln.text.strip()
             i += 1
-            if not t or re.match(r"^(?:By|Name|Title|Its|Date|Attest|Witness|Accepted|Confirmed|Very|Sincerely|Agreed|As\b|On\b|Acting|For\b)", t, re.I):
+            if not t or _NOT_SIGNATORY.match(t):
                 continue
             letters = [c for c in t if c.isalpha()]
             if len(letters) < 3 or sum(c.isupper() for c in letters) < 0.9 * len(letters):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .context import Context, SectionInfo, squash
+from .context import Context, SectionInfo, matches_at, squash
 
 _ATTACH = ("schedule", "exhibit", "annex", "appendix")
 
@@ -39,6 +39,9 @@ _SCAN = re.compile(
 )
 _TARGET_OK = re.compile(r"\d+(?:\.\d+)*(?:\([a-zA-Z0-9]{1,5}\))*|(?:\([a-zA-Z0-9]{1,5}\))+|[IVXLC]+(?:\([a-zA-Z0-9]{1,5}\))*")
 _ITEM = re.compile(_NUM + r"|\([a-zA-Z0-9]{1,5}\)(?:\([a-zA-Z0-9]{1,5}\))*")
+_SPACES = re.compile(r"\s+")
+_NOT_A_SECTION_AFTER = re.compile(r"[\-\u2013.]?\d|\.[A-Za-z]\b|[A-Za-z]")
+_NUMBERED_TARGET = re.compile(r"\d+(?:\.\d+)*(?:\([a-zA-Z0-9]{1,5}\))*")
 
 
 def _src_offset(ctx: Context, line: int, column: int) -> int:
@@ -49,7 +52,7 @@ def _src_offset(ctx: Context, line: int, column: int) -> int:
 
 
 def _resolve(ctx: Context, target: str, where: Optional[str], context_num: Optional[str]) -> Optional[SectionInfo]:
-    t = re.sub(r"\s+", "", target).rstrip(".")
+    t = _SPACES.sub("", target).rstrip(".")
     if t.startswith("("):
         base = context_num or where or ""
         parts = re.findall(r"^[^(]+|\([^)]*\)", base)
@@ -88,7 +91,7 @@ def _own_scan(ctx: Context, skip=None, sections_only: bool = False) -> list[Ref]
         where = ctx.section_number_at(m.start()) or ""
         ctxnum = m.group("ctxnum")
         for it in _ITEM.finditer(m.group("list")):
-            tgt = re.sub(r"\s+", "", it.group(0))
+            tgt = _SPACES.sub("", it.group(0))
             sec = _resolve(ctx, tgt, where, ctxnum)
             out.append(
                 Ref(
@@ -119,12 +122,12 @@ def _uncovered_sections(ctx: Context, have: list[Ref]) -> list[Ref]:
         k = bisect.bisect_right(starts, b)
         if any(covered[j][0] < b and a < covered[j][1] for j in range(max(0, k - 3), k)):
             return True
-        if re.match(r"[\-\u2013.]?\d|\.[A-Za-z]\b|[A-Za-z]", text[b : b + 2]):
+        if _NOT_A_SECTION_AFTER.match(text[b : b + 2]):
             return True  # "Section 9-105 of the Uniform Commercial Code", "SECTION 1.C."
         ls = text.rfind("\n", 0, a) + 1
         return not text[ls:a].strip()  # a heading's own label at the start of a line
 
-    return [r for r in _own_scan(ctx, skip, sections_only=True) if re.fullmatch(r"\d+(?:\.\d+)*(?:\([a-zA-Z0-9]{1,5}\))*", r.target)]
+    return [r for r in _own_scan(ctx, skip, sections_only=True) if _NUMBERED_TARGET.fullmatch(r.target)]
 
 
 def references(ctx: Context) -> list[Ref]:
@@ -187,18 +190,33 @@ _EXTERNAL_AFTER2 = re.compile(r"\s*,\s*(?:[A-Z][a-z]+\s+)*(?:Statutes|Code|Laws)
 def is_external(ctx: Context, ref: Ref) -> bool:
     """A reference to a section of another instrument ("Section 11(a) of the Act",
     "Section 4.01 of the Indenture", "Section 517.075, Florida Statutes")."""
-    text = ctx.text
-    tail = text[ref.end : ref.end + 120]
+    cache = ctx.__dict__.setdefault("_is_external", {})
+    key = (ref.start, ref.end)
+    hit = cache.get(key)
+    if hit is None:
+        hit = cache[key] = _is_external(ctx.text, ref.start, ref.end)
+    return hit
+
+
+_RULE_AFTER = re.compile(r"\s*,\s*(?:Rule|Regulation|Item)\b")
+_STATUTE_BEFORE = re.compile(
+    r"\b(?:Rule|Regulation|Item|Form|TIA|Regulations|Statutes|Code|Act),?\s*$|U\.\s?S\.\s?C\.?(?:\s*A\.)?\s*$|C\.\s?F\.\s?R\.?\s*$|\bCode\s*$|\bStat\.\s*$"
+)
+_ET_SEQ = re.compile(r"\s+et\s+seq")
+
+
+def _is_external(text: str, ref_start: int, ref_end: int) -> bool:
+    tail = text[ref_end : ref_end + 120]
     # "Section 13 or Section 15(d) of the Exchange Act": the list ends in another instrument
     chain = _CHAIN.match(tail)
     if chain:
         tail = tail[chain.end() :]
-    if _EXTERNAL_AFTER.match(tail) or _EXTERNAL_AFTER2.match(tail) or re.match(r"\s*,\s*(?:Rule|Regulation|Item)\b", tail):
+    if _EXTERNAL_AFTER.match(tail) or _EXTERNAL_AFTER2.match(tail) or _RULE_AFTER.match(tail):
         return True
-    head = text[max(0, ref.start - 40) : ref.start]
-    if re.search(r"\b(?:Rule|Regulation|Item|Form|TIA|Regulations|Statutes|Code|Act),?\s*$|U\.\s?S\.\s?C\.?(?:\s*A\.)?\s*$|C\.\s?F\.\s?R\.?\s*$|\bCode\s*$|\bStat\.\s*$", head):
+    head = text[max(0, ref_start - 40) : ref_start]
+    if _STATUTE_BEFORE.search(head):
         return True
-    if re.match(r"\s+et\s+seq", tail):
+    if _ET_SEQ.match(tail):
         return True
     return False
 
@@ -211,6 +229,9 @@ _HEAD_LABEL = re.compile(
 )
 
 
+_HEAD_LABEL_AT = re.compile(r"\n[^\S\n]*\u00ad?[^\S\n]*[SA\d]")
+
+
 def heading_labels(ctx: Context) -> dict[str, list[int]]:
     """Section numbers printed at the start of a line, with every offset of each:
     the sections the text has, whatever the section tree made of them."""
@@ -218,7 +239,11 @@ def heading_labels(ctx: Context) -> dict[str, list[int]]:
     if cached is not None:
         return cached
     out: dict[str, list[int]] = {}
-    for m in _HEAD_LABEL.finditer(ctx.text):
+    text = ctx.text
+    # a label starts a line whose first character (after spaces) is "S", "A" or a digit
+    cands = [0]
+    cands.extend(m.start() + 1 for m in _HEAD_LABEL_AT.finditer(text))
+    for m in matches_at(_HEAD_LABEL, text, cands):
         g = 1 if m.group(1) else (2 if m.group(2) else (3 if m.group(3) else 4))
         out.setdefault(m.group(g).rstrip("."), []).append(m.start(g))
     ctx._heading_labels = out

@@ -23,6 +23,7 @@ _RULE = re.compile(r"^[^\S\n]*[-=_]{3,}(?:[^\S\n]+[-=_]{3,})*[^\S\n]*$")
 _LEADER = re.compile(r"(?:\.[^\S\n]?){2,}\.?|[^\S\n]{2,}")
 _TOTAL = re.compile(r"^[^\S\n]*(?:grand[^\S\n]+)?totals?\b", re.I)
 _BARE_TOTAL = re.compile(r"^(?:grand\s+)?totals?\s*[.:]*\s*(?:\$\s*)?$", re.I)
+_SEPARATED = re.compile(r"(?:\.[^\S\n]?\.|[^\S\n]{2,}|\$[^\S\n]*|[^\S\n]\.)[^\S\n]*$")
 _HEADER_WORDS = re.compile(r"\b(?:number|amount|total|shares|securities|principal|percentage|price|notes)\b", re.I)
 
 
@@ -92,11 +93,15 @@ def _split_row(text: str) -> Optional[tuple[str, int, list[tuple[int, int, str]]
     s = text.rstrip()
     cells: list[tuple[int, int, str]] = []
     pos = len(s)
+    # the numeric tokens of the line, read once: those of s[:pos] (as
+    # _CELL.finditer(s, 0, pos) reads them) are the ones that end by pos
+    found = list(_CELL.finditer(s))
     while True:
-        m = None
-        for mm in _CELL.finditer(s, 0, pos):
-            if mm.end() == pos or s[mm.end() : pos].strip() == "":
-                m = mm
+        while found and found[-1].end() > pos:
+            found.pop()
+        # the last token, when only spaces follow it up to pos (an earlier one
+        # has the last one's digits after it)
+        m = found[-1] if found and not s[found[-1].end() : pos].strip() else None
         if m is None:
             break
         if s[m.end() : pos].strip():
@@ -107,7 +112,7 @@ def _split_row(text: str) -> Optional[tuple[str, int, list[tuple[int, int, str]]
             cells.append((m.start(), m.end(), m.group(0)))
             pos = m.start()
             break
-        if re.search(r"(?:\.[^\S\n]?\.|[^\S\n]{2,}|\$[^\S\n]*|[^\S\n]\.)[^\S\n]*$", before) or before.endswith("\t"):
+        if _SEPARATED.search(before) or before.endswith("\t"):
             cells.append((m.start(), m.end(), m.group(0)))
             pos = m.start()
             continue

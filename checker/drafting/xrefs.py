@@ -11,10 +11,11 @@ from typing import Optional
 
 from ..model import Finding
 from . import as_rule
-from .context import Context, SectionInfo, squash
+from .context import Context, SectionInfo, literal_starts, matches_at, squash
 from .refs import Ref, heading_labels, is_external, label_before, references, target_in_text
 
 _INTERNAL_TYPES = ("section", "subsection", "clause", "paragraph", "article", "item")
+_TWO_PLACE = re.compile(r"\d{1,2}\.\d{2}")
 
 
 def _toc_entry(ctx: Context, r: Ref) -> bool:
@@ -30,7 +31,7 @@ def _toc_entry(ctx: Context, r: Ref) -> bool:
 
 
 def _in_attachment(ctx: Context, off: int) -> bool:
-    return ctx.attachment_at(off) is not None or off >= ctx.body_end
+    return off >= ctx.body_end or ctx.attachment_at(off) is not None
 
 
 # ---------------------------------------------------------------------------
@@ -40,16 +41,17 @@ def _in_attachment(ctx: Context, off: int) -> bool:
 
 @as_rule
 def missing_target(ctx: Context) -> list[Finding]:
-    refs = [r for r in references(ctx) if r.ref_type in _INTERNAL_TYPES and not _in_attachment(ctx, r.start)]
-    if not refs:
-        return []
+    # the cheap reasons to report nothing first
+    tops = [s for s in ctx.sections if s.kind == "section" and s.depth == 0]
+    if len(tops) < 3:
+        return []  # no section tree to resolve against
     from .definitions import _AMENDMENT
 
     if _AMENDMENT.search(ctx.text[:3000]):
         return []  # an amendment cites the sections of the agreement it amends
-    tops = [s for s in ctx.sections if s.kind == "section" and s.depth == 0]
-    if len(tops) < 3:
-        return []  # no section tree to resolve against
+    refs = [r for r in references(ctx) if r.ref_type in _INTERNAL_TYPES and not _in_attachment(ctx, r.start)]
+    if not refs:
+        return []
     internal = [r for r in refs if not is_external(ctx, r)]
     if not internal:
         return []
@@ -60,7 +62,7 @@ def missing_target(ctx: Context) -> list[Finding]:
     labels = heading_labels(ctx)
     highest_top = max((int(s.number) for s in tops if s.number.isdigit()), default=0)
     decimal_doc = any("." in k for k in ctx.by_number)
-    two_place = sum(1 for k in ctx.by_number if re.fullmatch(r"\d{1,2}\.\d{2}", k)) >= 5  # "13.04"
+    two_place = sum(1 for k in ctx.by_number if _TWO_PLACE.fullmatch(k)) >= 5  # "13.04"
     for r in internal:
         if r.resolved:
             continue
@@ -175,7 +177,8 @@ def _misplaced_this(ctx: Context, tops) -> list[Finding]:
     """"this Section 7" written inside Section 6."""
     out = []
     nums = {s.number for s in tops}
-    for m in _THIS_SECTION.finditer(ctx.text, 0, ctx.body_end):
+    text, end = ctx.text, ctx.body_end
+    for m in matches_at(_THIS_SECTION, text, literal_starts(text, ("this",), 0, end), 0, end):
         num = m.group("num")
         holds = [s for s in ctx.sections_at(m.start()) if s.kind in ("section", "subsection", "item", "subitem", "article")]
         if not holds:
