@@ -86,6 +86,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Optional
@@ -146,6 +147,10 @@ def rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(pattern.replace(" ?", r"\s*").replace(" ", r"\s+"), flags)
 
 
+# a run of white space (re.sub(_WS, " ", ...) collapses it)
+_WS = re.compile(r"\s+")
+
+
 # ---------------------------------------------------------------------------
 # Text: the cleaned layout text, with maps to and from the original file
 # ---------------------------------------------------------------------------
@@ -162,6 +167,10 @@ class TextView:
         self._inv_src: list[int] = []
         self._inv_clean: list[int] = []
         self._inv_len: list[int] = []
+        # per-document caches shared by the fact readers (see _sections, _clause_sentences,
+        # SentenceIndex.of, _find_cached)
+        self._sent_cache: dict = {}
+        self._needle_pos: dict[str, list[int]] = {}
         if lay is not None and hasattr(lay, "to_source") and isinstance(getattr(lay, "text", None), str):
             self.text = lay.text
             self._lay = lay
@@ -295,7 +304,7 @@ def split_sentences(text: str, start: int = 0, end: Optional[int] = None) -> lis
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Placed:
     """A typed node with its offsets in the cleaned text."""
 
@@ -304,7 +313,7 @@ class Placed:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     view: TextView
     section: Optional[Section]
@@ -337,10 +346,31 @@ def _walk(sections: Iterable[Section], parents: tuple = ()) -> Iterator[tuple[Se
         yield from _walk(s.children, parents + (s,))
 
 
+def _sections(doc: Any, view: TextView) -> list[tuple[Section, tuple]]:
+    """(section, ancestors) for every section of ``doc`` in document order (the
+    order of :func:`_walk`), computed once per document and kept with its view."""
+    secs = doc.sections
+    got = view.__dict__.get("_walked")
+    if got is not None and got[0] is secs:
+        return got[1]
+    out: list[tuple[Section, tuple]] = []
+    add = out.append
+
+    def rec(sections: Iterable[Section], parents: tuple) -> None:
+        for sec in sections:
+            add((sec, parents))
+            if sec.children:
+                rec(sec.children, parents + (sec,))
+
+    rec(secs, ())
+    view.__dict__["_walked"] = (secs, out)
+    return out
+
+
 def iter_clauses(doc: Any, view: Optional[TextView] = None) -> Iterator[tuple[Section, tuple, int, int, Any]]:
     """(section, ancestors, clean start, clean end, clause) for every clause in document order."""
     view = view or TextView.of(doc)
-    for sec, parents in _walk(doc.sections):
+    for sec, parents in _sections(doc, view):
         for clause in sec.clauses:
             a = view.to_clean(clause.span.offset)
             b = view.to_clean(clause.span.end_offset)
@@ -353,19 +383,68 @@ def iter_clauses(doc: Any, view: Optional[TextView] = None) -> Iterator[tuple[Se
 _PLACED_TYPES = (Duration, Anchor, Bound, Ratio, Money, ShareCount, DateNode, ExternalRef)
 
 
+_PLACED_BY_TYPE: dict[type, bool] = {}
+
+
 def _place_nodes(view: TextView, nodes: Iterable[Any]) -> list[Placed]:
-    out = []
-    for n in nodes:
-        if not isinstance(n, _PLACED_TYPES):
-            continue
-        sp = n.span
-        a = view.to_clean(sp.offset)
-        b = view.to_clean(sp.end_offset) if sp.end_offset > sp.offset else a + len(n.text)
-        if b < a:
-            b = a
-        out.append(Placed(n, a, b))
-    out.sort(key=lambda p: (p.start, p.end))
-    return out
+    """The nodes of a placed type with their clean offsets, ordered by (start,
+    end) and, for equal offsets, as given."""
+    placed_type = _PLACED_BY_TYPE
+    found = []
+    add = found.append
+    if view._identity:
+        for n in nodes:
+            t = type(n)
+            ok = placed_type.get(t)
+            if ok is None:
+                ok = placed_type[t] = isinstance(n, _PLACED_TYPES)
+            if not ok:
+                continue
+            sp = n.span
+            a = sp.offset
+            e = sp.end_offset
+            b = e if e > a else a + len(n.text)
+            if b < a:
+                b = a
+            add((a, b, len(found), n))
+    else:
+        # TextView.to_clean, inlined
+        inv_src = view._inv_src
+        inv_clean = view._inv_clean
+        inv_len = view._inv_len
+        br = bisect.bisect_right
+        for n in nodes:
+            t = type(n)
+            ok = placed_type.get(t)
+            if ok is None:
+                ok = placed_type[t] = isinstance(n, _PLACED_TYPES)
+            if not ok:
+                continue
+            sp = n.span
+            o = sp.offset
+            e = sp.end_offset
+            k = br(inv_src, o) - 1
+            if k < 0:
+                a = 0
+            else:
+                d = o - inv_src[k]
+                ln = inv_len[k]
+                a = inv_clean[k] + (d if d <= ln else ln)
+            if e > o:
+                k = br(inv_src, e) - 1
+                if k < 0:
+                    b = 0
+                else:
+                    d = e - inv_src[k]
+                    ln = inv_len[k]
+                    b = inv_clean[k] + (d if d <= ln else ln)
+            else:
+                b = a + len(n.text)
+            if b < a:
+                b = a
+            add((a, b, len(found), n))
+    found.sort()
+    return [Placed(n, a, b) for a, b, _i, n in found]
 
 
 def find_all(lower_text: str, needles: Iterable[str]) -> list[int]:
@@ -378,6 +457,53 @@ def find_all(lower_text: str, needles: Iterable[str]) -> list[int]:
         while i != -1:
             out.append(i)
             i = f(nd, i + 1)
+    out.sort()
+    return out
+
+
+# needles found through a shorter word they contain: one scan of the text for several
+_NEEDLE_BASE = {
+    "governed": "govern", "shall govern": "govern", "will govern": "govern",
+    "lock-up": "lock", "lockup": "lock", "lock up": "lock",
+    "net issu": "net ", "net exercis": "net ",
+}
+
+
+def _needle_offsets(view: TextView, nd: str) -> list[int]:
+    """Offsets of every occurrence of ``nd`` in ``view.lower``, found once per
+    document.  A needle that contains one already found is located from that
+    one's offsets ("contribute" from "contribut") instead of a new scan."""
+    cache = view._needle_pos
+    got = cache.get(nd)
+    if got is not None:
+        return got
+    lower = view.lower
+    base = _NEEDLE_BASE.get(nd)
+    if base is not None:
+        _needle_offsets(view, base)
+    for c in cache:
+        if c in nd and (base is None or len(c) > len(base)):
+            base = c
+    if base is not None:
+        k = nd.index(base)
+        sw = lower.startswith
+        got = [i - k for i in cache[base] if i >= k and sw(nd, i - k)]
+    else:
+        got = []
+        f = lower.find
+        i = f(nd)
+        while i != -1:
+            got.append(i)
+            i = f(nd, i + 1)
+    cache[nd] = got
+    return got
+
+
+def _find_cached(view: TextView, needles: Iterable[str]) -> list[int]:
+    """:func:`find_all` over ``view.lower``, with each needle's offsets kept with the view."""
+    out: list[int] = []
+    for nd in sorted(needles, key=len):
+        out.extend(_needle_offsets(view, nd))
     out.sort()
     return out
 
@@ -445,17 +571,34 @@ def iter_sentences(
             yield st
 
 
+_SPAN_KEY = operator.itemgetter(0, 1)
+
+
 class SentenceIndex:
     """Sentences on demand: the sentence holding a given offset of the cleaned
     text, with each clause split once (and only the clauses asked about)."""
 
     def __init__(self, doc: Any, view: TextView):
         self.view = view
-        clauses = [(c.span.offset, c.span.end_offset, sec, parents, c) for sec, parents in _walk(doc.sections) for c in sec.clauses]
-        clauses.sort(key=lambda c: (c[0], c[1]))
+        clauses = []
+        add = clauses.append
+        for sec, parents in _sections(doc, view):
+            for c in sec.clauses:
+                sp = c.span
+                add((sp.offset, sp.end_offset, sec, parents, c))
+        clauses.sort(key=_SPAN_KEY)
         self._clauses = clauses
         self._starts = [c[0] for c in clauses]
         self._cache: dict[int, list[Sentence]] = {}
+
+    @classmethod
+    def of(cls, doc: Any, view: TextView) -> "SentenceIndex":
+        """The index of ``doc``, made once and kept with its view."""
+        got = view.__dict__.get("_sentence_index")
+        if got is None or got[0] is not doc.sections:
+            got = (doc.sections, cls(doc, view))
+            view.__dict__["_sentence_index"] = got
+        return got[1]
 
     def _sentences(self, k: int) -> list[Sentence]:
         got = self._cache.get(k)
@@ -523,6 +666,9 @@ _AFTER_SUBJECT = re.compile(
 )
 
 
+_SUBJECT_PARTIES_RX1 = re.compile(r"\bor\b")
+
+
 def subject_parties(text: str) -> list[tuple[int, int, str]]:
     """Subjects in ``text``: (start, end, party) for each party mention (or
     group joined by "and"/"or") followed by a verb.  A group joined by "and"
@@ -538,7 +684,7 @@ def subject_parties(text: str) -> list[tuple[int, int, str]]:
         while j + 1 < len(ms):
             gap = text[ms[j].end() : ms[j + 1].start()]
             if len(gap) <= 70 and (_JOIN_RX.fullmatch(gap) or _JOIN_OTHER.fullmatch(gap)):
-                conj.append("or" if re.search(r"\bor\b", gap) else "and")
+                conj.append("or" if _SUBJECT_PARTIES_RX1.search(gap) else "and")
                 group.append(ms[j + 1])
                 j += 1
             else:
@@ -621,7 +767,9 @@ def _share_value(n: Any) -> Optional[float]:
 
 
 def _norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s).strip()
+    """White space collapsed to single spaces, none at the ends (str.split and
+    the pattern \\s agree on what white space is)."""
+    return " ".join(s.split())
 
 
 # ---------------------------------------------------------------------------
@@ -640,9 +788,20 @@ class _Ctx:
         self.seen: set[tuple] = set()
         dt = getattr(doc, "doc_type", "other") or "other"
         self.doc_type = dt
-        self.offering = dt in OFFERING_DOC_TYPES or view.text.count("Underwriter", 0, 400000) >= 10
+        self.offering = dt in OFFERING_DOC_TYPES or _underwriter_count(view) >= 10
         self.warrant = dt == "warrant"
         self.last_lockup_party: dict[str, Optional[str]] = {}
+
+
+def _underwriter_count(view: TextView) -> int:
+    n = view.__dict__.get("_n_underwriter")
+    if n is None:
+        n = view.text.count("Underwriter", 0, 400000)
+        view.__dict__["_n_underwriter"] = n
+    return n
+
+
+_QUOTE_RANGE_RX1 = re.compile(r"\S+")
 
 
 def _quote_range(s: Sentence, a: int, b: int) -> tuple[int, int]:
@@ -697,7 +856,7 @@ def _quote_range(s: Sentence, a: int, b: int) -> tuple[int, int]:
         # cut at a word boundary
         cut = qs
         n = 0
-        for m in re.finditer(r"\S+", t[qs:qe]):
+        for m in _QUOTE_RANGE_RX1.finditer(t[qs:qe]):
             n2 = n + (1 if n else 0) + len(m.group(0))
             if n2 > QUOTE_LIMIT:
                 break
@@ -806,12 +965,15 @@ def _party_at(s: Sentence, a: int, *, lead_in: bool = True, forward: bool = True
     return None
 
 
+_ANCHOR_AFTER_RX1 = re.compile(r"\s*(?:\([^()]{0,120}\))?\s*,?\s*")
+
+
 def _anchor_after(s: Sentence, p: Placed) -> Optional[Placed]:
     t = s.view.text
     for q in s.nodes:
         if isinstance(q.node, Anchor) and q.start >= p.end - 1:
             gap = t[p.end : q.start]
-            if q.start - p.end <= 3 or re.fullmatch(r"\s*(?:\([^()]{0,120}\))?\s*,?\s*", gap):
+            if q.start - p.end <= 3 or _ANCHOR_AFTER_RX1.fullmatch(gap):
                 return q
             return None
         if q.start > p.end + 140:
@@ -851,20 +1013,24 @@ _ANCHOR_MORE = re.compile(
 )
 
 
+_CLIP_ANCHOR_RX1 = re.compile(r"\s+(?:and|or)\s+(?:may|shall|will|setting|to|is|are|at|on|such|the\s+\w+\s+shall)\b|\s+(?:you|it|they|he|she)\s+(?:do|does|shall|will|may)\b"
+        r"|\s+unless\b|\s+(?:the\s+)?(?:Company|Issuers?|Underwriters?|Representatives?)\s+(?:releases?|announces?|shall|will|may)\b"
+        r"|\s+(?:nor|or|and)\s+(?:not\s+)?(?:later|earlier|more|less|fewer|sooner)\s+than\b|\s+(?:and|or)\s+(?:setting|stating|specifying)\b"
+        r"|\s+(?:or|and)\s+(?:\(\w{1,4}\)\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)\b|\.$")
+_CLIP_ANCHOR_RX2 = re.compile(r"\s+(?:or|and|nor)$")
+
+
 def _clip_anchor(text: str) -> str:
     """An anchor ends at the end of its noun phrase: before a new clause of the sentence."""
     text = _norm(text)
-    m = re.search(
-        r"\s+(?:and|or)\s+(?:may|shall|will|setting|to|is|are|at|on|such|the\s+\w+\s+shall)\b|\s+(?:you|it|they|he|she)\s+(?:do|does|shall|will|may)\b"
-        r"|\s+unless\b|\s+(?:the\s+)?(?:Company|Issuers?|Underwriters?|Representatives?)\s+(?:releases?|announces?|shall|will|may)\b"
-        r"|\s+(?:nor|or|and)\s+(?:not\s+)?(?:later|earlier|more|less|fewer|sooner)\s+than\b|\s+(?:and|or)\s+(?:setting|stating|specifying)\b"
-        r"|\s+(?:or|and)\s+(?:\(\w{1,4}\)\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)\b|\.$",
-        text,
-    )
+    m = _CLIP_ANCHOR_RX1.search(text)
     if m:
         text = text[: m.start()]
-    text = re.sub(r"\s+(?:or|and|nor)$", "", text.strip())
+    text = _CLIP_ANCHOR_RX2.sub("", text.strip())
     return text.strip().rstrip(".,;")
+
+
+_DUR_FIELDS_RX1 = re.compile(r"of\b")
 
 
 def _dur_fields(s: Sentence, p: Placed) -> tuple[Optional[float], str, Optional[str], str, int]:
@@ -897,7 +1063,7 @@ def _dur_fields(s: Sentence, p: Placed) -> tuple[Optional[float], str, Optional[
         if m and anchor:
             k = vt.find(anchor.split(" ")[-1], m.start("a"), m.end())
             end = k + len(anchor.split(" ")[-1]) if k != -1 else m.end()
-        if anchor and re.match(r"of\b", anchor) and d.unit == "hour":
+        if anchor and _DUR_FIELDS_RX1.match(anchor) and d.unit == "hour":
             anchor, end = None, p.end
     as_written = _span_text(s, p.start, end)
     return duration_count(d), duration_unit(d), (anchor or None), as_written, end
@@ -935,6 +1101,10 @@ _OTHERS_LOCK = rx(
 )
 
 
+_LOCKUPS_RX1 = re.compile(r"\b(?:last|first|within|prior to|before)\s*$")
+_LOCKUPS_RX2 = rx(r"commencing on (the date of [^,;]{3,80})|beginning on (the date of [^,;]{3,80})")
+
+
 def _lockups(ctx: _Ctx, s: Sentence) -> None:
     t = s.text
     if _LOCK_EXT.search(t) and _EXTEND.search(t) and _EARNINGS.search(t):
@@ -958,7 +1128,7 @@ def _lockups(ctx: _Ctx, s: Sentence) -> None:
             if p.node.unit not in ("day", "month", "year", "week"):
                 continue
             pre = vt[max(lo, p.start - 40) : p.start].lower()
-            if re.search(r"\b(?:last|first|within|prior to|before)\s*$", pre):
+            if _LOCKUPS_RX1.search(pre):
                 continue
             period = p
             break
@@ -988,11 +1158,14 @@ def _lockups(ctx: _Ctx, s: Sentence) -> None:
         if em:
             ctx.last_lockup_party[s.number.split("(")[0]] = party
             anchor = None
-            am = rx(r"commencing on (the date of [^,;]{3,80})|beginning on (the date of [^,;]{3,80})").search(vt, em.end(), min(hi, em.end() + 120))
+            am = _LOCKUPS_RX2.search(vt, em.end(), min(hi, em.end() + 120))
             if am:
                 anchor = "from " + (am.group(1) or am.group(2))
             _emit(ctx, s, "lockup", (em.start(), em.end()), value=None, unit=None, anchor=anchor,
                   as_written=em.group(0), party=party)
+
+
+_LOCKUP_EXTENSION_RX1 = rx(r"[- ]*(?:day )?(?:period )?((?:of|beginning on|beginning with|following|after|before|prior to) [^,;()]{3,80})")
 
 
 def _lockup_extension(ctx: _Ctx, s: Sentence) -> None:
@@ -1013,7 +1186,7 @@ def _lockup_extension(ctx: _Ctx, s: Sentence) -> None:
     for p in _durations(s, {"day", "week", "month"}):
         count, unit, anchor, as_written, end = _dur_fields(s, p)
         if anchor is None:
-            m = rx(r"[- ]*(?:day )?(?:period )?((?:of|beginning on|beginning with|following|after|before|prior to) [^,;()]{3,80})").match(
+            m = _LOCKUP_EXTENSION_RX1.match(
                 s.view.text, p.end, s.end)
             if m:
                 anchor = m.group(1)
@@ -1074,19 +1247,27 @@ _OPTION_GIVEN = re.compile(
 )
 
 
+_TERM_KIND_RX1 = re.compile(r"(?:Firm|FIRM)\b")
+_TERM_KIND_RX2 = re.compile(r"(?:Option(?:al)?|OPTION(?:AL)?|Additional|ADDITIONAL)\s")
+
+
 def _term_kind(term: str) -> Optional[str]:
-    if re.match(r"(?:Firm|FIRM)\b", term):
+    if _TERM_KIND_RX1.match(term):
         return "firm"
-    if re.match(r"(?:Option(?:al)?|OPTION(?:AL)?|Additional|ADDITIONAL)\s", term):
+    if _TERM_KIND_RX2.match(term):
         return "option"
     return None
+
+
+_OPTION_AND_SIZE_RX1 = re.compile(r"\bUnderwriters?\b|\bover-?allot")
+_OPTION_AND_SIZE_RX2 = re.compile(r"\s*(?:Option(?:al)?|OPTION(?:AL)?) ")
 
 
 def _option_and_size(ctx: _Ctx, s: Sentence) -> None:
     """Firm and over-allotment quantities: "the aggregate of 750,000 additional
     shares ... is herein called the "Optional Shares"", "up to 750,000 Optional
     Shares", "at the election of the Underwriters, up to 272,564 additional shares"."""
-    if not (ctx.offering or re.search(r"\bUnderwriters?\b|\bover-?allot", s.text)):
+    if not (ctx.offering or _OPTION_AND_SIZE_RX1.search(s.text)):
         return
     vt = s.view.text
     counts = [c for c in _share_counts(s) if c[2] is not None]
@@ -1100,9 +1281,9 @@ def _option_and_size(ctx: _Ctx, s: Sentence) -> None:
         defined = _term_kind(tm.group("term")) if tm else None
         if defined == "firm" and not _FIRM_TERM.search(own) and not _OPTION_GIVEN.search(vt[max(s.start, a - 120) : a]):
             found.append(("firm_size", a, b, v))
-        elif defined == "option" or _OPT_TERM.search(own) or re.match(r"\s*(?:Option(?:al)?|OPTION(?:AL)?) ", follow):
+        elif defined == "option" or _OPT_TERM.search(own) or _OPTION_AND_SIZE_RX2.match(follow):
             found.append(("option_size", a, b, v))
-        elif _OPTION_GIVEN.search(re.sub(r"\s+", " ", vt[max(s.start, a - 120) : a])):
+        elif _OPTION_GIVEN.search(_WS.sub(" ", vt[max(s.start, a - 120) : a])):
             given.append((a, b, v))
     total_values = {f[3] for f in found if f[0] == "option_size"}
     for a, b, v in given:
@@ -1118,11 +1299,14 @@ def _option_and_size(ctx: _Ctx, s: Sentence) -> None:
         _emit(ctx, s, kind, (a, b), value=v, unit="shares", as_written=vt[a:b], party=_grantor(s, a))
 
 
+_GRANTOR_RX1 = rx(r"(?:to be )?(?:sold|issued|granted) by ((?:the|each|such) [^,;.]{3,80}?)(?:\s+(?:is|are|at|to|hereunder|pursuant|as)\b|[,;.])")
+
+
 def _grantor(s: Sentence, a: int) -> Optional[str]:
     vt = s.view.text
     lo, hi = _part_bounds(s, a)
     seg = vt[lo:hi]
-    m = rx(r"(?:to be )?(?:sold|issued|granted) by ((?:the|each|such) [^,;.]{3,80}?)(?:\s+(?:is|are|at|to|hereunder|pursuant|as)\b|[,;.])").search(seg, a - lo)
+    m = _GRANTOR_RX1.search(seg, a - lo)
     if m:
         ps = [x[2] for x in subject_parties(m.group(1) + " will")]
         if ps:
@@ -1137,13 +1321,22 @@ _OPTION_SPECIFIC = rx(
 _DELIVERY_EVENT = rx(r"^(?:after|following|from|of|subsequent to) (?:the )?(?:date (?:of|on which) )?(?:such |the |any |written |its |each )*(?:notice|exercise|election|option (?:shall )?(?:have|has) been exercised|exercis)", re.I)
 
 
+_OPTION_WINDOWS_RX1 = re.compile(r"\bexpir\w*$|\bwithin (?:a period of )?$|\bexercisable\b[^.;]{0,30}$")
+_OPTION_WINDOWS_RX2 = re.compile(r"earlier than (?:the )?$")
+_OPTION_WINDOWS_RX3 = re.compile(r"earlier\s+than\s+(?:the\s+)?(\w+(?:-\w+)?)(?:\s+\(\d+\))?\s+(?:or|nor)\s+(?:later|more)\s+than\s+(?:the\s+)?$")
+_OPTION_WINDOWS_RX4 = re.compile(r"\boption\b")
+_OPTION_WINDOWS_RX5 = re.compile(r"\bUnderwriters?\b|\bRepresentatives?\b")
+_OPTION_WINDOWS_RX6 = re.compile(r"thereafter\b")
+_OPTION_WINDOWS_RX7 = re.compile(r"within|expire|not more than|up to|until")
+
+
 def _option_windows(ctx: _Ctx, s: Sentence) -> None:
     """The period in which the option may be exercised and the window for
     delivering the option securities after notice of exercise."""
     t = s.text
-    if not (_OPTION_SPECIFIC.search(t) or (re.search(r"\boption\b", t) and re.search(r"\bUnderwriters?\b|\bRepresentatives?\b", t))):
+    if not (_OPTION_SPECIFIC.search(t) or (_OPTION_WINDOWS_RX4.search(t) and _OPTION_WINDOWS_RX5.search(t))):
         return
-    if not (ctx.offering or re.search(r"\bUnderwriters?\b|\bover-?allot", t)):
+    if not (ctx.offering or _OPTION_AND_SIZE_RX1.search(t)):
         return
     if not _OPTION_EXERCISE_CTX.search(t):
         return
@@ -1151,13 +1344,13 @@ def _option_windows(ctx: _Ctx, s: Sentence) -> None:
     delivery: list[Placed] = []
     for p in _durations(s, {"day", "week", "month", "hour"}):
         count, unit, anchor, as_written, end = _dur_fields(s, p)
-        pre = re.sub(r"\s+", " ", _before(s, p.start, 60)).lower()
+        pre = _WS.sub(" ", _before(s, p.start, 60)).lower()
         ev = _norm(anchor or vt[p.end : min(s.end, p.end + 60)])
         ev_more = _norm(vt[p.end : min(s.end, p.end + 90)])
-        if re.search(r"\bexpir\w*$|\bwithin (?:a period of )?$|\bexercisable\b[^.;]{0,30}$", pre) or not (
-            _DELIVERY_EVENT.match(ev) or _DELIVERY_EVENT.match(ev_more) or re.match(r"thereafter\b", ev)
+        if _OPTION_WINDOWS_RX1.search(pre) or not (
+            _DELIVERY_EVENT.match(ev) or _DELIVERY_EVENT.match(ev_more) or _OPTION_WINDOWS_RX6.match(ev)
         ):
-            if p.node.unit == "hour" or not (anchor or re.search(r"within|expire|not more than|up to|until", pre)):
+            if p.node.unit == "hour" or not (anchor or _OPTION_WINDOWS_RX7.search(pre)):
                 continue
             _emit(ctx, s, "option_exercise_window", (p.start, end), value=count, unit=unit, anchor=anchor,
                   as_written=as_written, party="underwriters")
@@ -1167,7 +1360,7 @@ def _option_windows(ctx: _Ctx, s: Sentence) -> None:
         return
     # a window: "earlier than two or later than ten business days after ...",
     # "not earlier than the second ... nor later than the fifth business day after ..."
-    lows = [p for p in delivery if re.search(r"earlier than (?:the )?$", re.sub(r"\s+", " ", _before(s, p.start, 40)).lower())]
+    lows = [p for p in delivery if _OPTION_WINDOWS_RX2.search(_WS.sub(" ", _before(s, p.start, 40)).lower())]
     highs = [p for p in delivery if p not in lows]
     for p in highs or lows[-1:]:
         count, unit, anchor, as_written, end = _dur_fields(s, p)
@@ -1184,10 +1377,7 @@ def _option_windows(ctx: _Ctx, s: Sentence) -> None:
                     start = min(start, q.start)
         if mn is None:
             # "earlier than two or later than ten business days": the low end is a bare number
-            m = re.search(
-                r"earlier\s+than\s+(?:the\s+)?(\w+(?:-\w+)?)(?:\s+\(\d+\))?\s+(?:or|nor)\s+(?:later|more)\s+than\s+(?:the\s+)?$",
-                vt[max(s.start, p.start - 80) : p.start],
-            )
+            m = _OPTION_WINDOWS_RX3.search(vt[max(s.start, p.start - 80) : p.start])
             if m:
                 mn = _word_number(m.group(1))
                 start = max(s.start, p.start - 80) + m.start()
@@ -1206,16 +1396,20 @@ _WORD_NUMS = {
 }
 
 
+_WORD_NUMBER_RX1 = re.compile(r"(\d+)(?:st|nd|rd|th)")
+_WORD_NUMBER_RX2 = re.compile(r"[- ]")
+
+
 def _word_number(w: str) -> Optional[float]:
     w = w.lower().strip()
     if w.isdigit():
         return float(w)
-    m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", w)
+    m = _WORD_NUMBER_RX1.fullmatch(w)
     if m:
         return float(m.group(1))
     if w in _WORD_NUMS:
         return float(_WORD_NUMS[w])
-    parts = re.split(r"[- ]", w)
+    parts = _WORD_NUMBER_RX2.split(w)
     if len(parts) == 2 and parts[0] in _WORD_NUMS and parts[1] in _WORD_NUMS:
         return float(_WORD_NUMS[parts[0]] + _WORD_NUMS[parts[1]])
     return None
@@ -1234,34 +1428,42 @@ _DEFAULT_CTX = rx(
 _CAP_CTX = rx(r"(?:obligated|required|obliged) to (?:purchase|take up|take) (?:Securities |Shares |Notes )?(?:in excess of|more than)|\bmaximums?\b", re.I)
 
 
+_DEFAULT_CLAUSE_RX1 = re.compile(r"default", re.I)
+_DEFAULT_CLAUSE_RX2 = re.compile(r"postpone", re.I)
+_DEFAULT_CLAUSE_RX3 = re.compile(r"\bUnderwriters?\b")
+_DEFAULT_CLAUSE_RX4 = re.compile(r"\bdefault", re.I)
+_DEFAULT_CLAUSE_RX5 = rx(r" of (?:the |such )?(?:aggregate |total )?(?:number|principal amount|amount)[^,;]{0,120}")
+_DEFAULT_CLAUSE_RX6 = re.compile(r"within|period of")
+
+
 def _default_clause(ctx: _Ctx, s: Sentence) -> None:
     t = s.text
-    if not (ctx.offering or re.search(r"\bUnderwriters?\b", t)):
+    if not (ctx.offering or _DEFAULT_CLAUSE_RX3.search(t)):
         return
-    section_default = bool(re.search(r"default", s.heading, re.I))
-    if not (_DEFAULT_CTX.search(t) or (section_default and re.search(r"\bdefault", t, re.I))):
+    section_default = bool(_DEFAULT_CLAUSE_RX1.search(s.heading))
+    if not (_DEFAULT_CTX.search(t) or (section_default and _DEFAULT_CLAUSE_RX4.search(t))):
         return
     vt = s.view.text
     for p in s.of(Ratio):
         v = ratio_value(p.node)
         if v is None:
             continue
-        pre = re.sub(r"\s+", " ", _before(s, p.start, 100))
+        pre = _WS.sub(" ", _before(s, p.start, 100))
         if v > 1.0 or _CAP_CTX.search(pre[-70:]):
             kind = "default_purchase_cap"
         else:
             kind = "default_threshold"
         end = p.end
-        m = rx(r" of (?:the |such )?(?:aggregate |total )?(?:number|principal amount|amount)[^,;]{0,120}").match(vt, p.end, s.end)
+        m = _DEFAULT_CLAUSE_RX5.match(vt, p.end, s.end)
         qend = m.end() if m else end
         ps = max(s.start, _phrase_start(s, p.start))
         _emit(ctx, s, kind, (p.start, qend), value=v, unit="ratio", quote_range=_quote_range(s, ps, qend),
               as_written=vt[p.start:p.end], party="underwriters")
     for p in _durations(s, {"hour", "day"}):
-        pre = re.sub(r"\s+", " ", _before(s, p.start, 60)).lower()
-        if re.search(r"postpone", _before(s, p.start, 200), re.I):
+        pre = _WS.sub(" ", _before(s, p.start, 60)).lower()
+        if _DEFAULT_CLAUSE_RX2.search(_before(s, p.start, 200)):
             continue
-        if p.node.unit == "day" and not re.search(r"within|period of", pre):
+        if p.node.unit == "day" and not _DEFAULT_CLAUSE_RX6.search(pre):
             continue
         count, unit, anchor, as_written, end = _dur_fields(s, p)
         party = _cure_party(s, p)
@@ -1284,6 +1486,9 @@ def _cure_party(s: Sentence, p: Placed) -> Optional[str]:
     return None
 
 
+_PHRASE_START_RX1 = re.compile(r"[,;(]\s*")
+
+
 def _phrase_start(s: Sentence, a: int, pattern: Optional[str] = None) -> int:
     """Start of the phrase holding ``a``: the last match of ``pattern`` within 60
     characters before it, else after the last "," or "(" there."""
@@ -1297,7 +1502,7 @@ def _phrase_start(s: Sentence, a: int, pattern: Optional[str] = None) -> int:
             return best
         return a
     best = None
-    for m in re.finditer(r"[,;(]\s*", vt[lo:a]):
+    for m in _PHRASE_START_RX1.finditer(vt[lo:a]):
         best = lo + m.end()
     return best if best is not None else a
 
@@ -1332,6 +1537,9 @@ _RULE_424 = rx(r"\bRule 424\b|\b424\(b\)", re.I)
 _FILE = rx(r"\bfil(?:e|ed|ing)\b", re.I)
 
 
+_FILING_DEADLINE_RX1 = re.compile(r"not later than|no later than|within|on or before|prior to|by|on|earlier of|later of|\(a\)|\(b\)|\(a\) |\(b\) ")
+
+
 def _filing_deadline(ctx: _Ctx, s: Sentence) -> None:
     vt = s.view.text
     refs = [p for p in s.of(ExternalRef) if p.node.number.startswith("424")]
@@ -1345,8 +1553,8 @@ def _filing_deadline(ctx: _Ctx, s: Sentence) -> None:
         for p in _durations(s, {"day", "hour"}):
             if not (lo <= p.start < hi):
                 continue
-            pre = re.sub(r"\s+", " ", _before(s, p.start, 120)).lower()
-            if not re.search(r"not later than|no later than|within|on or before|prior to|by|on|earlier of|later of|\(a\)|\(b\)|\(a\) |\(b\) ", pre):
+            pre = _WS.sub(" ", _before(s, p.start, 120)).lower()
+            if not _FILING_DEADLINE_RX1.search(pre):
                 continue
             count, unit, anchor, as_written, end = _dur_fields(s, p)
             party = _party_at(s, spot, forward=False) or "company"
@@ -1358,17 +1566,21 @@ def _filing_deadline(ctx: _Ctx, s: Sentence) -> None:
 _EARNINGS_STMT = rx(r"earnings statements?", re.I)
 
 
+_EARNINGS_STATEMENT_RX1 = re.compile(r"11\(a\)|Rule 158|security ?holders|stockholders|shareholders", re.I)
+_EARNINGS_STATEMENT_RX2 = rx(r"not later than (?:the )?([A-Z][\w-]*(?: [A-Z][\w-]*){0,3} Date)")
+
+
 def _earnings_statement(ctx: _Ctx, s: Sentence) -> None:
     vt = s.view.text
     if not _EARNINGS_STMT.search(s.text):
         return
-    if not re.search(r"11\(a\)|Rule 158|security ?holders|stockholders|shareholders", s.text, re.I):
+    if not _EARNINGS_STATEMENT_RX1.search(s.text):
         return
     found = _earnings_durations(ctx, s)
     if found:
         return
     # "not later than the Availability Date (as defined below)": the defined date
-    m = rx(r"not later than (?:the )?([A-Z][\w-]*(?: [A-Z][\w-]*){0,3} Date)").search(s.text)
+    m = _EARNINGS_STATEMENT_RX2.search(s.text)
     if m and s.clause_sentences:
         term = m.group(1)
         for other in s.clause_sentences[s.index + 1 : s.index + 4]:
@@ -1376,19 +1588,26 @@ def _earnings_statement(ctx: _Ctx, s: Sentence) -> None:
                 _earnings_durations(ctx, other, party_from=s)
 
 
+_EARNINGS_DURATIONS_RX1 = re.compile(r"period of (?:at least |not less than )?$|covering (?:a |the )?(?:period of )?(?:at least )?$|for (?:a|the) $")
+_EARNINGS_DURATIONS_RX2 = re.compile(r"\b(?:beginning|commencing|starting)\b[^.;]{0,30}$")
+_EARNINGS_DURATIONS_RX3 = re.compile(r"(?<![\w.,$])(\d{2,4})\s+or,?\s+if\b[^;]*$")
+_EARNINGS_DURATIONS_RX4 = re.compile(r"^\s*(?:-month |month )?period")
+_EARNINGS_DURATIONS_RX5 = re.compile(r"^-month")
+
+
 def _earnings_durations(ctx: _Ctx, s: Sentence, party_from: Optional[Sentence] = None) -> bool:
     vt = s.view.text
     found = False
     for p in _durations(s, {"day", "month", "year", "week"}):
-        pre = re.sub(r"\s+", " ", _before(s, p.start, 40)).lower()
-        if re.search(r"period of (?:at least |not less than )?$|covering (?:a |the )?(?:period of )?(?:at least )?$|for (?:a|the) $", pre):
+        pre = _WS.sub(" ", _before(s, p.start, 40)).lower()
+        if _EARNINGS_DURATIONS_RX1.search(pre):
             continue
         # "covering a twelve-month period beginning not later than the first day of ...": when the
         # covered period starts, not when the statement is due
-        if re.search(r"\b(?:beginning|commencing|starting)\b[^.;]{0,30}$", pre):
+        if _EARNINGS_DURATIONS_RX2.search(pre):
             continue
         post = _after(s, p.end, 20).lower()
-        if re.search(r"^\s*(?:-month |month )?period", post) or re.search(r"^-month", post):
+        if _EARNINGS_DURATIONS_RX4.search(post) or _EARNINGS_DURATIONS_RX5.search(post):
             continue
         count, unit, anchor, as_written, end = _dur_fields(s, p)
         src = party_from or s
@@ -1397,7 +1616,7 @@ def _earnings_durations(ctx: _Ctx, s: Sentence, party_from: Optional[Sentence] =
         # the bare number before "or, if" is the deadline of the ordinary case
         lo = max(s.start, p.start - 260)
         alt = None
-        for m in re.finditer(r"(?<![\w.,$])(\d{2,4})\s+or,?\s+if\b[^;]*$", vt[lo : p.start]):
+        for m in _EARNINGS_DURATIONS_RX3.finditer(vt[lo : p.start]):
             alt = m
         if alt is not None:
             a0 = lo + alt.start(1)
@@ -1418,6 +1637,10 @@ _REPORT_VERB = rx(r"\bfurnish|\bdeliver|\bprovide|\bmake available|\bsend|\bsubm
 _PERIOD_END = rx(r"(?:end|close) of (?:each|any|the|such|its) (?:\w+ )?(?:fiscal|calendar|financial)? ?(?:year|quarter|month)", re.I)
 
 
+_REPORTING_RX1 = re.compile(r"^\s*(?:after|following|from)\s+(?:the\s+)?")
+_REPORTING_RX2 = rx(r" (?:after|following|from) (?:the )?(?:end|close) of [^,;()]{3,80}")
+
+
 def _reporting(ctx: _Ctx, s: Sentence) -> None:
     if _EARNINGS_STMT.search(s.text):
         return
@@ -1427,10 +1650,10 @@ def _reporting(ctx: _Ctx, s: Sentence) -> None:
     for p in _durations(s, {"day", "month", "week"}):
         count, unit, anchor, as_written, end = _dur_fields(s, p)
         after = vt[p.end : min(s.end, p.end + 120)]
-        if not (anchor and _PERIOD_END.search(anchor)) and not _PERIOD_END.match(re.sub(r"^\s*(?:after|following|from)\s+(?:the\s+)?", "", after)):
+        if not (anchor and _PERIOD_END.search(anchor)) and not _PERIOD_END.match(_REPORTING_RX1.sub("", after)):
             continue
         if anchor is None:
-            m = rx(r" (?:after|following|from) (?:the )?(?:end|close) of [^,;()]{3,80}").match(vt, p.end, s.end)
+            m = _REPORTING_RX2.match(vt, p.end, s.end)
             if m:
                 anchor = _norm(m.group(0))
                 as_written = _span_text(s, p.start, m.end())
@@ -1446,17 +1669,26 @@ _DEEMED = rx(r"deemed (?:to have been |to be )?(?:duly )?(?:given|delivered|rece
 _MAIL = rx(r"\bmail|\bdeposit|\bpost(?:ed|age)\b|\bcourier|\bsent\b|\bdispatch|\bairmail|\bovernight", re.I)
 
 
+_NOTICES_RX1 = re.compile(r"notice", re.I)
+_NOTICES_RX2 = re.compile(r"notice\s*$", re.I)
+_NOTICES_RX3 = rx(r" (?:after|following|from) ([^,;()]{3,80})")
+_NOTICES_RX4 = rx(r"[^.;]{0,80}?notice(?: thereof)?(?: (?:of|to) [^,;()]{3,80})?")
+
+
 def _notices(ctx: _Ctx, s: Sentence) -> None:
     vt = s.view.text
-    deemed = _DEEMED.search(s.text)
+    deemed = None  # whether the sentence says when a notice is deemed given: read when a period is followed by mailing words
     for p in _durations(s, {"day", "hour", "week", "month"}):
         count, unit, anchor, as_written, end = _dur_fields(s, p)
         tail = vt[p.end : min(s.end, p.end + 60)]
         own_tail = vt[p.start:p.end]
         pre = _before(s, p.start, 100)
-        if deemed and _MAIL.search(vt, p.end, min(s.end, p.end + 80)):
+        mail = _MAIL.search(vt, p.end, min(s.end, p.end + 80))
+        if mail and deemed is None:
+            deemed = bool(_DEEMED.search(s.text))
+        if mail and deemed:
             if anchor is None:
-                m = rx(r" (?:after|following|from) ([^,;()]{3,80})").match(vt, p.end, s.end)
+                m = _NOTICES_RX3.match(vt, p.end, s.end)
                 if m:
                     anchor = _norm(m.group(0))
                     as_written = _span_text(s, p.start, m.end())
@@ -1464,11 +1696,11 @@ def _notices(ctx: _Ctx, s: Sentence) -> None:
             _emit(ctx, s, "notice_deemed_given", (p.start, end), value=count, unit=unit, anchor=anchor,
                   as_written=as_written, party=None)
             continue
-        if _NOTICE_AFTER.match(tail) or re.search(r"notice\s*$", own_tail, re.I) or _NOTICE_BEFORE.search(re.sub(r"\s+", " ", pre)):
-            nm = re.search(r"notice", tail, re.I)
+        if _NOTICE_AFTER.match(tail) or _NOTICES_RX2.search(own_tail) or _NOTICE_BEFORE.search(_WS.sub(" ", pre)):
+            nm = _NOTICES_RX1.search(tail)
             qend = p.end + nm.end() if (nm and _NOTICE_AFTER.match(tail)) else end
             if anchor is None and _NOTICE_AFTER.match(tail):
-                m = rx(r"[^.;]{0,80}?notice(?: thereof)?(?: (?:of|to) [^,;()]{3,80})?").match(vt, p.end, s.end)
+                m = _NOTICES_RX4.match(vt, p.end, s.end)
                 if m:
                     qend = m.end()
             party = _party_at(s, p.start, forward=False)
@@ -1484,7 +1716,7 @@ def _notices(ctx: _Ctx, s: Sentence) -> None:
         m = _BARE_UNIT.match(vt, q.end, s.end)
         if not m or not _NOTICE_AFTER.match(vt[m.end() : min(s.end, m.end() + 60)]):
             continue
-        nm = re.search(r"notice", vt[m.end() : min(s.end, m.end() + 60)], re.I)
+        nm = _NOTICES_RX1.search(vt[m.end() : min(s.end, m.end() + 60)])
         qend = m.end() + nm.end()
         basis = (m.group(1) or "").lower()
         unit = "hour" if m.group(2).lower().startswith("hour") else {"business": "business_day", "calendar": "calendar_day"}.get(basis, "day")
@@ -1502,6 +1734,11 @@ _CLOSING_SENT = rx(
 )
 
 
+_CLOSING_DATE_RX1 = re.compile(r"\b(?:dated|as of)\b")
+_CLOSING_DATE_RX2 = re.compile(r"\bon $|\bon or about $|, $")
+_CLOSING_DATE_RX3 = re.compile(r"\bon (?:the )?$")
+
+
 def _closing_date(ctx: _Ctx, s: Sentence) -> None:
     """The first closing: "on ___________, 1999" (a blank date: value None), "on
     the third full business day ... following the date of the Terms Agreement"."""
@@ -1512,10 +1749,10 @@ def _closing_date(ctx: _Ctx, s: Sentence) -> None:
     vt = s.view.text
     done = False
     for p in s.of(DateNode):
-        pre = re.sub(r"\s+", " ", _before(s, p.start, 60)).lower()
-        if not re.search(r"\bon $|\bon or about $|, $", pre):
+        pre = _WS.sub(" ", _before(s, p.start, 60)).lower()
+        if not _CLOSING_DATE_RX2.search(pre):
             continue
-        if re.search(r"\b(?:dated|as of)\b", pre):
+        if _CLOSING_DATE_RX1.search(pre):
             continue
         d = p.node
         _emit(ctx, s, "closing_date", (p.start, p.end), value=d.iso, unit="date", as_written=vt[p.start:p.end],
@@ -1527,8 +1764,8 @@ def _closing_date(ctx: _Ctx, s: Sentence) -> None:
     for p in _durations(s, {"day"}):
         if not p.node.ordinal:
             continue
-        pre = re.sub(r"\s+", " ", _before(s, p.start, 30)).lower()
-        if not re.search(r"\bon (?:the )?$", pre):
+        pre = _WS.sub(" ", _before(s, p.start, 30)).lower()
+        if not _CLOSING_DATE_RX3.search(pre):
             continue
         count, unit, anchor, as_written, end = _dur_fields(s, p)
         _emit(ctx, s, "closing_date", (p.start, end), value=count, unit=unit, anchor=anchor, as_written=as_written)
@@ -1567,6 +1804,9 @@ _EXPIRE_BEFORE = (
 )
 
 
+_EXPIRE_BEFORE_RX = re.compile(_EXPIRE_BEFORE)
+
+
 class _Amount:
     """A dollar amount the grammar left untyped ("$8.93" inside words it could not read)."""
 
@@ -1590,9 +1830,20 @@ def _moneys(s: Sentence) -> list[Placed]:
     return out
 
 
+_WARRANT_RX1 = re.compile(r"\bWarrants?\b")
+_WARRANT_RX2 = re.compile(r"\bthis Warrant\b")
+_WARRANT_RX3 = re.compile(r"par value\W*$")
+_WARRANT_RX4 = re.compile(r"\bexercis")
+_WARRANT_RX5 = re.compile(r"price (?:of|equal to|is) [^.;$]{0,60}$")
+_WARRANT_RX6 = re.compile(r"\W{0,3}(?:per|for\s+each|a)\s+share", re.I)
+_WARRANT_RX7 = re.compile(r"expiration date", re.I)
+_WARRANT_RX8 = re.compile(r"^\W{0,3}(?:per|for each|a) share")
+_WARRANT_RX9 = re.compile(r"price")
+
+
 def _warrant(ctx: _Ctx, s: Sentence) -> None:
     t = s.text
-    if not (ctx.warrant or re.search(r"\bWarrants?\b", t)):
+    if not (ctx.warrant or _WARRANT_RX1.search(t)):
         return
     vt = s.view.text
     if _WARRANT_PURCHASE.search(t):
@@ -1608,30 +1859,30 @@ def _warrant(ctx: _Ctx, s: Sentence) -> None:
                         taken.add(a)
                         _emit(ctx, s, "warrant_shares", (a, b), value=v, unit="shares", as_written=vt[a:b], party="company")
                     break
-    if _PRICE_CTX.search(t) and (ctx.warrant or re.search(r"\bthis Warrant\b", t)):
+    if _PRICE_CTX.search(t) and (ctx.warrant or _WARRANT_RX2.search(t)):
         for p in _moneys(s):
             post = _after(s, p.end, 40).lower()
-            pre = re.sub(r"\s+", " ", _before(s, p.start, 40)).lower()
-            if re.search(r"par value\W*$", pre):
+            pre = _WS.sub(" ", _before(s, p.start, 40)).lower()
+            if _WARRANT_RX3.search(pre):
                 continue
-            if (re.search(r"^\W{0,3}(?:per|for each|a) share", post) and re.search(r"price", pre)) or re.search(r"price (?:of|equal to|is) [^.;$]{0,60}$", pre):
+            if (_WARRANT_RX8.search(post) and _WARRANT_RX9.search(pre)) or _WARRANT_RX5.search(pre):
                 v = p.node.value if p.node.value is not None else (p.node.numeral_value or p.node.words_value)
                 if v is None:
                     continue
                 fs = _phrase_start(s, p.start, r"\b(?:at\s+a\s+)?(?:price|Price)\b")
-                pm = re.match(r"\W{0,3}(?:per|for\s+each|a)\s+share", vt[p.end : p.end + 20], re.I)
+                pm = _WARRANT_RX6.match(vt[p.end : p.end + 20])
                 fe = p.end + pm.end() if pm else p.end
                 _emit(ctx, s, "warrant_exercise_price", (fs, fe), value=float(v), unit="usd",
                       as_written=vt[p.start:p.end], party="holder", quote_range=_quote_range(s, fs, fe))
                 break
-    if _EXPIRE_CTX.search(t) or (ctx.warrant and re.search(r"\bexercis", t)):
+    if _EXPIRE_CTX.search(t) or (ctx.warrant and _WARRANT_RX4.search(t)):
         for p in s.of(DateNode):
             if not p.node.iso:
                 continue
             # "5:00 p.m. (Pacific time) on": the points of "p.m." do not end the phrase
-            pre = _TIME_OF_DAY.sub("TIME", re.sub(r"\s+", " ", _before(s, p.start, 100))).lower()
+            pre = _TIME_OF_DAY.sub("TIME", _WS.sub(" ", _before(s, p.start, 100))).lower()
             post = _after(s, p.end, 40)
-            if re.search(r"expiration date", post, re.I) or re.search(_EXPIRE_BEFORE, pre):
+            if _WARRANT_RX7.search(post) or _EXPIRE_BEFORE_RX.search(pre):
                 _emit(ctx, s, "warrant_expiration", (p.start, p.end), value=p.node.iso, unit="date",
                       as_written=vt[p.start:p.end])
                 break
@@ -1706,15 +1957,19 @@ def _warrant_document(ctx: _Ctx) -> None:
         _emit_at(ctx, "warrant_issue_date", a, m.end(), value=iso, unit="date")
 
 
+_PRICING_PERIOD_RX1 = re.compile(r"price|average|closing|VWAP|bid", re.I)
+_PRICING_PERIOD_RX2 = rx(r" (?:prior to|before|preceding|immediately preceding|ending on|after|following) [^,;()]{3,80}")
+
+
 def _pricing_period(ctx: _Ctx, s: Sentence) -> None:
-    if not re.search(r"price|average|closing|VWAP|bid", s.text, re.I):
+    if not _PRICING_PERIOD_RX1.search(s.text):
         return
     for p in _durations(s, {"day"}):
         if p.node.basis != "trading":
             continue
         count, unit, anchor, as_written, end = _dur_fields(s, p)
         if anchor is None:
-            m = rx(r" (?:prior to|before|preceding|immediately preceding|ending on|after|following) [^,;()]{3,80}").match(s.view.text, p.end, s.end)
+            m = _PRICING_PERIOD_RX2.match(s.view.text, p.end, s.end)
             if m:
                 anchor = _norm(m.group(0))
                 as_written = _span_text(s, p.start, m.end())
@@ -1758,7 +2013,7 @@ _STATES2 = ("new york", "new jersey", "new hampshire", "new mexico", "north caro
 
 
 def _state_name(raw: str) -> Optional[str]:
-    r = re.sub(r"\s+", " ", raw).strip().lower()
+    r = _WS.sub(" ", raw).strip().lower()
     for two in _STATES2:
         if r.startswith(two):
             return two.title().replace(" And ", " and ").replace(" Of ", " of ")
@@ -1800,20 +2055,23 @@ _CONTRIB_CAP = rx(
 )
 
 
+_BOILERPLATE_RX1 = re.compile(r"governing law|applicable law|choice of law", re.I)
+_BOILERPLATE_RX2 = re.compile(r"\b(?:State|Commonwealth|Province)\s+of\s+(?:the\s+)?([A-Za-z]+(?:\s+[A-Za-z]+){0,2})", re.I)
+
+
 def _boilerplate(ctx: _Ctx, s: Sentence, lt: str) -> None:
     vt = s.view.text
-    gov_heading = bool(re.search(r"governing law|applicable law|choice of law", s.heading, re.I))
     m = None
     if "govern" in lt or "construed" in lt or "interpreted" in lt or "enforced" in lt:
         m = _GOV.search(vt, s.start, s.end)
-        if m and not (gov_heading or _GOV_SUBJECT.search(vt, s.start, m.end())):
+        if m and not (_BOILERPLATE_RX1.search(s.heading) or _GOV_SUBJECT.search(vt, s.start, m.end())):
             m = None
         if m is None and "govern" in lt:
             m = _GOV_LAW_FIRST.search(vt, s.start, s.end)
     state = None
     if m:
         # "the laws of the United States and the State of Alabama": the state, not the union
-        for sm in re.finditer(r"\b(?:State|Commonwealth|Province)\s+of\s+(?:the\s+)?([A-Za-z]+(?:\s+[A-Za-z]+){0,2})", vt[m.start() : min(s.end, m.end() + 60)], re.I):
+        for sm in _BOILERPLATE_RX2.finditer(vt[m.start() : min(s.end, m.end() + 60)]):
             state = _state_name(sm.group(1))
             if state:
                 break
@@ -1849,7 +2107,7 @@ def _boilerplate(ctx: _Ctx, s: Sentence, lt: str) -> None:
               as_written=vt[m.start():m.end()], quote_range=qr)
         break
     for p in s.of(Money):
-        pre = re.sub(r"\s+", " ", _before(s, p.start, 200))
+        pre = _WS.sub(" ", _before(s, p.start, 200))
         if _CAP_MONEY.search(pre) and p.node.value is not None:
             _emit(ctx, s, "indemnity_cap", (p.start, p.end), value=float(p.node.value), unit="usd",
                   as_written=vt[p.start:p.end], party=_party_at(s, p.start, forward=False))
@@ -1883,7 +2141,7 @@ def extract_definitions(doc: Any) -> list[dict]:
     from .model import Definition
 
     view = TextView.of(doc)
-    index = SentenceIndex(doc, view)
+    index = SentenceIndex.of(doc, view)
     vt = view.text
     out: list[dict] = []
     for nr in getattr(doc, "nodes", []):
@@ -1944,6 +2202,26 @@ _WARRANT_WORDS = ("lieu", "net issu", "net exercis")
 _KEY_NODES = (Duration, Ratio, ShareCount)
 
 
+# what a node's type says about its clause (see extract_obligations), by type
+_OTHER, _KEY, _MONEY, _DATE, _BOUND = range(5)
+_NODE_CLASS: dict[type, int] = {}
+
+
+def _node_class(n: Any) -> int:
+    if isinstance(n, _KEY_NODES):
+        c = _KEY
+    elif isinstance(n, Money):
+        c = _MONEY
+    elif isinstance(n, DateNode):
+        c = _DATE
+    elif isinstance(n, Bound):
+        c = _BOUND
+    else:
+        c = _OTHER
+    _NODE_CLASS[type(n)] = c
+    return c
+
+
 def extract_obligations(doc: Any) -> list[Obligation]:
     """Every obligation the document states, in document order."""
     view = TextView.of(doc)
@@ -1954,30 +2232,37 @@ def extract_obligations(doc: Any) -> list[Obligation]:
         needles = needles + _OFFERING_WORDS
     if ctx.warrant or ctx.offering:
         needles = needles + _WARRANT_WORDS
-    hits = find_all(lower, needles)
+    hits = _find_cached(view, needles)
     if ctx.offering or ctx.warrant:
         # share counts the grammar may leave untyped ("750,000 Optional Shares")
         hits = sorted(hits + [m.start() for m in _SHARES_RX.finditer(view.text)])
     # money and dates matter in offering documents and warrants, and for caps on liability
     money_dates = ctx.offering or ctx.warrant
     hits_src = sorted(view.to_source(h) for h in hits)
-    for sec, parents in _walk(doc.sections):
+    n_hits = len(hits_src)
+    bl = bisect.bisect_left
+    node_class = _NODE_CLASS
+    for sec, parents in _sections(doc, view):
         for clause in sec.clauses:
             sp = clause.span
-            if not _has_hit(hits_src, sp.offset, sp.end_offset):
+            k = bl(hits_src, sp.offset)
+            if not (k < n_hits and hits_src[k] < sp.end_offset):  # no hit in the clause
                 nodes = clause.nodes
                 if not nodes:
                     continue
                 key = money = date = bound = False
                 for n in nodes:
-                    if isinstance(n, _KEY_NODES):
+                    c = node_class.get(type(n))
+                    if c is None:
+                        c = _node_class(n)
+                    if c == _KEY:
                         key = True
                         break
-                    if isinstance(n, Money):
+                    if c == _MONEY:
                         money = True
-                    elif isinstance(n, DateNode):
+                    elif c == _DATE:
                         date = True
-                    elif isinstance(n, Bound):
+                    elif c == _BOUND:
                         bound = True
                 if not key and bound:
                     # a bound without a duration matters only for "at least 20 day's notice"
@@ -2012,16 +2297,32 @@ _VALUE_NODES = (Duration, Ratio, ShareCount, Money, DateNode, Bound)
 
 
 def _clause_sentences(view: TextView, sec: Section, parents: tuple, a: int, b: int, clause: Any) -> list[Sentence]:
+    """The sentences of ``clause`` (clean range [a, b)), split once per document."""
+    cache = view._sent_cache
+    key = (id(clause), a, b)
+    got = cache.get(key)
+    if got is not None and got[0] is clause and got[1] is sec:
+        return got[2]
+    sents = _split_clause(view, sec, parents, a, b, clause)
+    cache[key] = (clause, sec, sents)
+    return sents
+
+
+def _split_clause(view: TextView, sec: Section, parents: tuple, a: int, b: int, clause: Any) -> list[Sentence]:
     text = view.text
-    placed = _place_nodes(view, clause.nodes) if clause.nodes else []
-    starts = [p.start for p in placed]
-    sents = []
-    for i, (s, e) in enumerate(split_sentences(text, a, b)):
-        lo = bisect.bisect_left(starts, s)
-        hi = bisect.bisect_left(starts, e)
-        sents.append(Sentence(view, sec, parents, sec.number, s, e, text[s:e], placed[lo:hi], i))
-    for st in sents:
-        st.clause_sentences = sents
+    nodes = clause.nodes
+    placed = _place_nodes(view, nodes) if nodes else []
+    sents: list[Sentence] = []
+    add = sents.append
+    number = sec.number
+    if placed:
+        starts = [p.start for p in placed]
+        bl = bisect.bisect_left
+        for i, (s, e) in enumerate(split_sentences(text, a, b)):
+            add(Sentence(view, sec, parents, number, s, e, text[s:e], placed[bl(starts, s) : bl(starts, e)], i, sents))
+    else:
+        for i, (s, e) in enumerate(split_sentences(text, a, b)):
+            add(Sentence(view, sec, parents, number, s, e, text[s:e], [], i, sents))
     return sents
 
 
@@ -2029,13 +2330,13 @@ def _dispatch(ctx: _Ctx, s: Sentence, kinds: set) -> None:
     """Hand the sentence to each reader whose words it has."""
     lt = " ".join(s.text.split()).lower()
     has_dur = Duration in kinds
-    if ("lock" in lt or ("not" in lt and ("sell" in lt or "dispos" in lt))) and (has_dur or "period" in lt):
+    if (has_dur or "period" in lt) and ("lock" in lt or ("not" in lt and ("sell" in lt or "dispos" in lt))):
         _lockups(ctx, s)
     if (ctx.offering or "underwriter" in lt) and ("option" in lt or "firm" in lt or "additional" in lt or "allot" in lt):
         _option_and_size(ctx, s)
         if has_dur and ("option" in lt or "allot" in lt or "additional" in lt):
             _option_windows(ctx, s)
-    if "default" in lt and (has_dur or Ratio in kinds):
+    if (has_dur or Ratio in kinds) and "default" in lt:
         _default_clause(ctx, s)
     if has_dur and "postpone" in lt:
         _postponement(ctx, s)

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
-from .obligations import QUOTE_LIMIT, SentenceIndex, TextView, _Ctx, _norm, _quote_range, find_all, rx
+from .obligations import QUOTE_LIMIT, SentenceIndex, TextView, _Ctx, _find_cached, _norm, _quote_range, _sections, rx
 
 __all__ = ["ProvisionHit", "find_provisions", "GENERAL_KEYS", "WARRANT_KEYS", "OFFERING_KEYS"]
 
@@ -280,10 +280,24 @@ _NET_CONTEXT = rx(
 
 
 
-def _walk(sections: Iterable[Any], parents: tuple = ()):
-    for s in sections:
-        yield s, parents
-        yield from _walk(s.children, parents + (s,))
+_FIND_PROVISIONS_RX1 = re.compile(r"\bterminat", re.I)
+_FIND_PROVISIONS_RX2 = re.compile(r"price|shares|warrant|number|exercise", re.I)
+_FIND_PROVISIONS_RX3 = re.compile(r"\bsurviv|\bexpenses?\b|\breimburse|\bdefault", re.I)
+_FIND_PROVISIONS_RX4 = re.compile(r"\bWarrants?\b")
+
+
+def _count_warrant(t: str, limit: int) -> int:
+    """Occurrences of "Warrant" in ``t[:limit]`` that are not "Warranty" or "Warranti(es)"
+    (one scan; equal to counting the three words separately and subtracting)."""
+    lim = min(len(t), limit)
+    n = 0
+    f = t.find
+    i = f("Warrant", 0, limit)
+    while i != -1:
+        if not (i + 8 <= lim and t[i + 7] in "yi"):
+            n += 1
+        i = f("Warrant", i + 7, limit)
+    return n
 
 
 def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, ProvisionHit]:
@@ -293,7 +307,7 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
     offering = ctx.offering
     # "Warrant" as a word, not "Warranty"/"Warranties"
     t = view.text
-    n_warrant = t.count("Warrant", 0, 400000) - t.count("Warranty", 0, 400000) - t.count("Warranti", 0, 400000)
+    n_warrant = _count_warrant(t, 400000)
     warranty = ctx.warrant or (n_warrant >= 15 and "exercis" in view.lower)
     keys = list(GENERAL_KEYS) + [k for k in WARRANT_KEYS if k not in GENERAL_KEYS and warranty]
     wanted = set(keys)
@@ -310,7 +324,7 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
             best[hit.key] = hit
 
     # 1. headings
-    for sec, parents in _walk(doc.sections):
+    for sec, parents in _sections(doc, view):
         h = (sec.heading or "").strip()
         if not h or sec.omitted or not _ANY_HEADING.search(h):
             continue
@@ -322,12 +336,12 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
                 continue
             if key in OFFERING_KEYS and not offering:
                 continue
-            if key == "adjustment" and not re.search(r"price|shares|warrant|number|exercise", h, re.I) and not _HEADINGS["adjustment"].match(h):
+            if key == "adjustment" and not _FIND_PROVISIONS_RX2.search(h) and not _HEADINGS["adjustment"].match(h):
                 continue
-            if key == "expiration" and re.search(r"\bterminat", h, re.I) and not warranty:
+            if key == "expiration" and _FIND_PROVISIONS_RX1.search(h) and not warranty:
                 continue
             if key == "termination" and offering and (
-                _HEADINGS["underwriter_default"].search(h) or re.search(r"\bsurviv|\bexpenses?\b|\breimburse|\bdefault", h, re.I)
+                _HEADINGS["underwriter_default"].search(h) or _FIND_PROVISIONS_RX3.search(h)
             ):
                 continue
             if key == "governing_law" and not _states_a_law(view, sec, h):
@@ -358,8 +372,7 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
     # the sentences holding them
     missing = [k for k in keys if k in _WORDING and weak(k, "wording")]
     if missing:
-        lower = view.lower
-        index = SentenceIndex(doc, view)
+        index = SentenceIndex.of(doc, view)
         for key in missing:
             if key in _NEEDS_OFFERING_WORDS and not offering:
                 continue
@@ -367,7 +380,7 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
             needles = _NEEDLES[key]
             if key == "termination" and offering:
                 needles = needles + ("impractica", "inadvisable")
-            for pos in find_all(lower, needles):
+            for pos in _find_cached(view, needles):
                 s = index.at(pos)
                 if s is None or s.start in tried:
                     continue
@@ -380,7 +393,7 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
                     continue
                 if key == "net_exercise_formula" and not _net_context(view.text, s):
                     continue
-                if key in _WARRANT_WORDING_NEEDS_WARRANT and not (ctx.warrant or re.search(r"\bWarrants?\b", s.text)):
+                if key in _WARRANT_WORDING_NEEDS_WARRANT and not (ctx.warrant or _FIND_PROVISIONS_RX4.search(s.text)):
                     continue
                 qs, qe = _quote_range(s, m.start(), m.end())
                 line, col = view.linecol(qs)
@@ -390,6 +403,9 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
     return {k: best[k] for k in keys if k in best and k in wanted}
 
 
+_STATES_A_LAW_RX1 = re.compile(r"\w+")
+
+
 def _states_a_law(view: TextView, sec: Any, heading: str) -> bool:
     """Whether the section under a governing-law heading says anything about the
     law that governs (its own words, after the heading): a choice of law, a
@@ -397,7 +413,7 @@ def _states_a_law(view: TextView, sec: Any, heading: str) -> bool:
     a = view.to_clean(sec.span.offset)
     b = view.to_clean(sec.span.end_offset)
     text = view.text[a:b]
-    words = re.findall(r"\w+", heading)
+    words = _STATES_A_LAW_RX1.findall(heading)
     if words:
         m = re.search(r"\W+".join(map(re.escape, words)), text[: len(heading) + 400], re.I)
         if m:
