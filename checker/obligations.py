@@ -197,6 +197,29 @@ class TextView:
         self._inv_clean = [t[1] for t in triples]
         self._inv_len = [t[2] for t in triples]
 
+    def release(self) -> None:
+        """Drop the per-document caches (sentences, sentence index, word positions).
+
+        Sentences refer to this view and to the other sentences of their clause:
+        left in place, those cycles keep the document's text and layout in memory
+        until the cyclic garbage collector runs.  The analysis releases the view
+        when it is done with a document."""
+        for entry in self._sent_cache.values():
+            for sentence in entry[2]:
+                sentence.clause_sentences = None
+        self._sent_cache.clear()
+        self._needle_pos.clear()
+        for name in ("_sentence_index", "_walked", "_n_underwriter"):
+            self.__dict__.pop(name, None)
+
+    @classmethod
+    def release_of(cls, doc: Any) -> None:
+        """Release and forget the view kept with ``doc``, if there is one."""
+        cache = getattr(doc, "__dict__", None)
+        view = cache.pop("_text_view", None) if cache is not None else None
+        if view is not None:
+            view.release()
+
     @classmethod
     def of(cls, doc: Any) -> "TextView":
         """The view of ``doc``, made once and kept with the document."""

@@ -107,15 +107,16 @@ def run_drafting_checks(doc: Any, settings: Optional[dict] = None) -> list[Findi
     # document: the cyclic collector would walk that document again and again
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    ctx = get_context(doc, settings, config)
     try:
-        return _run(doc, settings, config)
+        return _run(ctx, settings)
     finally:
+        ctx.release()
         if gc_was_enabled:
             gc.enable()
 
 
-def _run(doc: Any, settings: dict, config: Any = None) -> list[Finding]:
-    ctx = get_context(doc, settings, config)
+def _run(ctx: Context, settings: dict) -> list[Finding]:
     out: list[Finding] = []
     errors: list[DocError] = []
     timings: dict[str, float] = {}
@@ -137,13 +138,17 @@ def _run(doc: Any, settings: dict, config: Any = None) -> list[Finding]:
         out.extend(f for f in found if _wanted(f.code, settings))
     ctx.errors = errors
     ctx.timings = timings
+    try:  # kept on the document: the context is let go after the run
+        ctx.doc._drafting_errors = errors
+        ctx.doc._drafting_timings = timings
+    except Exception:  # a frozen stand-in
+        pass
     return out
 
 
 def drafting_errors(doc: Any) -> list[DocError]:
     """Checks that failed on the last run over ``doc``."""
-    ctx = getattr(doc, "_drafting_context", None)
-    return list(getattr(ctx, "errors", []) or [])
+    return list(getattr(doc, "_drafting_errors", None) or [])
 
 
 def find_document(facts: Any) -> Any:

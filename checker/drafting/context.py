@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import weakref
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterable, Optional
@@ -65,6 +66,18 @@ class Context:
         self.layout = lay
         self.text: str = lay.text
         self._src_starts: Optional[list[int]] = None
+
+    def release(self) -> None:
+        """Drop what the checks cached here (term indexes, blanks, tables ...).
+
+        Those objects refer back to the context, and the context to the document:
+        left in place after a run, the cycle would keep the whole parsed document
+        in memory until the cyclic garbage collector runs."""
+        keep = ("doc", "settings", "config", "source", "layout", "text", "errors", "timings")
+        for name in list(self.__dict__):
+            if name not in keep:
+                del self.__dict__[name]
+        self._src_starts = None
 
     # ------------------------------------------------------------------
     # positions
@@ -499,12 +512,17 @@ _SENT_END = re.compile(
 
 
 def get_context(doc: Any, settings: Optional[dict] = None, config: Any = None) -> Context:
-    """The drafting context of a document, built once and kept on the document."""
-    ctx = getattr(doc, "_drafting_context", None)
+    """The drafting context of a document, built once and shared while it is in use.
+
+    The document keeps only a weak reference to it: the context refers to the
+    document, and a reference both ways would be a cycle that keeps every
+    checked document in memory until the cyclic garbage collector runs."""
+    ref = getattr(doc, "_drafting_context", None)
+    ctx = ref() if isinstance(ref, weakref.ref) else None
     if ctx is None or ctx.doc is not doc:
         ctx = Context(doc, settings, config)
         try:
-            setattr(doc, "_drafting_context", ctx)
+            setattr(doc, "_drafting_context", weakref.ref(ctx))
         except Exception:  # a frozen stand-in: no cache
             pass
     return ctx
