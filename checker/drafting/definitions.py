@@ -12,11 +12,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from itertools import compress
+from operator import itemgetter
 from typing import Optional
 
 from ..model import Finding
 from . import as_rule
-from .context import Context, search_near, squash, trie_regex
+from .context import Context, literal_starts, search_near, squash, trie_regex
 from .terms import SMALL, Definition, Terms, case_class, get_terms, variants
 
 # ---------------------------------------------------------------------------
@@ -131,8 +133,12 @@ _AMENDMENT = _Amendment()
 _CAP = r"[A-Z][a-z]+(?:[-\u2010\u2011\u00ad][A-Za-z]+)*(?:'s)?"
 # (the look-behind after the first capital, not before it: the search can then
 # skip ahead to a capital letter; the same matches)
+# (group 1: the last word)
 _PHRASE = re.compile(
-    r"[A-Z](?<![\w\-'\u2019\u2010\u2011\u00ad][A-Z])" + _CAP[len("[A-Z]"):] + r"(?:[^\S\n]+(?:(?:of|and|for|to|in|on|under|the)[^\S\n]+)?" + _CAP + r"){1,4}(?![\w\-])"
+    r"[A-Z](?<![\w\-'\u2019\u2010\u2011\u00ad][A-Z])" + _CAP[len("[A-Z]"):] + r"(?:[^\S\n]+(?:(?:of|and|for|to|in|on|under|the)[^\S\n]+)?(" + _CAP + r")){1,4}(?![\w\-])"
+)
+_PHRASE_LAST_WORDS = frozenset(
+    w + s for w in _HEADS | {"Stock"} | {x.split()[-1] for x in ("Rules and Regulations", "Regulations and Rules")} for s in ("", "'s")
 )
 _SINGLE = re.compile(r"the(?<!\wthe)\s+(" + trie_regex(_ROLES) + r")\b(?![\w\-])(?!\s+(?:[A-Z]|of\s+[A-Z]))")
 
@@ -143,18 +149,41 @@ def _line_bounds(text: str, i: int) -> tuple[int, int]:
     return a, (len(text) if b < 0 else b)
 
 
+_LINE_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
 def _heading_like_line(text: str, i: int) -> bool:
     a, b = _line_bounds(text, i)
     line = text[a:b].strip()
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", line) if w.lower() not in SMALL]
-    if not words or len(words) > 12:
+    # the words that are not small words, counted only up to 13: a line of
+    # more is no heading (a paragraph written on one line is not read through)
+    n = caps = 0
+    for m in _LINE_WORD.finditer(line):
+        w = m.group()
+        if w.lower() in SMALL:
+            continue
+        n += 1
+        if n > 12:
+            return False
+        if w[0].isupper():
+            caps += 1
+    if not n:
         return False
-    caps = sum(1 for w in words if w[0].isupper())
-    return caps >= 0.8 * len(words) and not line.endswith((",", ";"))
+    return caps >= 0.8 * n and not line.endswith((",", ";"))
+
+
+_ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_DEL_LETTERS = str.maketrans("", "", _ASCII_LETTERS)
+_DEL_UPPER = str.maketrans("", "", _ASCII_LETTERS[26:])
 
 
 def _in_caps_context(text: str, a: int, b: int) -> bool:
     win = text[max(0, a - 40) : b + 40]
+    if win.isascii():
+        # the same counts without a loop: the letters and the capitals deleted
+        n = len(win)
+        letters_n = n - len(win.translate(_DEL_LETTERS))
+        return bool(letters_n) and n - len(win.translate(_DEL_UPPER)) > 0.8 * letters_n
     letters = [c for c in win if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
 
@@ -235,23 +264,80 @@ _INTERNAL_POINTER = re.compile(
 
 
 _WS = re.compile(r"\s+")
+
+
+def _ws1(s: str) -> str:
+    """``_WS.sub(" ", s)``: every run of white space made one space (str.split
+    and the pattern's ``\s`` know the same white space), without the cost of a
+    regular expression on short strings."""
+    parts = s.split()
+    if not parts:
+        return " " if s else ""
+    out = " ".join(parts)
+    if s[0].isspace():
+        out = " " + out
+    if s[-1].isspace():
+        out += " "
+    return out
+
+
+def _squash(s: str) -> str:
+    """``squash(s)``: white space squashed and stripped."""
+    return " ".join(s.split())
+
 # a list of definitions without quotation marks: "(j) Improvements: The buildings ...",
 # "(s) Premises. The Land and the Improvements"
 _LISTED = re.compile(
     r"(?m)^[^\S\n]*(?:(?:\(?[a-zA-Z0-9]{1,5}[.)]|\d+(?:\.\d+)+\.?)[^\S\n]+)?"
     r"([A-Z][\w'\u2019\-]*(?:[^\S\n]+(?:of|and|or|to|for|in|the|on|under|[A-Z][\w'\u2019\-]*)){0,6})[^\S\n]*([:.]|[^\S\n](?:means|shall\s+mean|shall\s+have\s+the\s+meaning)\b)[^\S\n]+\S"
 )
+# _LISTED after a line break (the line break first: the search skips ahead to it)
+_LISTED_NL = re.compile("\n" + _LISTED.pattern[len("(?m)^") :], re.M)
+
+
+def _listed_matches(text: str):
+    """(start, match) of every match of ``_LISTED.finditer(text)``.  A match
+    starts a line and holds no line break, so it is one at the start of the
+    text or one of ``_LISTED_NL`` (whose groups are the same) just after a
+    line break."""
+    pos = 0
+    m = _LISTED.match(text, 0)
+    if m is not None:
+        yield 0, m
+        pos = m.end()
+    for m in _LISTED_NL.finditer(text, pos):
+        yield m.start() + 1, m
+
+
 _DEFINITIONS_CUE = re.compile(r"(?i)\bdefinitions\b|following\s+terms|following\s+meanings|defined\s+terms")
 
 
-def _listed_terms(text: str) -> set[str]:
+def _first_cue(text: str, low: Optional[str]) -> Optional[int]:
+    """Where ``_DEFINITIONS_CUE.search(text)`` matches first, or None.  In a
+    text of ASCII characters only, lower case matches as the pattern's case
+    folding does: the pattern is then tried only where one of its first
+    words begins."""
+    if low is None or len(low) != len(text) or not text.isascii():
+        m = _DEFINITIONS_CUE.search(text)
+        return m.start() if m else None
+    match = _DEFINITIONS_CUE.match
+    for p in literal_starts(low, ("definitions", "following", "defined")):
+        if match(text, p):
+            return p
+    return None
+
+
+def _listed_terms(text: str, low: Optional[str] = None) -> set[str]:
     """Terms of a definitions list written without quotation marks (lower case,
-    with their singular and plural forms)."""
+    with their singular and plural forms).  ``low``: ``text.lower()``, when the
+    caller has it."""
     out: set[str] = set()
-    cue = _DEFINITIONS_CUE.search(text)
-    for m in _LISTED.finditer(text):
+    cue: Optional[int] = -1  # not looked for yet
+    for start, m in _listed_matches(text):
         term = m.group(1)
-        if m.group(2) == "." and (cue is None or cue.start() > m.start()):
+        if m.group(2) == "." and cue == -1:
+            cue = _first_cue(text, low)
+        if m.group(2) == "." and (cue is None or cue > start):
             continue  # "Premises." as a definition only in a list of definitions
         if term.split()[0] in _LEADS or term.split()[-1].lower() in SMALL:
             continue
@@ -265,9 +351,9 @@ def _inside_longer(text: str, a: int, b: int, keys: list[str]) -> bool:
     for k in keys:
         # the phrase in the middle of the window, whitespace squashed, so
         # that a term broken over two lines is still seen whole
-        left = _WS.sub(" ", text[max(0, a - 2 * len(k) - 20) : a]).lower()[-(len(k) + 1) :]
-        right = _WS.sub(" ", text[b : b + 2 * len(k) + 20]).lower()[: len(k) + 1]
-        mid = _WS.sub(" ", text[a:b]).lower()
+        left = _ws1(text[max(0, a - 2 * len(k) - 20) : a]).lower()[-(len(k) + 1) :]
+        right = _ws1(text[b : b + 2 * len(k) + 20]).lower()[: len(k) + 1]
+        mid = _ws1(text[a:b]).lower()
         win = left + mid + right
         i = win.find(k)
         while i >= 0:
@@ -275,6 +361,9 @@ def _inside_longer(text: str, a: int, b: int, keys: list[str]) -> bool:
                 return True
             i = win.find(k, i + 1)
     return False
+
+
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201d\n]{2,80})[\"\u201d]")
 
 
 def _lower_first(s: str) -> str:
@@ -446,7 +535,7 @@ def _squashed_body(ctx: Context) -> str:
     """The body's text with every run of white space made one space (cached)."""
     sq = getattr(ctx, "_def_squashed_body", None)
     if sq is None:
-        sq = ctx._def_squashed_body = _WS.sub(" ", ctx.text[: ctx.body_end])
+        sq = ctx._def_squashed_body = _ws1(ctx.text[: ctx.body_end])
     return sq
 
 
@@ -485,7 +574,7 @@ def _borrowing(ctx: Context) -> Optional[tuple[bool]]:
     meanings set forth in the Indenture")?  None when it does not; else
     (whether one of those instruments is an agreement of the offering, which
     defines the offering documents,)."""
-    m = search_near(_INCORPORATED_BY_REF, ctx.text, ("meaning",), 300, 40)
+    m = search_near(_INCORPORATED_BY_REF, ctx.text, ("meaning",), 300, 40, low=ctx.lower)
     if m is None:
         return None
     tail = _BORROWED_FROM.match(ctx.text, m.end())
@@ -509,13 +598,18 @@ def undefined_terms(ctx: Context) -> list[Finding]:
     # any quoted phrase may be a definition the extractor does not read; not
     # one in an attached form of another instrument
     quoted = {
-        squash(m.group(1)).rstrip(",.;: ").lower()  # '(the "Agent Information," which ...)'
-        for m in re.finditer(r"[\"\u201c]([^\"\u201d\n]{2,80})[\"\u201d]", text)
+        _squash(m.group(1)).rstrip(",.;: ").lower()  # '(the "Agent Information," which ...)'
+        for m in _QUOTED.finditer(text)
         if m.start() < body_end or not own_form(m.start())
     }
 
     occ: dict[str, list[tuple[int, int]]] = {}
-    for m in _PHRASE.finditer(text, 0, body_end):
+    # only the phrases that can be reported are gathered: those whose last
+    # word (without "'s") is a head noun, "Stock" or that of "Rules and
+    # Regulations" (the test below); the others are passed over without a
+    # loop of ours
+    matches = list(_PHRASE.finditer(text, 0, body_end))
+    for m in compress(matches, map(_PHRASE_LAST_WORDS.__contains__, map(_GROUP1, matches))):
         a, b = m.start(), m.end()
         phrase = m.group(0)
         words = phrase.split()
@@ -530,7 +624,8 @@ def undefined_terms(ctx: Context) -> list[Finding]:
             else:
                 continue  # a capital that may only be the sentence's
         phrase = " ".join(words)
-        phrase = re.sub(r"'s$", "", phrase)
+        if phrase.endswith("'s"):
+            phrase = phrase[:-2]  # (what re.sub(r"'s$", "", phrase) does: the phrase has no line break)
         occ.setdefault(phrase, []).append((a, b))
     for m in _ACR_PHRASE.finditer(text, 0, body_end):
         words = m.group(2).split()
@@ -544,6 +639,20 @@ def undefined_terms(ctx: Context) -> list[Finding]:
     intro: dict[str, tuple[int, bool]] = {}
     for phrase, spans in occ.items():
         words = phrase.split()
+        first = words[0]
+        acronym = first.isupper() and len(first) > 1
+        stock_class = words[-1] == "Stock" and words[0] in _STOCK_CLASS
+        # a defined-term noun at the end, no word of a name, not a class of stock
+        # ("Common Stock" names the class the charter creates); other phrases
+        # only when the document brings them in in ordinary words (below).
+        # (Asked first: it rules out most phrases, and costs least.)
+        looks_defined = (
+            words[-1] in _HEADS
+            and not any(w.strip("'s") in _PROPER for w in words[1 if acronym else 0 :])
+            and not stock_class
+        ) or phrase in _GENERIC_RULES
+        if not looks_defined and not stock_class:
+            continue
         if words[0] in _LEADS or any(w in _MONTHS for w in words):
             continue
         low = phrase.lower()
@@ -553,21 +662,8 @@ def undefined_terms(ctx: Context) -> list[Finding]:
             continue
         if _composed_of_defined(phrase, defined):
             continue
-        first = words[0]
         if first.endswith(("'s", "\u2019s")) and first[:-2].lower() in defined:
             continue  # "Borrower's Accounts": a defined party's things
-        acronym = first.isupper() and len(first) > 1
-        stock_class = words[-1] == "Stock" and words[0] in _STOCK_CLASS
-        # a defined-term noun at the end, no word of a name, not a class of stock
-        # ("Common Stock" names the class the charter creates); other phrases
-        # only when the document brings them in in ordinary words (below)
-        looks_defined = (
-            words[-1] in _HEADS
-            and not any(w.strip("'s") in _PROPER for w in words[1 if acronym else 0 :])
-            and not stock_class
-        ) or phrase in _GENERIC_RULES
-        if not looks_defined and not stock_class:
-            continue
         longer = [k for k in defined_keys_lower if low in k and k != low]
         good = []
         for a, b in spans:
@@ -633,17 +729,17 @@ def undefined_terms(ctx: Context) -> list[Finding]:
 
     # single words used as role names: "the Representatives"
     seen: set[str] = {f.message.split("'")[1] for f in out}
+    # every "the <role>" of the body, by role, in one pass (a match's role is a
+    # whole word, so a role's matches are those of the same pattern for it alone)
+    singles: dict[str, list[tuple[int, int]]] = {}
     for m in _SINGLE.finditer(text, 0, body_end):
-        w = m.group(1)
+        singles.setdefault(m.group(1), []).append(m.span(1))
+    for w, spans in singles.items():
         if w in seen:
             continue
         if w.lower() in defined or any(v.lower() in defined for v in variants(w)):
             continue
-        uses = [
-            (x.start(1), x.end(1))
-            for x in re.finditer(r"\bthe\s+(" + re.escape(w) + r")\b(?![\w\-])(?!\s+(?:[A-Z]|of\s+[A-Z]))", text[:body_end])
-            if not _heading_like_line(text, x.start(1)) and not _in_caps_context(text, x.start(1), x.end(1))
-        ]
+        uses = [(x, y) for x, y in spans if not _heading_like_line(text, x) and not _in_caps_context(text, x, y)]
         seen.add(w)
         if len(uses) < 2:
             continue
@@ -666,7 +762,7 @@ def undefined_terms(ctx: Context) -> list[Finding]:
     if out:
         # a list of definitions without quotation marks ("(j) Improvements: The buildings ..."),
         # read only when there is something to report
-        listed = _listed_terms(text)
+        listed = _listed_terms(text, ctx.lower)
         out = [f for f in out if not any(t.strip().lower() in listed for t in f.message.split("'")[1].split(" / "))]
     if out and borrowing is not None:
         # the other instruments define what this one does not: still undefined
@@ -746,8 +842,9 @@ def _short_forms(ctx: Context, defined: set[str], quoted: set[str], done: set[st
                 kinds[acr] = "statute"
     sq = _squashed_body(ctx)
     for s, (fa, fb) in cands.items():
-        if sq.count(s) < 2:
-            continue  # the full name, and no use of the short form
+        i = sq.find(s)
+        if i < 0 or sq.find(s, i + len(s)) < 0:
+            continue  # the full name, and no use of the short form (sq.count(s) < 2)
         kind = kinds[s]
         if re.match(r"[^.;]{0,80}?\(\s*(?:the\s+)?" + r"\s+".join(map(re.escape, s.split())) + r"\s*\)", text[fb : fb + 120]):
             continue  # "Security Act of 1974, as amended (ERISA)": defined without quotation marks
@@ -755,13 +852,22 @@ def _short_forms(ctx: Context, defined: set[str], quoted: set[str], done: set[st
         if low in defined or low in quoted or any(v.lower() in defined or v.lower() in quoted for v in variants(s)):
             continue
         acronym = s.isupper()
+        # the literal first (the search skips ahead to it), the look-behind
+        # "(?<![\w\-])" tested by hand: a failed place is searched past by one
+        # character, so the matches are those of the pattern with the look-behind
         if acronym:
-            pat = re.compile(r"(?<![\w\-])" + re.escape(s) + r"(?![\w\-])")
+            pat = re.compile(re.escape(s) + r"(?![\w\-])")
         else:
-            pat = re.compile(r"(?<![\w\-])" + r"[^\S\n]+".join(map(re.escape, s.split())) + r"(?![\w\-])")
+            pat = re.compile(r"[^\S\n]+".join(map(re.escape, s.split())) + r"(?![\w\-])")
         uses = []
-        for x in pat.finditer(text, fb, body_end):
+        search = pat.search
+        x = search(text, fb, body_end)
+        while x is not None:
             a, b = x.start(), x.end()
+            if a and (text[a - 1].isalnum() or text[a - 1] in "_-"):
+                x = search(text, a + 1, body_end)
+                continue
+            x = search(text, b, body_end)
             if kind != "firm" and not acronym:
                 # a word or a tail stands for the name only after a determiner
                 pre = text[max(0, a - 14) : a].split()
@@ -809,6 +915,7 @@ _CONVENTIONAL = frozenset(
     Chairman Chairperson Director Directors Officer Governor Mayor Commissioner""".split()
 )
 MIN_SINGLE_USES = 4
+_GROUP1 = itemgetter(1)
 _DETERMINERS = frozenset("the such each any said that a an no every all either neither".split())
 # single words that are defined terms in most agreements, whatever else the text says
 _COMMON_TERMS = frozenset(
@@ -843,9 +950,11 @@ def _frequent_undefined(
     text = ctx.text
     body_end = ctx.body_end
     # every capitalised word of the body, once: the candidates' places too
-    # (a candidate is such a word, so its occurrences are among these matches)
-    words_at = [(x.group(1), x.start(1), x.end(1)) for x in _WORD.finditer(text, 0, body_end)]
-    counts = Counter(w for w, _a, _b in words_at)
+    # (a candidate is such a word, so its occurrences are among these matches);
+    # the matches listed, counted and picked out without a loop of our own
+    matches = list(_WORD.finditer(text, 0, body_end))
+    words_of = list(map(_GROUP1, matches))
+    counts = Counter(words_of)
     out: list[Finding] = []
     cands: list[str] = []
     for w, n in counts.items():
@@ -861,10 +970,8 @@ def _frequent_undefined(
         return out
     found: dict[str, list[tuple[int, int]]] = {}
     bare: dict[str, list[tuple[int, int]]] = {}  # mid-sentence, no determiner before
-    cand_set = set(cands)
-    for w, a, b in words_at:
-        if w not in cand_set:
-            continue
+    for x in compress(matches, map(set(cands).__contains__, words_of)):
+        w, a, b = x.group(1), x.start(1), x.end(1)
         pre = text[max(0, a - 14) : a].split()
         if not pre or not text[a - 1].isspace():
             continue

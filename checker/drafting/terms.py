@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress, groupby, repeat
+from operator import is_, itemgetter
 from typing import Optional
 
 from .context import Context, squash, trie_regex
@@ -318,34 +320,62 @@ class Terms:
         if not vo:
             return out
         text = self.ctx.text
-        low = text.lower()
-        if len(low) != len(text):
-            pat = re.compile(r"(?<![\w\-])" + trie_regex(vo).replace("\\ ", r"\s+") + r"(?![\w])", re.I)
-            matches = ((m.start(), m.end()) for m in pat.finditer(text))
-        else:
-            pat = re.compile(r"(?<![\w\-])" + trie_regex(vo).replace("\\ ", r"\s+") + r"(?![\w])")
-            matches = ((m.start(), m.end()) for m in pat.finditer(low))
+        low = self.ctx.lower if isinstance(self.ctx, Context) else text.lower()
         # single-word terms ("Company", 200 uses) need only a few uses to show they
         # are used; every use is kept for terms of several words (checked for
         # their written form) and for terms limited to one section
         need_all = {f for f, ds in self.by_family.items() if " " in f or any(d.scope for d in ds)}
-        for a, b in matches:
-            s = text[a:b]
-            key = vo.get(s.lower() if ("\n" not in s and "  " not in s) else " ".join(s.split()).lower())  # the family
-            if key is None:
-                continue
-            found = out[key]
-            if len(found) >= 8 and key not in need_all and found[-1].cls != "lower":
-                continue
-            if self.in_definition(a, b):
-                continue
-            if " " not in s:
-                # "Act" in "Securities Act", "Stock" in "Common Stock"
-                pm = _PREV_CAP.search(text, max(0, a - 40), a)
-                if pm is not None and pm.group(1).lower() not in _DETERMINERS and not _sentence_start(text, pm.start(1)):
+        if len(low) != len(text):
+            pat = re.compile(r"(?<![\w\-])" + trie_regex(vo).replace("\\ ", r"\s+") + r"(?![\w])", re.I)
+            for m in pat.finditer(text):
+                a, b = m.span()
+                s = text[a:b]
+                key = vo.get(s.lower() if ("\n" not in s and "  " not in s) else " ".join(s.split()).lower())  # the family
+                if key is None:
                     continue
-            found.append(Use(key, a, b, s))
+                found = out[key]
+                if len(found) >= 8 and key not in need_all and found[-1].cls != "lower":
+                    continue
+                self._add_use(found, key, a, b, s)
+            return out
+        # lower case kept every offset: the matches in the lower-case text are
+        # the terms' lower-case forms.  The matches are listed and sorted by
+        # family without a loop of ours; each family's are then read in order
+        # of the text, those of a single-word family only until it has enough
+        # (the uses a scan of the text in order would keep)
+        pat = re.compile(r"(?<![\w\-])" + trie_regex(vo).replace("\\ ", r"\s+") + r"(?![\w])")
+        ms = list(pat.finditer(low))
+        keys = list(map(vo.get, map(_GROUP0, ms)))
+        for i in compress(range(len(ms)), map(is_, keys, repeat(None))):
+            g = ms[i].group()
+            if "\n" in g or "  " in g:
+                keys[i] = vo.get(" ".join(g.split()))  # a term over a line break
+        order = sorted(compress(range(len(ms)), keys), key=keys.__getitem__)
+        for key, places in groupby(order, key=keys.__getitem__):
+            found = out[key]
+            full = key in need_all
+            for i in places:
+                if not full and len(found) >= 8 and found[-1].cls != "lower":
+                    break  # nothing more is kept for this family
+                a, b = ms[i].span()
+                self._add_use(found, key, a, b, text[a:b])
         return out
+
+    def _add_use(self, found: list[Use], key: str, a: int, b: int, s: str) -> None:
+        """Keep text[a:b] (``s``), a use of the family ``key``, unless it is in
+        a definition or is a single word right after another name."""
+        if self.in_definition(a, b):
+            return
+        if " " not in s:
+            # "Act" in "Securities Act", "Stock" in "Common Stock"
+            text = self.ctx.text
+            pm = _PREV_CAP.search(text, max(0, a - 40), a)
+            if pm is not None and pm.group(1).lower() not in _DETERMINERS and not _sentence_start(text, pm.start(1)):
+                return
+        found.append(Use(key, a, b, s))
+
+
+_GROUP0 = itemgetter(0)
 
 
 _PREV_CAP = re.compile(r"(?<![A-Za-z'.\-])([A-Z][A-Za-z'.\-]*)[^\S\n]*\Z")
@@ -368,11 +398,20 @@ def _sentence_start(text: str, i: int) -> bool:
     return text[j] in ".:;!?"
 
 
-def _scope_of(ctx: Context, sent_text: str, def_off: int, sent_start: int) -> tuple[Optional[str], Optional[str]]:
+def _scope_of(ctx: Context, sent_end: int, def_off: int, sent_start: int) -> tuple[Optional[str], Optional[str]]:
     """The section a definition is limited to ("For the purposes of this Section 4")."""
     rel = def_off - sent_start
-    if "this" not in sent_text[:rel].lower():
-        return None, None
+    low = ctx.lower if isinstance(ctx, Context) else None
+    if rel >= 0 and low is not None and len(low) == len(ctx.text):
+        # "this" before the definition, in its sentence (lower case kept
+        # every offset: the lower-case text read in place)
+        if low.find("this", sent_start, min(def_off, sent_end)) < 0:
+            return None, None
+        sent_text = ctx.text[sent_start:sent_end]
+    else:
+        sent_text = ctx.text[sent_start:sent_end]
+        if "this" not in sent_text[:rel].lower():
+            return None, None
     best = None
     for m in _SCOPE.finditer(sent_text):
         if m.start() > rel:
@@ -419,7 +458,7 @@ def _extract(ctx: Context) -> list[Definition]:
     out: list[Definition] = []
     seen: set[int] = set()
     for m in _QTERM.finditer(text):
-        term = squash(m.group(1)).replace("\u00ad", "-")
+        term = " ".join(m.group(1).split()).replace("\u00ad", "-")  # squash()
         if not term or len(term.split()) > 10:
             continue
         a, b = m.start(), m.end()
@@ -478,13 +517,13 @@ def _extract(ctx: Context) -> list[Definition]:
             term = term[:-3]  # "Mortgage(s)"
         if not term or not any(c.isalpha() for c in term):
             continue
-        if not _TERM_OK.fullmatch(term) or sum(c.isalpha() or c == " " for c in term) < 0.7 * len(term):
+        if not _TERM_OK.fullmatch(term) or sum(map(str.isalpha, term)) + term.count(" ") < 0.7 * len(term):
             continue  # not words: an encoded attachment, a formula
         if a in seen:
             continue
         seen.add(a)
         s0, s1 = ctx.sentence_bounds(a)
-        scope, scope_text = _scope_of(ctx, text[s0:s1], a, s0)
+        scope, scope_text = _scope_of(ctx, s1, a, s0)
         pointer = None
         if colon_pointer is not None:
             pointer = colon_pointer
