@@ -267,7 +267,7 @@ _WS = re.compile(r"\s+")
 
 
 def _ws1(s: str) -> str:
-    """``_WS.sub(" ", s)``: every run of white space made one space (str.split
+    r"""``_WS.sub(" ", s)``: every run of white space made one space (str.split
     and the pattern's ``\s`` know the same white space), without the cost of a
     regular expression on short strings."""
     parts = s.split()
