@@ -304,9 +304,7 @@ def _report(ctx: Context, kinds: tuple[str, ...]) -> list[Finding]:
         it = its[0]
         what = _WHAT[it.kind][1]
         s0, s1 = ctx.sentence_bounds(it.start)
-        snippet_a = max(s0, it.start - 50)
-        snippet_b = min(s1, it.end + 40)
-        context = squash(ctx.text[snippet_a:snippet_b])
+        context = _snippet(ctx.text, max(s0, it.start - 50), min(s1, it.end + 40), s0, s1)
         more = f" (and {len(its) - 1} more in this paragraph)" if len(its) > 1 else ""
         rel = [ctx.related(x.start, x.end, "also blank") for x in its[1:4]]
         out.append(ctx.finding(code, f"{what}: \u201c{context}\u201d{more}", it.start, it.end, rel))
@@ -314,6 +312,19 @@ def _report(ctx: Context, kinds: tuple[str, ...]) -> list[Finding]:
 
 
 MAX_PER_CODE = 12
+
+
+def _snippet(text: str, a: int, b: int, s0: int, s1: int) -> str:
+    """The text from ``a`` to ``b`` with whole words only: an end that falls inside
+    a word moves out of it, and "…" marks an end that is not the sentence's."""
+    if a > s0 and text[a - 1 : a].isalnum():
+        while a < b and text[a].isalnum():
+            a += 1
+    if b < s1 and text[b : b + 1].isalnum():
+        while b > a and text[b - 1].isalnum():
+            b -= 1
+    body = squash(text[a:b]).strip()
+    return ("…" if a > s0 else "") + body + ("…" if b < s1 else "")
 
 
 @as_rule
