@@ -56,7 +56,7 @@ def add_query_parsers(sub) -> None:
     q.add_argument("--rule", metavar="CODE", help="findings of this rule code (or code prefix)")
     q.add_argument("--failed", action="store_true", help="documents whose check failed or timed out")
     q.add_argument("--doc-type", metavar="TYPE", help="only documents of this type (underwriting_agreement, warrant, ...)")
-    q.add_argument("--doc-subtype", metavar="SUBTYPE", help="only documents of this sub-type (ipo, follow_on, shelf, debt)")
+    q.add_argument("--doc-subtype", metavar="SUBTYPE", help="only documents of this sub-type (ipo, follow_on, shelf, debt; instrument)")
     q.add_argument("--sql", metavar="QUERY", help="any SQL query (read-only connection)")
     q.add_argument("--format", "-f", choices=["table", "csv", "jsonl"], default="table")
     q.add_argument("--output", "-o", metavar="PATH")
