@@ -71,6 +71,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from bisect import bisect_right
 from collections import Counter
 from itertools import accumulate
 from dataclasses import dataclass, field
@@ -141,18 +142,27 @@ class Layout:
         n = len(self.text)
         if end < start:
             start, end = end, start
-        start = max(0, min(start, n))
-        end = max(0, min(end, n))
-        sc, ss = self._seg_clean, self._seg_src
+        # clamp both ends to [0, n]
+        if start < 0:
+            start = 0
+        elif start > n:
+            start = n
+        if end < 0:
+            end = 0
+        elif end > n:
+            end = n
+        sc = self._seg_clean
         if end <= start or not sc:
             s = e = self.to_source(start)
         else:
-            k0 = bisect.bisect_right(sc, start) - 1
-            k1 = bisect.bisect_right(sc, end - 1) - 1
-            if k0 == k1 and k0 >= 0:  # the common case: one segment, both ends move together
-                s = ss[k0] + start - sc[k0]
+            k0 = bisect_right(sc, start) - 1
+            if k0 >= 0 and (k0 + 1 == len(sc) or end <= sc[k0 + 1]):
+                # the common case: one segment, both ends move together
+                s = self._seg_src[k0] + start - sc[k0]
                 e = s + end - start
             else:
+                ss = self._seg_src
+                k1 = bisect_right(sc, end - 1) - 1
                 s = self.to_source(start)
                 e = self.to_source(end - 1) + 1
                 for k in range(k0, k1 + 1):  # more than one segment only where lines were dropped or joined
@@ -165,16 +175,18 @@ class Layout:
         size = len(src.text)
         s0 = 0 if s < 0 else (size if s > size else s)
         e0 = 0 if e < 0 else (size if e > size else e)
-        i = bisect.bisect_right(starts, s0) - 1
-        j = bisect.bisect_right(starts, e0) - 1
-        return Span(
-            line=i + 1,
-            column=s0 - starts[i] + 1,
-            end_line=j + 1,
-            end_column=e0 - starts[j] + 1,
-            offset=s,
-            end_offset=e,
-        )
+        i = bisect_right(starts, s0) - 1
+        # the end is on the start's line or below it (e0 >= s0 whenever the range is not empty)
+        j = bisect_right(starts, e0, i if e0 >= s0 and i >= 0 else 0) - 1
+        # Span's own validator, called without the keyword-argument __init__ around it
+        return Span.__pydantic_validator__.validate_python({
+            "line": i + 1,
+            "column": s0 - starts[i] + 1,
+            "end_line": j + 1,
+            "end_column": e0 - starts[j] + 1,
+            "offset": s,
+            "end_offset": e,
+        })
 
     def line_at(self, clean_offset: int) -> int:
         """Index into self.lines of the line holding ``clean_offset``."""
@@ -194,11 +206,13 @@ _PAGE_WORD = re.compile(r"<PAGE>", re.I)
 _TAG_OPEN = re.compile(r"<TABLE>", re.I)
 _TAG_CLOSE = re.compile(r"</TABLE>", re.I)
 _CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CTRL_CHARS = tuple(map(chr, [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F]))  # what _CTRL matches
 _HYPHEN_END = re.compile(r"-[ \t]*(?:\n|\Z)")
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 _DOTS = re.compile(r"\.\.\.\.+|\. \. \. \.")
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
+_LETTERS = re.compile(r"[A-Za-z]+")
 _DOT_ROW_NUM = re.compile(r"(?:\.{3,}|(?:\. ){2,}\.)[ \t.]*\$?[ \t]*\(?[\d][\d,.]*\)?%?[ \t]*$")
 # "[-=]{3,}" written so that the expression starts with a character set, which the engine skips to
 _RULE_MULTI = re.compile(r"[-=][-=][-=]+[ \t]+[-=]{3,}")
@@ -328,7 +342,7 @@ def layout(source: Source) -> Layout:
             boundary_before.add(i + 1)
 
     # -- control characters and form feeds -------------------------------
-    if _CTRL.search(text):
+    if any(map(text.__contains__, _CTRL_CHARS)):  # (as _CTRL.search(text), and faster)
         for i in sorted({line_of(m.start()) for m in _CTRL.finditer(text)}):
             t = ltext[i]
             base = starts[i]
@@ -495,7 +509,7 @@ def layout(source: Source) -> Layout:
         text=clean,
         lines=lines,
         tables=tables,
-        removed=sorted((i + 1, why) for i, why in removed.items()),
+        removed=[(i + 1, why) for i, why in sorted(removed.items())],  # (line numbers are unique)
         _seg_clean=seg_clean,
         _seg_src=seg_src,
         _line_starts=cstarts,
@@ -809,6 +823,27 @@ def _collapse_page_breaks(
             page_break.add(nxt)
 
 
+def _rule_multi_lines(text: str, line_of) -> list[int]:
+    """The lines that hold a match of _RULE_MULTI (which never crosses a line), in order.
+
+    A match starts with three of "-" and "=": "---", "===", or a mix, which holds
+    "-=" or "=-"; only the lines holding one of these are searched."""
+    found: set[int] = set()
+    find = text.find
+    search = _RULE_MULTI.search
+    for pat in ("---", "===", "-=", "=-"):
+        k = find(pat)
+        while k != -1:
+            ls = text.rfind("\n", 0, k) + 1
+            le = find("\n", k)
+            if le == -1:
+                le = len(text)
+            if search(text, ls, le):
+                found.add(line_of(ls))
+            k = find(pat, le)
+    return sorted(found)
+
+
 def _untagged_tables(
     text: str,
     ltext: list[str],
@@ -823,8 +858,7 @@ def _untagged_tables(
         i = line_of(m.start())
         if i not in anchors:
             anchors[i] = bool(_DOT_ROW_NUM.search(ltext[i]))
-    for m in _RULE_MULTI.finditer(text):
-        i = line_of(m.start())
+    for i in _rule_multi_lines(text, line_of):
         if i not in anchors and _RULE_LINE.fullmatch(ltext[i]):
             anchors[i] = False
     if not anchors:
@@ -905,7 +939,7 @@ def _dehyphenate(
         while tok_end < len(nt) and not nt[tok_end].isspace():
             tok_end += 1
         token = nt[len(nt) - len(body) : tok_end]
-        mword = re.match(r"[A-Za-z]+", token)
+        mword = _LETTERS.match(token)
         second = mword.group(0) if mword else token
         if lowered is None:
             lowered = text.lower()

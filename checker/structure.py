@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
@@ -169,6 +170,12 @@ _MARKER = re.compile(
     re.X,
 )
 
+# The ASCII characters a _MARKER match can start with; any other ASCII line start
+# matches only as a single letter followed by "." or ")" (the "dot" and "rp" forms).
+# (A non-ASCII start may be "\u00a7" or a digit of another script, which \d matches.)
+_MARKER_START = frozenset("0123456789(\u00a7ASivxIVX")
+_DOT_RP = frozenset(".)")
+
 _ATTACH = re.compile(
     r"(?P<word>SCHEDULE|Schedule|EXHIBIT|Exhibit|ANNEX|Annex|APPENDIX|Appendix|ATTACHMENT|Attachment)"
     r"[ \t\xa0]+(?P<id>(?:[A-Z]{1,2}|[IVX]{1,6}|\d{1,3}(?:\.\d{1,3})*)(?:-?[A-Z](?![a-z]))?(?:-\d{1,3})?(?:\([a-z0-9]{1,3}\))?)"
@@ -196,6 +203,16 @@ _CLOSING = re.compile(
     r"|Please\s+(?:confirm|indicate|sign\s+and\s+return)|Kindly\s+(?:confirm|sign|indicate))"
 )
 _BYLINE = re.compile(r"(?:By|BY)\s*:|By[ \t]*_{3,}|By[ \t]*$")
+# the first characters of _ATTACH, and of _SIGNATURE and _CLOSING (all case-sensitive),
+# and the first two characters of each of their words
+_ATTACH_START = frozenset("SEA")
+_SIGNATURE_START = frozenset("IVAYSPKTC")
+_ATTACH_START2 = frozenset("SC Sc EX Ex AN An AP Ap AT At".split())
+_SIGNATURE_START2 = frozenset("IN In Ve VE Si Yo Ac AC Ag AG Co CO Th If Pl Ki".split())
+# what try_line can act on: an attachment, a signature or closing, a marker, a "By:"
+# line, a bare "Section" / "Article" / "\u00a7"; or a letter followed by "." or ")"
+_LINE_START = _ATTACH_START | _SIGNATURE_START | _MARKER_START | frozenset("B")
+_TOC_START = frozenset("0123456789SA\u00a7TCI")
 _TOC = re.compile(r"^[\s\xa0]*(?:TABLE\s+OF\s+CONTENTS|Table\s+of\s+Contents|CONTENTS|INDEX)[\s\xa0.:]*$")
 _RULE = re.compile(r"^[\s\xa0]*[-_=*\u2014\u2013 ]{4,}[\s\xa0]*$")
 _OMITTED = re.compile(
@@ -232,13 +249,17 @@ def _heading_like(h: str, max_words: int = 14) -> bool:
     return True
 
 
+_LAST_WORD = re.compile(r"([A-Za-z.]+)$")
+_LAST_WORD_DOT = re.compile(r"([A-Za-z.]+)\.$")
+
+
 def _heading_end(s: str) -> int:
     """Index of the '.' that ends a run-in heading in ``s``, or -1."""
     i = s.find(".")
     while i != -1:
         nxt = s[i + 1 : i + 2]
         if nxt == "" or nxt in _WS or nxt in "\"'\u201d)":
-            word = re.search(r"([A-Za-z.]+)$", s[:i])
+            word = _LAST_WORD.search(s[:i])
             w = word.group(1).lower() if word else ""
             if w not in _ABBREV and not (len(w) == 1 and s[i - 1].isupper()):
                 return i
@@ -257,8 +278,21 @@ def _is_section_style(style: str) -> bool:
     return style in _SECTION_STYLES or style.startswith("dec")
 
 
+_READINGS: dict[tuple, list[tuple[str, int, str, str]]] = {}
+
+
 def _interpretations(m: re.Match) -> list[tuple[str, int, str, str]]:
-    """(style, ordinal, prefix, value) readings of a marker match."""
+    """(style, ordinal, prefix, value) readings of a marker match (a shared list: do not change it)."""
+    key = m.groups()  # the readings depend on the groups alone
+    out = _READINGS.get(key)
+    if out is None:
+        if len(_READINGS) >= 4096:
+            _READINGS.clear()
+        out = _READINGS[key] = _readings(m)
+    return out
+
+
+def _readings(m: re.Match) -> list[tuple[str, int, str, str]]:
     g = m.lastgroup
     out: list[tuple[str, int, str, str]] = []
     if m.group("art"):
@@ -447,11 +481,18 @@ class _Builder:
                 continue
             s = ln.text.lstrip(_WS)
             nxt = None
-            if not (toc_a <= i <= toc_b):
+            # try_line finds nothing on a line whose first two characters cannot start anything
+            c0 = s[:1]
+            if (c0 in _LINE_START or s[1:2] in _DOT_RP or c0 > "\x7f") and not (toc_a <= i <= toc_b):
                 nxt = self.try_line(i, s)
             if nxt is None:
-                self.ensure_open(i)
-                self.text_line(i, s)
+                if not self.stack:
+                    self.ensure_open(i)
+                # self.text_line(i, s), inline
+                self.prev_text = s
+                self.prev_line = i
+                self.prev_label_only = False
+                self.blank_before = False
                 i += 1
             else:
                 i = nxt
@@ -514,11 +555,12 @@ class _Builder:
         header = -1
         for i in range(n):
             ln = lines[i]
-            if ln.blank or ln.table is not None:
-                continue
             s = ln.text.lstrip(_WS)
             c0 = s[:1]
-            if not c0 or not (c0.isdigit() or c0 in "SsAa\u00a7TCI"):
+            # labels start with a digit, "S", "A" or "\u00a7"; the contents header with "T", "C" or "I"
+            if c0 not in _TOC_START and not (c0 > "\x7f" and c0.isdigit()):
+                continue
+            if ln.blank or ln.table is not None:
                 continue
             if header < 0 and c0 in "TCI" and i < n // 2 and _TOC.match(s):
                 header = i
@@ -538,9 +580,7 @@ class _Builder:
         if len(labels) < 3:
             return
         # non-blank lines before each line, and the last place each label occurs
-        nb = [0] * (n + 1)
-        for j in range(n):
-            nb[j + 1] = nb[j] + (0 if lines[j].blank else 1)
+        nb = list(accumulate([not ln.blank for ln in lines], initial=0))
         last: dict[str, int] = {}
         for k, (_, key) in enumerate(labels):
             last[key] = k
@@ -585,15 +625,16 @@ class _Builder:
     def try_line(self, i: int, s: str) -> Optional[int]:
         """Open whatever starts on line ``i``; return the next line to read, or None for text."""
         c0 = s[:1]
-        if c0 in "SEAsea":
+        c2 = s[:2]
+        if c2 in _ATTACH_START2:
             r = self.try_attachment(i, s)
             if r is not None:
                 return r
-        if c0 in "IVAYSPKTCiayskc":
+        if c2 in _SIGNATURE_START2:
             r = self.try_signature(i, s)
             if r is not None:
                 return r
-        m = _MARKER.match(s)
+        m = _MARKER.match(s) if (c0 in _MARKER_START or s[1:2] in _DOT_RP or c0 > "\x7f") else None
         if m is None:
             if c0 == "B" and _BYLINE.match(s):
                 return self.try_byline(i, s)
@@ -1117,7 +1158,7 @@ def _clean_heading(h: str) -> str:
     """A heading without its closing period (kept after an abbreviation: "INC.")."""
     h = h.strip(_WS).rstrip(":")
     if h.endswith("."):
-        w = re.search(r"([A-Za-z.]+)\.$", h)
+        w = _LAST_WORD_DOT.search(h)
         if not (w and w.group(1).lower() in _ABBREV):
             h = h[:-1]
     return h.strip(_WS)
@@ -1187,33 +1228,27 @@ def _rstrip_to(text: str, start: int, end: int) -> int:
     return end
 
 
+_PARA_WS = " \t\n\xa0\r\f"
+# a blank line: the line break before it and the one ending it
+_BLANK_LINE = re.compile(r"\n[ \t\xa0\r\f]*\n")
+
+
 def _split_paragraphs(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Trim each range and cut it at blank lines: one range per paragraph."""
     out: list[tuple[int, int]] = []
+    search = _BLANK_LINE.search
     for a, b in ranges:
         pos = a
         while pos < b:
-            cut = text.find("\n", pos, b)
-            # find the next blank line inside [pos, b)
-            blank_at = -1
-            while cut != -1:
-                k = cut + 1
-                while k < b and text[k] in " \t\xa0\r\f":
-                    k += 1
-                if k < b and text[k] == "\n":
-                    blank_at = cut
-                    break
-                if k >= b:
-                    break
-                cut = text.find("\n", cut + 1, b)
+            # the next blank line inside [pos, b): both its line breaks before b
+            m = search(text, pos, b)
+            blank_at = m.start() if m is not None else -1
             seg_end = blank_at if blank_at != -1 else b
-            s, e = pos, seg_end
-            while s < e and text[s] in " \t\n\xa0\r\f":
-                s += 1
-            while e > s and text[e - 1] in " \t\n\xa0\r\f":
-                e -= 1
-            if e > s:
-                out.append((s, e))
+            seg = text[pos:seg_end]
+            body = seg.lstrip(_PARA_WS)
+            if body:
+                s = pos + len(seg) - len(body)
+                out.append((s, s + len(body.rstrip(_PARA_WS))))
             if blank_at == -1:
                 break
             pos = blank_at + 1
@@ -1247,17 +1282,26 @@ def _to_section(n: Node, lay: Any, parse_clause: Optional[Callable[..., Iterable
         nodes: Iterable[Any] = ()
         if parse_clause is not None:
             nodes = parse_clause(text[a:b], functools.partial(_shifted_span, lay.span, a)) or ()
-        clauses.append(Clause(span=lay.span(a, b), nodes=tuple(nodes)))
-    return Section(
-        kind=n.kind,
-        label=n.label,
-        number=n.number,
-        heading=n.heading,
-        omitted=n.omitted,
-        span=lay.span(n.start, max(n.end, n.start)),
-        clauses=tuple(clauses),
-        children=tuple(_to_section(c, lay, parse_clause) for c in n.children),
-    )
+        clauses.append(_clause({"span": lay.span(a, b), "nodes": tuple(nodes)}))
+    return _section({
+        "kind": n.kind,
+        "label": n.label,
+        "number": n.number,
+        "heading": n.heading,
+        "omitted": n.omitted,
+        "span": lay.span(n.start, max(n.end, n.start)),
+        "clauses": tuple(clauses),
+        "children": tuple([_to_section(c, lay, parse_clause) for c in n.children]),
+    })
+
+
+# Clause(**d) and Section(**d) through the models' own validators, without the keyword __init__
+def _clause(d: dict) -> Clause:
+    return Clause.__pydantic_validator__.validate_python(d)
+
+
+def _section(d: dict) -> Section:
+    return Section.__pydantic_validator__.validate_python(d)
 
 
 def _shifted_span(span: Callable[[int, int], Span], base: int, x: int, y: int) -> Span:
