@@ -38,6 +38,9 @@ What is removed
 * the SGML table tags ``<TABLE> </TABLE> <CAPTION> </CAPTION> <S> <C> <FN>
   </FN>`` and a ``<PAGE>`` at the end of a line of text (a line left empty
   by their removal is dropped);
+* uuencoded attachments (a ``begin 644 exhibit.pdf`` line, the encoded lines,
+  ``end``): the binary files - PDFs, images - that old EDGAR submissions carry
+  inside the text;
 * the blank lines that belong only to a page break.  When the text before the
   break ends a sentence and the text after it does not start in lower case (or
   starts with an all-capital heading), one blank line is kept, so a paragraph
@@ -54,7 +57,7 @@ document.
 
 Layout.removed gives the reason for each line left out: "page marker",
 "form feed", "page number", "running header", "running footer", "table tags",
-"blank in page break", "joined to the line above" (a line whose only word
+"blank in page break", "uuencoded attachment", "joined to the line above" (a line whose only word
 moved up to join a hyphenated word).
 
 Tables: a ``<TABLE>`` ... ``</TABLE>`` block (tagged), or lines with dot
@@ -310,6 +313,7 @@ _R_HEADER = "running header"
 _R_FOOTER = "running footer"
 _R_TAG = "table tags"
 _R_BLANK = "blank in page break"
+_R_UUENCODED = "uuencoded attachment"
 _INDENT_CHARS = frozenset(" \t")
 
 
@@ -367,6 +371,12 @@ def layout(source: Source) -> Layout:
                     break_after(i)  # "text<FF>": the page ends after this line
                 else:
                     boundary_before.add(i)
+
+    # -- uuencoded attachments -------------------------------------------------
+    if "begin " in text:
+        for a, b in uuencoded_blocks(raw):
+            for i in range(a, b + 1):
+                removed[i] = _R_UUENCODED
 
     # -- <PAGE> markers ----------------------------------------------------
     if "<" in text:
@@ -514,6 +524,46 @@ def layout(source: Source) -> Layout:
         _seg_src=seg_src,
         _line_starts=cstarts,
     )
+
+
+_UU_BEGIN = re.compile(r"begin [0-7]{3,4} \S")
+
+
+def _uu_line(t: str) -> bool:
+    """A line of uuencoded data: its first character gives the number of bytes
+    it holds, and the line is as long as that many bytes encode to."""
+    t = t.rstrip("\r")
+    if not t:
+        return False
+    n = ord(t[0]) - 32
+    if not 0 <= n <= 64 or not all(" " <= c <= "`" for c in t):
+        return False
+    if n == 64:  # "`" stands for 0 as well
+        n = 0
+    return len(t) - 1 in ((n + 2) // 3 * 4, (n + 2) // 3 * 4 + 1)
+
+
+def uuencoded_blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last) line indexes of each uuencoded attachment: the ``begin``
+    line, at least two lines of encoded data, up to and including ``end``."""
+    out = []
+    i, n = 0, len(lines)
+    while i < n:
+        t = lines[i]
+        if t.startswith("begin ") and _UU_BEGIN.match(t):
+            j = i + 1
+            while j < n and _uu_line(lines[j]):
+                j += 1
+            if j - i - 1 >= 2:
+                if j < n and lines[j].strip() == "end":
+                    out.append((i, j))
+                    i = j + 1
+                    continue
+                out.append((i, j - 1))  # a truncated attachment: the data lines still go
+                i = j
+                continue
+        i += 1
+    return out
 
 
 def _page_markers(text: str):

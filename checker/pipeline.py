@@ -410,6 +410,7 @@ def _analyse(source: Source, options: Optional[dict]) -> DocumentResult:
     res.doc_subtype = doc.doc_subtype
     res.sections = doc.flat
     res.errors.extend(doc.errors)
+    res.notes.extend(_skipped_attachments(doc))
     try:
         doc.references, res.external_references = collect_references(doc)
         doc.definitions = collect_definitions(doc)
@@ -434,6 +435,24 @@ def _analyse(source: Source, options: Optional[dict]) -> DocumentResult:
     res.findings = finalize_findings(source.path, findings)
     res.timings = {"parse": t1 - t0, "references": t2 - t1, "rules": t3 - t2, **doc.stage_times}
     return res
+
+
+def _skipped_attachments(doc: ParsedDocument) -> list[str]:
+    """A note for each uuencoded attachment the layout left out (a PDF or an image
+    inside an old EDGAR submission): its file name and lines."""
+    runs: list[list[int]] = []
+    for line, why in getattr(doc.layout, "removed", ()):
+        if why != "uuencoded attachment":
+            continue
+        if runs and line == runs[-1][1] + 1:
+            runs[-1][1] = line
+        else:
+            runs.append([line, line])
+    notes = []
+    for a, b in runs:
+        name = doc.source.line_text(a).strip().split(None, 2)[2:] or ["?"]
+        notes.append(f"uuencoded attachment {name[0]!r} skipped (lines {a}-{b})")
+    return notes
 
 
 def _provisions_json(provisions: dict) -> dict:

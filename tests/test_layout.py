@@ -476,3 +476,38 @@ def test_whole_corpus_goes_through_layout():
         assert starts == sorted(starts)
         for tb in lo.tables:
             assert 0 <= tb.first <= tb.last < len(lo.lines)
+
+
+# ---------------------------------------------------------------- uuencoded attachments
+
+def _uuencoded(data: bytes) -> list[str]:
+    import binascii
+
+    return [binascii.b2a_uu(data[k:k + 45]).decode("ascii").rstrip("\n") for k in range(0, len(data), 45)] + ["`"]
+
+
+def test_uuencoded_attachment_is_left_out_with_a_note():
+    from checker.pipeline import check_text
+
+    data = bytes(range(256)) * 2  # 512 bytes: 11 full lines and a short one
+    enc = _uuencoded(data)
+    lines = (["SUPPLY AGREEMENT", "", "1. Term. This Agreement runs for two years.", "",
+              "begin 644 exhibit-a.pdf"] + enc + ["end", "",
+              "2. Notices. Notices go to the addresses above.", ""])
+    text = "\n".join(lines)
+    lay = layout(decode(text.encode(), "supply.txt"))
+    begin = lines.index("begin 644 exhibit-a.pdf") + 1  # 1-based
+    end = lines.index("end") + 1
+    assert [ln for ln, why in lay.removed if why == "uuencoded attachment"] == list(range(begin, end + 1))
+    assert "begin 644" not in lay.text and enc[0] not in lay.text
+    assert "2. Notices. Notices go" in lay.text
+    res = check_text(text, path="supply.txt")
+    assert f"uuencoded attachment 'exhibit-a.pdf' skipped (lines {begin}-{end})" in res.notes
+    assert not [e for e in res.errors if begin <= (e.line or 0) <= end]
+    assert [s["number"] for s in res.sections if s["kind"] == "section"] == ["1", "2"]
+
+
+def test_begin_in_prose_is_not_an_attachment():
+    text = "begin 644 shares of the Company will be sold\nMORE TEXT IN CAPITALS THAT IS NOT ENCODED DATA AT ALL, NOT EVEN CLOSE\nend\n"
+    lay = layout(decode(text.encode(), "x.txt"))
+    assert not lay.removed and lay.text == text
