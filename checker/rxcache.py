@@ -20,10 +20,13 @@ import pickle
 import sys
 from typing import Any, Optional
 
-# patterns compiled in one run that are kept (document-specific patterns built at
-# run time would otherwise grow the file without end)
+# Which patterns are kept: all of the first run's; after that, only a pattern
+# compiled again in a later run (the checks also build patterns from each
+# document's own words and quotes, which would otherwise grow the file with every
+# new document).  Bounds on the file, whatever happens:
 MAX_ENTRIES = 4000
 MAX_PATTERN_CHARS = 200_000
+MAX_SEEN = 50_000  # hashes of patterns compiled once, waiting for a second run
 
 _installed = False
 
@@ -33,6 +36,13 @@ def _key_prefix() -> str:
     from re import _constants
 
     return f"{sys.version}|{_sre.MAGIC}|{_constants.MAGIC}|{_sre.CODESIZE}"
+
+
+def _stable_hash(pattern: str, flags: int) -> int:
+    """A hash of a pattern that is the same in every run (``hash`` of a str is salted per process)."""
+    import zlib
+
+    return zlib.crc32(pattern.encode("utf-8", "surrogatepass")) << 8 | (int(flags) & 0xFF)
 
 
 def install() -> bool:
@@ -51,13 +61,16 @@ def install() -> bool:
             return False
         prefix = _key_prefix()
         cache: dict[Any, tuple] = {}
+        seen: set[int] = set()
         try:
             with open(path, "rb") as fh:
                 stored = pickle.load(fh)
             if isinstance(stored, dict) and stored.get("prefix") == prefix:
                 cache = stored["entries"]
+                seen = set(stored.get("seen", ()))
         except (OSError, EOFError, pickle.UnpicklingError, KeyError, TypeError, AttributeError, ValueError):
-            cache = {}
+            cache, seen = {}, set()
+        first_run = not cache
         added: list[int] = [0]
         original = _compiler.compile
 
@@ -74,8 +87,13 @@ def install() -> bool:
                 for k, i in groupindex.items():
                     indexgroup[i] = k
                 hit = (flags | parsed.state.flags, code, parsed.state.groups - 1, dict(groupindex), tuple(indexgroup))
-                if len(cache) < MAX_ENTRIES:
+                h = _stable_hash(p, flags)
+                if len(cache) < MAX_ENTRIES and (first_run or h in seen):
                     cache[key] = hit
+                    seen.discard(h)
+                    added[0] += 1
+                elif len(seen) < MAX_SEEN:
+                    seen.add(h)
                     added[0] += 1
             return _sre.compile(p, hit[0], hit[1], hit[2], hit[3], hit[4])
 
@@ -87,7 +105,8 @@ def install() -> bool:
         def save() -> None:
             if added[0]:
                 try:
-                    write_atomically(path, pickle.dumps({"prefix": prefix, "entries": cache}, protocol=pickle.HIGHEST_PROTOCOL))
+                    write_atomically(path, pickle.dumps({"prefix": prefix, "entries": cache, "seen": sorted(seen)},
+                                                        protocol=pickle.HIGHEST_PROTOCOL))
                 except Exception:
                     pass
 

@@ -56,3 +56,22 @@ def test_library_import_leaves_re_alone():
                         "print(c.compile is f)"], env=dict(os.environ, PYTHONPATH=str(REPO)),
                        capture_output=True, text=True, timeout=60)
     assert r.stdout.strip() == "True", r.stderr
+
+
+def test_a_pattern_is_kept_only_once_a_later_run_compiles_it_again(tmp_path):
+    """After the first run, a new pattern (built from one document's words, say) is
+    remembered by a hash only; a second run that compiles it again stores it."""
+    import pickle
+
+    _run(tmp_path)  # the first run keeps everything it compiled
+    script = "import re; from checker import rxcache; assert rxcache.install(); re.compile(r'Widget\\s+Purchase\\s+Price')"
+    env = dict(os.environ, PYTHONPATH=str(REPO), CLAUSECHECK_CACHE_DIR=str(tmp_path))
+    env.pop("CLAUSECHECK_NO_CACHE", None)
+
+    def stored() -> set:
+        return {k[0] for k in pickle.loads((tmp_path / "regex.pickle").read_bytes())["entries"]}
+
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=60)
+    assert r"Widget\s+Purchase\s+Price" not in stored()
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=60)
+    assert r"Widget\s+Purchase\s+Price" in stored()
