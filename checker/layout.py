@@ -313,7 +313,7 @@ _R_HEADER = "running header"
 _R_FOOTER = "running footer"
 _R_TAG = "table tags"
 _R_BLANK = "blank in page break"
-_R_UUENCODED = "uuencoded attachment"
+UUENCODED = _R_UUENCODED = "uuencoded attachment"  # (the pipeline notes these)
 _INDENT_CHARS = frozenset(" \t")
 
 

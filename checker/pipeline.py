@@ -440,9 +440,11 @@ def _analyse(source: Source, options: Optional[dict]) -> DocumentResult:
 def _skipped_attachments(doc: ParsedDocument) -> list[str]:
     """A note for each uuencoded attachment the layout left out (a PDF or an image
     inside an old EDGAR submission): its file name and lines."""
+    from .layout import UUENCODED
+
     runs: list[list[int]] = []
     for line, why in getattr(doc.layout, "removed", ()):
-        if why != "uuencoded attachment":
+        if why != UUENCODED:
             continue
         if runs and line == runs[-1][1] + 1:
             runs[-1][1] = line
