@@ -14,6 +14,12 @@ own durable_rules state).  The parent supervises each worker over a pipe:
   ``MemoryError`` is recorded as an error of that file;
 * a worker is replaced after ``--max-tasks-per-child`` files.
 
+Each worker has its next file waiting in its pipe while the parent stores the
+last one's results, and workers are forked from a server that has already
+imported the check and loaded its grammar and rules (:mod:`checker.warm`): the
+parent's commits do not hold a worker up, and a new worker is ready for its
+first file in a fraction of the time.
+
 ``concurrent.futures`` and ``multiprocessing.Pool`` cannot kill one task that
 runs too long (a pool whose worker dies is broken, or hangs), hence the small
 supervisor here.  Each file's results are committed in one transaction as soon
@@ -32,6 +38,7 @@ reaches that file.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as _dt
 import multiprocessing as mp
@@ -252,7 +259,7 @@ def mp_context():
     methods = mp.get_all_start_methods()
     if "forkserver" in methods:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["checker.batch", "checker.pipeline", "checker.formats"])
+        ctx.set_forkserver_preload(["checker.batch", "checker.warm"])
         return ctx
     return mp.get_context("spawn")
 
@@ -287,15 +294,30 @@ def _death_message(exitcode: Optional[int]) -> str:
 
 
 class Supervisor:
-    """One worker process, restarted when it dies, times out or has done its share."""
+    """One worker process, restarted when it dies, times out or has done its share.
 
-    def __init__(self, ctx, config: dict, timeout: Optional[float], max_tasks: int) -> None:
+    Up to ``depth`` files are sent ahead over the pipe, so the worker goes
+    straight on to its next file while the parent stores the last one's
+    results.  The worker answers in the order the files were sent; the time
+    limit runs for the first file not yet answered, from the moment the worker
+    could begin it (the previous answer's arrival).  When a worker dies or is
+    killed, the first unanswered file is recorded as failed and the files sent
+    after it are sent again to its replacement.
+    """
+
+    def __init__(self, ctx, config: dict, timeout: Optional[float], max_tasks: int, depth: int = 2) -> None:
         self.ctx, self.config, self.timeout, self.max_tasks = ctx, config, timeout, max_tasks
+        self.depth = max(1, depth)
         self.proc = None
         self.conn = None
-        self.task: Optional[dict] = None
-        self.started = 0.0
-        self.done = 0
+        self.pending: collections.deque[dict] = collections.deque()  # sent, not yet answered, in order
+        self.started = 0.0  # when the worker could begin pending[0]
+        self.sent = 0  # files sent to the current worker
+
+    @property
+    def task(self) -> Optional[dict]:
+        """The file the worker is checking (the first unanswered one), if any."""
+        return self.pending[0] if self.pending else None
 
     def _start(self) -> None:
         parent, child = self.ctx.Pipe()
@@ -306,7 +328,7 @@ class Supervisor:
         finally:
             child.close()
         self.proc, self.conn = proc, parent
-        self.done = 0
+        self.sent = 0
 
     def stop(self, kill: bool = False) -> None:
         if self.proc is None or self.conn is None:
@@ -325,52 +347,75 @@ class Supervisor:
         self.conn.close()
         self.proc, self.conn = None, None
 
+    def wants(self) -> bool:
+        """Whether a file may be sent now: fewer than ``depth`` unanswered, and a
+        worker at the end of its share gets nothing more until it has answered
+        everything (it is then replaced)."""
+        if len(self.pending) >= self.depth:
+            return False
+        return not (self.pending and self.sent >= self.max_tasks)
+
     def submit(self, task: dict) -> None:
-        if self.proc is not None and (not self.proc.is_alive() or self.done >= self.max_tasks):
+        if self.proc is not None and not self.pending and (not self.proc.is_alive() or self.sent >= self.max_tasks):
             self.stop(kill=not self.proc.is_alive())
         if self.proc is None:
             self._start()
-        self.task = task
-        self.started = time.monotonic()
-        self.conn.send((task, self.config))
+        if not self.pending:
+            self.started = time.monotonic()
+        self.pending.append(task)
+        self._send(task)
+
+    def _send(self, task: dict) -> None:
+        self.sent += 1
+        try:
+            self.conn.send((task, self.config))
+        except (BrokenPipeError, OSError):
+            pass  # the worker is gone: poll() records it and sends the rest again
 
     @property
     def deadline(self) -> Optional[float]:
-        if self.task is None or not self.timeout:
+        if not self.pending or not self.timeout:
             return None
         return self.started + self.timeout
 
     def handles(self) -> list:
-        return [self.conn, self.proc.sentinel] if self.task is not None and self.proc is not None else []
+        return [self.conn, self.proc.sentinel] if self.pending and self.proc is not None else []
 
     def poll(self, now: float) -> Optional[dict]:
-        """The result of the running task if it is finished, failed or timed out."""
-        if self.task is None:
+        """The result of the first unanswered file if it is finished, failed or timed out."""
+        if not self.pending:
             return None
-        task = self.task
         try:
             if self.conn.poll():
                 out = self.conn.recv()
-                self.task = None
-                self.done += 1
+                self.pending.popleft()
+                self.started = now
                 return out
         except (EOFError, OSError):
             pass
         if not self.proc.is_alive():
             self.proc.join()
             code = self.proc.exitcode
-            self.stop(kill=True)
-            self.task = None
-            return _failure(task, self.config, "error", _death_message(code), now - self.started)
+            return self._lose_worker(_death_message(code), "error", now)
         d = self.deadline
         if d is not None and now >= d:
-            self.stop(kill=True)
-            self.task = None
-            return _failure(task, self.config, "timeout", f"timed out after {self.timeout:g} s", now - self.started)
+            return self._lose_worker(f"timed out after {self.timeout:g} s", "timeout", now)
         return None
 
+    def _lose_worker(self, error: str, status: str, now: float) -> dict:
+        """Kill the worker; the first unanswered file failed, the others go to a new worker."""
+        task = self.pending.popleft()
+        self.stop(kill=True)
+        out = _failure(task, self.config, status, error, now - self.started)
+        if self.pending:
+            self._start()
+            self.started = time.monotonic()
+            for t in self.pending:
+                self._send(t)
+        return out
+
     def run_one(self, task: dict) -> dict:
-        """Run one task to completion (blocking)."""
+        """Run one task to completion (blocking); nothing else may be pending."""
         self.submit(task)
         while True:
             d = self.deadline
@@ -386,9 +431,13 @@ def run_local(tasks: list[dict], config: dict, on_result: Callable[[dict], None]
     slots = [Supervisor(ctx, config, timeout, max_tasks) for _ in range(max(1, min(jobs, len(tasks))))]
     queue = list(reversed(tasks))
     try:
-        while queue or any(s.task is not None for s in slots):
+        while queue or any(s.pending for s in slots):
+            # one file each first, then the files sent ahead
             for s in slots:
-                if s.task is None and queue:
+                if queue and not s.pending:
+                    s.submit(queue.pop())
+            for s in slots:
+                while queue and s.wants():
                     s.submit(queue.pop())
             handles = [h for s in slots for h in s.handles()]
             deadlines = [s.deadline for s in slots if s.deadline is not None]
@@ -401,7 +450,7 @@ def run_local(tasks: list[dict], config: dict, on_result: Callable[[dict], None]
                     on_result(out)
     finally:
         for s in slots:
-            s.stop(kill=s.task is not None)
+            s.stop(kill=bool(s.pending))
 
 
 # -- dask -------------------------------------------------------------------

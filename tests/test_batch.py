@@ -52,6 +52,36 @@ def test_failures_are_recorded_and_the_batch_goes_on(tmp_path, monkeypatch):
     # the workers that died or timed out were replaced: the copies after them were checked
 
 
+def test_files_sent_ahead_survive_a_crash_and_a_timeout(tmp_path, monkeypatch):
+    # one worker, files sent ahead of the one being checked: the files behind a
+    # crash and behind a timeout go to the replacement worker, each checked once
+    d = tmp_path / "in"
+    d.mkdir()
+    for name in ("a1.txt", "b-crash.txt", "c1.txt", "c2.txt", "d-slow.txt", "e1.txt", "e2.txt"):
+        if "-" in name:
+            (d / name).write_text("UNDERWRITING AGREEMENT\n")
+        else:
+            shutil.copy(SAMPLE, d / name)
+    monkeypatch.setenv("CLAUSECHECK_TEST_CRASH_ON", "b-crash.txt")
+    monkeypatch.setenv("CLAUSECHECK_TEST_SLEEP_ON", "d-slow.txt")
+    db = str(tmp_path / "r.sqlite")
+    out = run_batch([str(d)], db, jobs=1, timeout=5, progress=False)
+    got = [(Path(p).name, s) for p, s, _ in rows(db)]
+    assert got == [("a1.txt", "ok"), ("b-crash.txt", "error"), ("c1.txt", "ok"), ("c2.txt", "ok"),
+                   ("d-slow.txt", "timeout"), ("e1.txt", "ok"), ("e2.txt", "ok")]
+    assert out["checked"] == 7
+    assert len(out["maxrss_kb"]) == 3  # the first worker, its replacement after the crash, and after the timeout
+
+
+def test_workers_start_warm():
+    # what the forkserver imports before forking workers: the check's modules, grammar and rules
+    import checker.warm
+    from checker import analysis, clauses
+
+    checker.warm.warm()
+    assert clauses._GRAMMAR is not None and analysis._RULES
+
+
 def test_max_tasks_per_child_replaces_workers(tmp_path):
     d = copies(tmp_path, 5)
     db = str(tmp_path / "r.sqlite")
