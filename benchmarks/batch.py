@@ -5,7 +5,9 @@ peak RSS per worker, and the speed-up from 1 to 2 workers (medians of --runs).
 
 Each run checks the files into a fresh SQLite database in a temporary directory,
 with the same worker pool as ``clausecheck batch`` (so the figures include
-worker start-up, pipe transfer and the SQLite commits).
+worker start-up, pipe transfer and the SQLite commits).  "parent CPU" is the
+supervising process's own CPU time (receiving results, storing them), which
+shares the cores with the workers.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,8 +26,10 @@ from checker.batch import expand_paths, run_batch  # noqa: E402
 
 
 def one_run(files: list[str], jobs: int, engine: str) -> dict:
+    cpu0 = time.process_time()
     with tempfile.TemporaryDirectory() as tmp:
         out = run_batch(files, os.path.join(tmp, "bench.sqlite"), jobs=jobs, engine=engine, progress=False)
+    out["parent_cpu"] = time.process_time() - cpu0
     if out["checked"] != len(files):
         raise SystemExit(f"only {out['checked']} of {len(files)} files were checked")
     return out
@@ -57,7 +62,7 @@ def main(argv=None) -> int:
             f"jobs {jobs}: {wall:.2f} s median wall; {len(files) / wall:.1f} docs/s; "
             f"{mb / wall / jobs:.2f} MB/s per core; peak RSS per worker "
             f"{max(rss) / 1024:.0f} MB (median {statistics.median(rss) / 1024:.0f} MB); "
-            f"status {statuses}"
+            f"parent CPU {statistics.median(r['parent_cpu'] for r in runs):.2f} s; status {statuses}"
         )
     if 1 in walls and 2 in walls:
         print(f"speed-up 1 -> 2 workers: {walls[1] / walls[2]:.2f}x")
