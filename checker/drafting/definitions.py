@@ -425,13 +425,15 @@ _SHORT_FORM_STOP = frozenset(
 _CODE_WORD = re.compile(r"[CBD](?:ode|ompilation|ook|igest)(?![\w\-])")
 _CODE_TAIL = re.compile(r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?((?:[A-Z][a-z]+[^\S\n]+){1,2}(?:Regulations|Rules|Laws|Statutes))(?![\w\-])")
 _OF_CAP = re.compile(r"[^\S\n]+of[^\S\n]+[A-Z]")
-_NAME_BEFORE = re.compile(r"(?<![\w\-])(?:[A-Z][a-z]+[^\S\n]+){1,3}$")
+# (in these four the first word's capital leads, the look-behind after it, so
+# that the search skips ahead to a capital: the matches of "(?<![\w\-])(?:word){m,n}")
+_NAME_BEFORE = re.compile(r"[A-Z](?<![\w\-][A-Z])[a-z]+[^\S\n]+(?:[A-Z][a-z]+[^\S\n]+){0,2}$")
 _ACT_WORD = re.compile(r"Act(?![\w\-])")
 _FIRM_SUFFIX = re.compile(r"[PLI](?<![\w.][PLI])(?:\.C\.|C|\.?L\.?P\.?|LC|nc\.|td\.|\.A\.|LLC)(?![A-Za-z])")
 # the words of a firm's name just before its suffix
-_FIRM_NAME = re.compile(r"(?<![\w\-])((?:[A-Z][a-z]+(?:,?\s+|\s*&\s*)){2,6})$")
+_FIRM_NAME = re.compile(r"([A-Z](?<![\w\-][A-Z])[a-z]+(?:,?\s+|\s*&\s*)(?:[A-Z][a-z]+(?:,?\s+|\s*&\s*)){1,5})$")
 # the words of a statute's name just before "Act"
-_ACT_LONG_NAME = re.compile(r"(?<![\w\-])((?:[A-Z][a-z]+\s+(?:(?:of|and|the)\s+)?){2,6})$")
+_ACT_LONG_NAME = re.compile(r"([A-Z](?<![\w\-][A-Z])[a-z]+\s+(?:(?:of|and|the)\s+)?(?:[A-Z][a-z]+\s+(?:(?:of|and|the)\s+)?){1,5})$")
 
 
 # "Pricing Date (as defined in the Terms Agreement)", "(as set forth in the
@@ -1075,7 +1077,7 @@ def _explained_elsewhere(text: str, w: str) -> bool:
 
 
 _ACT = re.compile(r"Act\b(?![^\S\n]+of[^\S\n]+(?:19|20)\d\d)")
-_ACT_NAME = re.compile(r"(?<![\w\-])((?:[A-Z][a-z]+[^\S\n]+){1,3})$")
+_ACT_NAME = re.compile(r"([A-Z](?<![\w\-][A-Z])[a-z]+[^\S\n]+(?:[A-Z][a-z]+[^\S\n]+){0,2})$")  # (as _NAME_BEFORE)
 _WELL_KNOWN_SHORT = frozenset({"exchange act", "securities act", "investment company act", "advisers act", "investment advisers act"})
 
 
@@ -1541,7 +1543,9 @@ def inconsistent_form(ctx: Context) -> list[Finding]:
         # hyphenated or run-together forms: "Power-of-Attorney" for "Power of Attorney"
         hits = []
         if hyphenated:
-            pat = re.compile(r"(?<![\w-])" + r"[-\u2010]".join(re.escape(w) for w in words) + r"s?(?![\w-])")
+            # the first word leads (the search skips ahead to it), the look-behind after it
+            head = re.escape(words[0])
+            pat = re.compile(head + r"(?<![\w-]" + head + ")" + "".join(r"[-\u2010]" + re.escape(w) for w in words[1:]) + r"s?(?![\w-])")
             hits = list(pat.finditer(text))
         for m in hits:
             by_form.setdefault(m.group(0), []).append(type("U", (), {"start": m.start(), "end": m.end(), "text": m.group(0)}))

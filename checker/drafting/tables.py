@@ -112,7 +112,9 @@ def _split_row(text: str) -> Optional[tuple[str, int, list[tuple[int, int, str]]
             cells.append((m.start(), m.end(), m.group(0)))
             pos = m.start()
             break
-        if _SEPARATED.search(before) or before.endswith("\t"):
+        # (a separator ends at most three characters before the trailing
+        # white space: the search starts there, not at the line's start)
+        if _SEPARATED.search(before, max(0, len(before.rstrip()) - 3)) or before.endswith("\t"):
             cells.append((m.start(), m.end(), m.group(0)))
             pos = m.start()
             continue

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import compress, groupby, repeat
 from operator import is_, itemgetter
-from typing import Optional
+from typing import Iterable, Optional
 
 from .context import Context, squash, trie_regex
 
@@ -343,11 +343,11 @@ class Terms:
         # family without a loop of ours; each family's are then read in order
         # of the text, those of a single-word family only until it has enough
         # (the uses a scan of the text in order would keep)
-        pat = re.compile(r"(?<![\w\-])" + trie_regex(vo).replace("\\ ", r"\s+") + r"(?![\w])")
-        ms = list(pat.finditer(low))
-        keys = list(map(vo.get, map(_GROUP0, ms)))
+        ms, shift = _term_matches(low, vo)
+        groups = list(map(_GROUP1 if shift else _GROUP0, ms))
+        keys = list(map(vo.get, groups))
         for i in compress(range(len(ms)), map(is_, keys, repeat(None))):
-            g = ms[i].group()
+            g = groups[i]
             if "\n" in g or "  " in g:
                 keys[i] = vo.get(" ".join(g.split()))  # a term over a line break
         order = sorted(compress(range(len(ms)), keys), key=keys.__getitem__)
@@ -357,7 +357,9 @@ class Terms:
             for i in places:
                 if not full and len(found) >= 8 and found[-1].cls != "lower":
                     break  # nothing more is kept for this family
-                a, b = ms[i].span()
+                a, b = ms[i].span(shift)
+                a -= shift
+                b -= shift
                 self._add_use(found, key, a, b, text[a:b])
         return out
 
@@ -376,6 +378,43 @@ class Terms:
 
 
 _GROUP0 = itemgetter(0)
+_GROUP1 = itemgetter(1)
+_NOT_WORD = re.compile(r"[^\w\-]")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+# the characters of ASCII that are neither word characters nor hyphens
+_ASCII_LEAD = "".join(c for c in map(chr, range(128)) if _NOT_WORD.match(c))
+
+
+def _term_matches(low: str, words: Iterable[str]) -> tuple[list[re.Match], int]:
+    """The matches of ``words`` (lower case; a space in one stands for any
+    white space) in ``low``, each a whole word, as ``finditer`` finds those of
+    ``(?<![\\w\\-])(?:words)(?![\\w])``; and the group holding each one's
+    term: 0, or 1 when they were found in ``" " + low`` (offsets one on).
+
+    That pattern's look-behind is tried at every place in the text.  The
+    one used instead names the character before a term - one that is
+    neither a word character nor a hyphen: those of ASCII and those of the
+    text - so that the engine skips ahead to those; the leading space stands
+    before a term at the start.  Its matches are the same unless a term ends
+    with such a character and the next starts right after it (the
+    look-behind may read the previous match, the character class may not):
+    then the first pattern is used."""
+    words = list(words)
+    terms = trie_regex(words).replace("\\ ", r"\s+")
+    lead = _ASCII_LEAD
+    if not low.isascii():
+        lead += "".join(sorted(c for c in set(_NOT_ASCII.findall(low)) if _NOT_WORD.match(c)))
+    pat = re.compile("[" + re.escape(lead) + "](" + terms + r")(?![\w])")
+    padded = " " + low
+    ms = list(pat.finditer(padded))
+    if any(_NOT_WORD.match(w[-1]) for w in words):
+        match = pat.match
+        for m in ms:
+            b = m.end()
+            if padded[b - 1] in lead and match(padded, b - 1) is not None:
+                # a term right after a term ending in such a character
+                return list(re.compile(r"(?<![\w\-])" + terms + r"(?![\w])").finditer(low)), 0
+    return ms, 1
 
 
 _PREV_CAP = re.compile(r"(?<![A-Za-z'.\-])([A-Z][A-Za-z'.\-]*)[^\S\n]*\Z")
