@@ -35,11 +35,11 @@ import functools
 import itertools
 import os
 import re
-import string
 from typing import Any, Callable, Iterator, Optional
 
 from lark import Lark, Token, Transformer
 from lark.lexer import Lexer, PatternStr
+from lark.parse_tree_builder import ExpandSingleChild
 
 from . import model
 from .model import (  # noqa: F401  (Span is part of the signature)
@@ -324,14 +324,7 @@ class ClauseLexer(Lexer):
     def _pattern_for(self, ch: str) -> Any:
         pat = self._dispatch.get(ch)
         if pat is None:
-            # letters and digits share one pattern per class (fewer patterns to compile)
-            if ch.isascii() and ch.isalpha():
-                probe = string.ascii_uppercase if ch.isupper() else string.ascii_lowercase
-            elif ch.isdecimal():
-                probe = string.digits
-            else:
-                probe = ch
-            names = tuple(i for i, f in enumerate(self._firsts) if any(_in_first(f, p) for p in probe))
+            names = tuple(i for i, f in enumerate(self._firsts) if _in_first(f, ch))
             pat = self._by_subset.get(names)
             if pat is None:
                 alternatives = [f"(?P<{self._ordered[i][0]}>{self._ordered[i][1]})" for i in names]
@@ -1301,6 +1294,23 @@ def _picklable_callback(cb: Any, builder: "NodeBuilder") -> Any:
     return cb
 
 
+# Parser configurations kept per process (each a stack the scanner reached, with its steps).
+_CONFIG_LIMIT = 200000
+
+
+class _Config:
+    """A parser stack the scanner has reached, and the steps taken from it: token type ->
+    next configuration, or None where the token is an error."""
+
+    __slots__ = ("stack", "steps", "may_end", "accepts")
+
+    def __init__(self, stack: tuple, may_end: bool) -> None:
+        self.stack = stack
+        self.steps: dict[str, Optional[_Config]] = {}
+        self.may_end = may_end  # the top state has an action on end-of-input
+        self.accepts: Optional[bool] = None  # end-of-input accepted here (known once asked)
+
+
 class _Grammar:
     """The LALR tables the scanner drives, the lexer, and the callbacks that build nodes.
 
@@ -1329,9 +1339,11 @@ class _Grammar:
         start = "start"
         self.start_state = table.start_states[start]
         self.end_state = table.end_states[start]
+        self._start_stack = (self.start_state,)
         # The same tables with plain keys: a shift is the target state (>= 0), a
-        # reduction is -1 - its index in self.rules.
-        rules: list[tuple[int, str, Callable]] = []
+        # reduction is -1 - its index in self.rules.  A rule of one symbol that Lark
+        # inlines (``?rule``) passes its child up as it is: its callback is None.
+        rules: list[tuple[int, str, Optional[Callable]]] = []
         rule_index: dict[Any, int] = {}
         actions: dict[Any, dict[str, int]] = {}
         for state, acts in table.states.items():
@@ -1342,32 +1354,67 @@ class _Grammar:
                 else:
                     if arg not in rule_index:
                         rule_index[arg] = len(rules)
-                        rules.append((len(arg.expansion), str(arg.origin.name),
-                                      _picklable_callback(callbacks[arg], self.builder)))
+                        n = len(arg.expansion)
+                        cb = callbacks[arg]
+                        rules.append((n, str(arg.origin.name),
+                                      None if n == 1 and isinstance(cb, ExpandSingleChild)
+                                      else _picklable_callback(cb, self.builder)))
                     row[str(sym)] = -1 - rule_index[arg]
             actions[state] = row
         self.actions = actions
         self.rules = rules
         self.may_end = {s for s, row in actions.items() if "$END" in row}
-        self._accepts: dict[tuple, bool] = {}  # parser stack -> end of input accepted there
+        self._configs: dict[tuple, _Config] = {}  # parser stack -> its configuration
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state["_accepts"] = {}
+        state["_configs"] = {}
         return state
+
+    def _step(self, cfg: _Config, typ: str) -> Optional[_Config]:
+        """Feed a token of type ``typ`` in configuration ``cfg``: reduce as the table
+        says, then shift.  The next configuration, or None if the token is an error there.
+
+        The step is remembered while fewer than ``_CONFIG_LIMIT`` configurations are kept."""
+        actions, rules = self.actions, self.rules
+        stack = list(cfg.stack)
+        code = actions[stack[-1]].get(typ)
+        while code is not None and code < 0:
+            n, origin, _ = rules[-1 - code]
+            if n:
+                del stack[-n:]
+            stack.append(actions[stack[-1]][origin])
+            code = actions[stack[-1]].get(typ)
+        if code is None:
+            cfg.steps[typ] = None
+            return None
+        stack.append(code)
+        key = tuple(stack)
+        nxt = self._configs.get(key)
+        if nxt is None:
+            nxt = _Config(key, code in self.may_end)
+            if len(self._configs) >= _CONFIG_LIMIT:
+                return nxt  # used once, not kept
+            self._configs[key] = nxt
+        cfg.steps[typ] = nxt
+        return nxt
 
     def longest(self, text: str, pos: int, memo: dict) -> tuple[list, list]:
         """Tokens read from ``pos``, and the prefixes where the grammar may accept.
 
-        Runs the LALR automaton over token types only.  Returns the tokens and,
-        for each prefix whose state has an action on end-of-input, (length, stack as a tuple);
-        :meth:`accepts` says whether end-of-input is really accepted there.
+        Runs the LALR automaton over token types only, one remembered step per
+        token once a configuration has seen that token type.  Returns the tokens
+        and, for each prefix whose state has an action on end-of-input, (length,
+        configuration); :meth:`accepts` says whether end-of-input is really
+        accepted there.
         """
-        actions, rules, may_end = self.actions, self.rules, self.may_end
-        stack = [self.start_state]
+        cfg = self._configs.get(self._start_stack)
+        if cfg is None:
+            cfg = self._configs[self._start_stack] = _Config(self._start_stack, self.start_state in self.may_end)
         toks: list[tuple] = []
-        maybe: list[tuple[int, list]] = []
+        maybe: list[tuple[int, _Config]] = []
         token_at = self.lexer.token_at
+        step = self._step
         i = pos
         while len(toks) < MAX_TOKENS:
             tok = memo.get(i)
@@ -1376,32 +1423,24 @@ class _Grammar:
                 if tok is None:
                     break
                 memo[i] = tok
-            typ = tok[0]
-            # feed the token: reduce as the table says, then shift
-            row = actions[stack[-1]]
-            code = row.get(typ)
-            while code is not None and code < 0:
-                n, origin, _ = rules[-1 - code]
-                if n:
-                    del stack[-n:]
-                stack.append(actions[stack[-1]][origin])
-                code = actions[stack[-1]].get(typ)
-            if code is None:
+            nxt = cfg.steps.get(tok[0], cfg)  # (cfg itself: not seen yet)
+            if nxt is cfg:
+                nxt = step(cfg, tok[0])
+            if nxt is None:
                 break
-            stack.append(code)
+            cfg = nxt
             toks.append(tok)
             i = tok[3]
-            if code in may_end:
-                maybe.append((len(toks), tuple(stack)))
+            if cfg.may_end:
+                maybe.append((len(toks), cfg))
         return toks, maybe
 
-    def accepts(self, stack: tuple) -> bool:
-        """Whether end-of-input is accepted with this parser stack."""
-        known = self._accepts.get(stack)
-        if known is not None:
-            return known
+    def accepts(self, cfg: _Config) -> bool:
+        """Whether end-of-input is accepted in this configuration."""
+        if cfg.accepts is not None:
+            return cfg.accepts
         actions, rules, end_state = self.actions, self.rules, self.end_state
-        st = list(stack)
+        st = list(cfg.stack)
         result = False
         while True:
             code = actions[st[-1]].get("$END")
@@ -1414,8 +1453,7 @@ class _Grammar:
             if st[-1] == end_state:
                 result = True
                 break
-        if len(self._accepts) < 100000:
-            self._accepts[stack] = result
+        cfg.accepts = result
         return result
 
     def build(self, src: str, toks: list[tuple[str, int, int, int]], base: int) -> list[_Spec]:
@@ -1434,6 +1472,25 @@ class _Grammar:
                 if code >= 0:
                     break
                 n, origin, callback = rules[-1 - code]
+                if callback is None:  # the single child stands for the rule
+                    del stack[-1]
+                else:
+                    if n:
+                        args = values[-n:]
+                        del values[-n:]
+                        del stack[-n:]
+                    else:
+                        args = []
+                    values.append(callback(args))
+                stack.append(actions[stack[-1]][origin])
+            stack.append(code)
+            values.append(_token(typ, src[s - base:e - base], s - base, e - base))
+        while True:
+            code = actions[stack[-1]]["$END"]
+            n, origin, callback = rules[-1 - code]
+            if callback is None:
+                del stack[-1]
+            else:
                 if n:
                     args = values[-n:]
                     del values[-n:]
@@ -1441,19 +1498,6 @@ class _Grammar:
                 else:
                     args = []
                 values.append(callback(args))
-                stack.append(actions[stack[-1]][origin])
-            stack.append(code)
-            values.append(_token(typ, src[s - base:e - base], s - base, e - base))
-        while True:
-            code = actions[stack[-1]]["$END"]
-            n, origin, callback = rules[-1 - code]
-            if n:
-                args = values[-n:]
-                del values[-n:]
-                del stack[-n:]
-            else:
-                args = []
-            values.append(callback(args))
             stack.append(actions[stack[-1]][origin])
             if stack[-1] == end_state:
                 return values[-1]
@@ -1830,8 +1874,8 @@ def _lead_starts(m: Any, n: int, t: int, floor: int) -> list[int]:
 def _attempt(g: _Grammar, text: str, c: int, memo: dict) -> Optional[list[_Found]]:
     """The nodes of the longest sensible phrase starting at ``c`` (absolute offsets), or None."""
     toks, maybe = g.longest(text, c, memo)
-    for k, stack in reversed(maybe):
-        if not g.accepts(stack):
+    for k, cfg in reversed(maybe):
+        if not (cfg.accepts if cfg.accepts is not None else g.accepts(cfg)):
             continue
         end = toks[k - 1][2]
         src = text[c:end]
@@ -1929,7 +1973,9 @@ def parse_clause(text: str, span_of: Callable[[int, int], Span]) -> list[model.T
     nodes: list[model.TypedNode] = []
     for s, e, cls, f in _found(text):
         try:
-            nodes.append(cls(span=span_of(s, e), text=text[s:e], **f))
+            # cls(span=..., text=..., **f), through the model's own validator without
+            # the keyword-argument __init__ around it
+            nodes.append(cls.__pydantic_validator__.validate_python({"span": span_of(s, e), "text": text[s:e], **f}))
         except Exception as exc:
             try:
                 nodes.append(Unparsed(span=span_of(s, e), text=text[s:e],

@@ -179,8 +179,11 @@ class Layout:
         s0 = 0 if s < 0 else (size if s > size else s)
         e0 = 0 if e < 0 else (size if e > size else e)
         i = bisect_right(starts, s0) - 1
-        # the end is on the start's line or below it (e0 >= s0 whenever the range is not empty)
-        j = bisect_right(starts, e0, i if e0 >= s0 and i >= 0 else 0) - 1
+        if e0 >= s0 and i >= 0 and (i + 1 == len(starts) or e0 < starts[i + 1]):
+            j = i  # the common case: the end on the start's line
+        else:
+            # the end is on the start's line or below it (e0 >= s0 whenever the range is not empty)
+            j = bisect_right(starts, e0, i if e0 >= s0 and i >= 0 else 0) - 1
         # Span's own validator, called without the keyword-argument __init__ around it
         return Span.__pydantic_validator__.validate_python({
             "line": i + 1,
