@@ -49,6 +49,7 @@ Policy defaults follow US market practice for underwritten offerings:
 """
 from __future__ import annotations
 
+import copy
 import difflib
 import fnmatch
 import tomllib
@@ -314,19 +315,67 @@ def _parse_table(data: dict, file: str, table: str, root: Path) -> Config:
     return Config(**kwargs)
 
 
+# Settings files already read, by path: ((modification time, size), what was read).
+# A batch looks up the same file for every document; an edited file is read again.
+_READ: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
+
+
+def _file_stamp(path: Path) -> Optional[tuple[int, int]]:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
 def _read_toml(path: Path) -> dict:
+    """The file's TOML (a fresh copy each time: callers may keep or change it)."""
+    stamp = _file_stamp(path)
+    hit = _READ.get(("toml", str(path)))
+    if stamp is not None and hit is not None and hit[0] == stamp:
+        return copy.deepcopy(hit[1])
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
+    if stamp is not None:
+        _READ[("toml", str(path))] = (stamp, copy.deepcopy(data))
+    return data
+
+
+def _has_clausecheck_table(path: Path) -> bool:
+    """Whether a pyproject.toml has a [tool.clausecheck] table."""
+    stamp = _file_stamp(path)
+    hit = _READ.get(("has-table", str(path)))
+    if stamp is not None and hit is not None and hit[0] == stamp:
+        return hit[1]
+    data = _read_toml(path)
+    found = isinstance(data.get("tool"), dict) and "clausecheck" in data["tool"]
+    if stamp is not None:
+        _READ[("has-table", str(path))] = (stamp, found)
+    return found
 
 
 def load_config_file(path: Union[str, Path]) -> Config:
-    """Settings from one file: a ``pyproject.toml`` (its ``[tool.clausecheck]``) or a ``clausecheck.toml``."""
+    """Settings from one file: a ``pyproject.toml`` (its ``[tool.clausecheck]``) or a ``clausecheck.toml``.
+
+    A file read before and not changed since (same modification time and size)
+    gives the same Config (settings are immutable)."""
     p = Path(path)
+    stamp = _file_stamp(p)
+    hit = _READ.get(("config", str(p)))
+    if stamp is not None and hit is not None and hit[0] == stamp:
+        return hit[1]
+    config = _load_config_file(p)
+    if stamp is not None:
+        _READ[("config", str(p))] = (stamp, config)
+    return config
+
+
+def _load_config_file(p: Path) -> Config:
     data = _read_toml(p)
     if p.name == "pyproject.toml":
         table = data.get("tool", {}).get("clausecheck")
@@ -349,10 +398,8 @@ def find_config_file(start_dir: Union[str, Path]) -> Optional[Path]:
         if standalone.is_file():
             return standalone
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
-            data = _read_toml(pyproject)
-            if isinstance(data.get("tool"), dict) and "clausecheck" in data["tool"]:
-                return pyproject
+        if pyproject.is_file() and _has_clausecheck_table(pyproject):
+            return pyproject
     return None
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
 import pytest
 
 from checker import policy as policy_mod
@@ -222,3 +223,26 @@ def test_per_file_ignores_and_templates(tmp_path):
     assert cfg.ignored_in(dflt, tmp_path / "deep" / "x" / "ua-form.txt")  # no slash: matches the file name anywhere
     assert cfg.is_template(tmp_path / "forms" / "ua.txt")
     assert not cfg.is_template(tmp_path / "deals" / "ua.txt")
+
+
+def test_settings_file_read_again_once_edited(tmp_path):
+    # settings are kept per file between documents, until the file changes
+    from checker.policy import load_config
+
+    f = tmp_path / "clausecheck.toml"
+    f.write_text('select = ["LOCK"]\n')
+    assert load_config(tmp_path).select == ("LOCK",)
+    assert load_config(tmp_path) is load_config(tmp_path)
+    f.write_text('select = ["LOCK", "OPT"]\n')
+    st = f.stat()
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert load_config(tmp_path).select == ("LOCK", "OPT")
+    pyproject = tmp_path / "sub" / "pyproject.toml"
+    pyproject.parent.mkdir()
+    pyproject.write_text('[tool.clausecheck]\nignore = ["DEF001"]\n')
+    f.unlink()
+    assert load_config(pyproject.parent).ignore == ("DEF001",)
+    pyproject.write_text('[project]\nname = "x"\n')
+    st = pyproject.stat()
+    os.utime(pyproject, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert load_config(pyproject.parent).ignore == ()  # no table any more: the defaults
