@@ -269,6 +269,20 @@ def deal_calendar(doc, obligations: list[Obligation], pricing_date: Optional[str
 # ---------------------------------------------------------------------------
 
 
+# the last Config asked about and the rules it selects (settings are immutable,
+# and a batch asks about the same Config for every document)
+_LAST_SELECTED: list = [None, None, None]
+
+
+def _selected_rules(config) -> list:
+    all_rules = rules()
+    if _LAST_SELECTED[0] is config and _LAST_SELECTED[1] is all_rules:
+        return _LAST_SELECTED[2]
+    selected = config.select_rules(all_rules)
+    _LAST_SELECTED[:] = [config, all_rules, selected]
+    return selected
+
+
 def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], list[dict], list[DocError]]:
     errors: list[DocError] = []
     findings: list[Finding] = []
@@ -285,7 +299,7 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
         overrides["ignore"] = options["ignore"]
     if overrides:
         config = config.with_overrides(**overrides)
-    selected = config.select_rules(rules())
+    selected = _selected_rules(config)
     selected_codes = {r.code for r in selected}
 
     times: dict = {}

@@ -37,6 +37,7 @@ of codes or code prefixes ("DEF", "XREF004").
 """
 from __future__ import annotations
 
+import functools
 import gc
 import importlib
 import time
@@ -51,17 +52,33 @@ __all__ = ["run_drafting_checks", "RULES", "drafting_errors", "CHECKS"]
 
 # module:function of every check, in the order they run
 CHECKS: tuple[str, ...] = tuple(dict.fromkeys(m.function for m in RULES.values()))
+# the codes each check reports
+_CODES_OF: dict[str, tuple[str, ...]] = {f: tuple(c for c, m in RULES.items() if m.function == f) for f in CHECKS}
 
 
+@functools.lru_cache(maxsize=None)
 def _resolve(spec: str):
     mod, fn = spec.split(":")
     m = importlib.import_module(mod)
     return getattr(m, fn)
 
 
+# the last Config asked about and its answer (settings are immutable, and a
+# batch asks about the same Config for every document)
+_LAST_WANTED: list = [None, None]
+
+
 def _config_wanted(config: Any):
     """The codes a Config selects among the drafting rules' specs (all of them
     when the rule files cannot be read)."""
+    if _LAST_WANTED[0] is config:
+        return _LAST_WANTED[1]
+    wanted = _select_codes(config)
+    _LAST_WANTED[:] = [config, wanted]
+    return wanted
+
+
+def _select_codes(config: Any):
     try:
         from ..rulespec import load_rules
 
@@ -121,8 +138,7 @@ def _run(ctx: Context, settings: dict) -> list[Finding]:
     errors: list[DocError] = []
     timings: dict[str, float] = {}
     for spec in CHECKS:
-        codes = [c for c, m in RULES.items() if m.function == spec]
-        if not any(_wanted(c, settings) for c in codes):
+        if not any(_wanted(c, settings) for c in _CODES_OF[spec]):
             continue
         fn = _resolve(spec)
         t0 = time.process_time()
