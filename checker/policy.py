@@ -406,7 +406,18 @@ def find_config_file(start_dir: Union[str, Path]) -> Optional[Path]:
 def load_config(start_dir: Union[str, Path, None] = None) -> Config:
     """Settings for documents under ``start_dir`` (default: the current directory); defaults if no file."""
     found = find_config_file(start_dir if start_dir is not None else Path.cwd())
-    return load_config_file(found) if found else Config()
+    return load_config_file(found) if found else _defaults()
+
+
+def _defaults() -> Config:
+    """The default settings (one object: settings are immutable)."""
+    global _DEFAULTS
+    if _DEFAULTS is None:
+        _DEFAULTS = Config()
+    return _DEFAULTS
+
+
+_DEFAULTS: Optional[Config] = None
 
 
 def load_settings(config_path: Union[str, Path, None], start_dir: Union[str, Path, None] = None) -> Config:
