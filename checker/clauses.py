@@ -1466,7 +1466,7 @@ class _Grammar:
         self.builder.src = src
         stack = [self.start_state]
         values: list = []
-        for typ, s, e, _ in toks:
+        for typ, s, e, _ in itertools.chain(toks, _END_OF_INPUT):
             while True:
                 code = actions[stack[-1]][typ]
                 if code >= 0:
@@ -1483,24 +1483,15 @@ class _Grammar:
                         args = []
                     values.append(callback(args))
                 stack.append(actions[stack[-1]][origin])
+                if stack[-1] == end_state and typ == "$END":
+                    return values[-1]
             stack.append(code)
             values.append(_token(typ, src[s - base:e - base], s - base, e - base))
-        while True:
-            code = actions[stack[-1]]["$END"]
-            n, origin, callback = rules[-1 - code]
-            if callback is None:
-                del stack[-1]
-            else:
-                if n:
-                    args = values[-n:]
-                    del values[-n:]
-                    del stack[-n:]
-                else:
-                    args = []
-                values.append(callback(args))
-            stack.append(actions[stack[-1]][origin])
-            if stack[-1] == end_state:
-                return values[-1]
+        raise AssertionError("the tokens were accepted by longest(): end of input is accepted")
+
+
+# the end-of-input token that closes build()'s loop
+_END_OF_INPUT = (("$END", 0, 0, 0),)
 
 
 _GRAMMAR: Optional[_Grammar] = None
