@@ -7,7 +7,8 @@ Each run checks the files into a fresh SQLite database in a temporary directory,
 with the same worker pool as ``clausecheck batch`` (so the figures include
 worker start-up, pipe transfer and the SQLite commits).  "parent CPU" is the
 supervising process's own CPU time (receiving results, storing them), which
-shares the cores with the workers.
+shares the cores with the workers; "MB per CPU-second" divides by the CPU time
+the workers themselves used, which a busy machine disturbs less than wall time.
 """
 from __future__ import annotations
 
@@ -63,6 +64,11 @@ def main(argv=None) -> int:
             f"{mb / wall / jobs:.2f} MB/s per core; peak RSS per worker "
             f"{max(rss) / 1024:.0f} MB (median {statistics.median(rss) / 1024:.0f} MB); "
             f"parent CPU {statistics.median(r['parent_cpu'] for r in runs):.2f} s; status {statuses}"
+        )
+        worker_cpu = statistics.median(sum(r["cpu_s"].values()) for r in runs)
+        print(
+            f"        workers' CPU {worker_cpu:.2f} s: {mb / worker_cpu:.2f} MB per CPU-second "
+            f"(the same measure without the time other processes took from the cores)"
         )
     if 1 in walls and 2 in walls:
         print(f"speed-up 1 -> 2 workers: {walls[1] / walls[2]:.2f}x")

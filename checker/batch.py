@@ -190,7 +190,8 @@ def process_file(task: dict, config: dict) -> dict:
                 "result": d,
             }
         )
-    return {"source_path": task["source_path"], "records": records, "maxrss_kb": _maxrss_kb(), "pid": os.getpid()}
+    return {"source_path": task["source_path"], "records": records, "maxrss_kb": _maxrss_kb(),
+            "cpu_s": time.process_time(), "pid": os.getpid()}
 
 
 def _format_from_notes(d: dict) -> Optional[str]:
@@ -571,7 +572,8 @@ def run_batch(paths: list[str], db: str, *, jobs: int = 1, engine: str = "local"
     """Check ``paths`` (files or directories) into the database ``db``.
 
     Returns a dict with ``checked`` and ``skipped`` file counts, ``seconds`` of
-    wall time, ``bytes`` checked, ``maxrss_kb`` per worker pid and the store's
+    wall time, ``bytes`` checked, ``maxrss_kb`` and ``cpu_s`` (CPU seconds so
+    far, as last reported) per worker pid and the store's
     ``summary`` over the inputs."""
     from . import store
 
@@ -606,6 +608,7 @@ def run_batch(paths: list[str], db: str, *, jobs: int = 1, engine: str = "local"
         tasks.append(task)
     bar = Progress(len(tasks) + len(early), progress)
     rss: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     nbytes = 0
 
     def handle(out: dict) -> None:
@@ -613,6 +616,8 @@ def run_batch(paths: list[str], db: str, *, jobs: int = 1, engine: str = "local"
         store.record_file(conn, out["source_path"], out["records"])
         if out.get("pid") and out.get("maxrss_kb"):
             rss[out["pid"]] = max(rss.get(out["pid"], 0), out["maxrss_kb"])
+        if out.get("pid") and out.get("cpu_s"):
+            cpu[out["pid"]] = max(cpu.get(out["pid"], 0.0), out["cpu_s"])
         nbytes += (out["records"][0].get("size") or 0) if out["records"] else 0
         bar.update(1)
         if on_result:
@@ -636,7 +641,7 @@ def run_batch(paths: list[str], db: str, *, jobs: int = 1, engine: str = "local"
     conn.close()
     return {
         "files": len(files), "checked": len(tasks) + len(early), "skipped": skipped, "seconds": wall,
-        "bytes": nbytes, "maxrss_kb": rss, "summary": summ, "jobs": jobs, "engine": engine,
+        "bytes": nbytes, "maxrss_kb": rss, "cpu_s": cpu, "summary": summ, "jobs": jobs, "engine": engine,
     }
 
 

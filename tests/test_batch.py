@@ -87,6 +87,7 @@ def test_max_tasks_per_child_replaces_workers(tmp_path):
     db = str(tmp_path / "r.sqlite")
     out = run_batch([str(d)], db, jobs=1, max_tasks=2, progress=False)
     assert len(out["maxrss_kb"]) == 3  # 5 files, 2 per worker: three worker processes
+    assert set(out["cpu_s"]) == set(out["maxrss_kb"]) and all(v > 0 for v in out["cpu_s"].values())
     assert [s for _, s, _ in rows(db)] == ["ok"] * 5
 
 
