@@ -1229,29 +1229,28 @@ def _rstrip_to(text: str, start: int, end: int) -> int:
 
 
 _PARA_WS = " \t\n\xa0\r\f"
-# a blank line: the line break before it and the one ending it
-_BLANK_LINE = re.compile(r"\n[ \t\xa0\r\f]*\n")
+# blank lines: the line break before the first and the one ending each of them
+_BLANK_LINES = re.compile(r"\n(?:[ \t\xa0\r\f]*\n)+")
 
 
 def _split_paragraphs(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Trim each range and cut it at blank lines: one range per paragraph."""
     out: list[tuple[int, int]] = []
-    search = _BLANK_LINE.search
+    search = _BLANK_LINES.search
     for a, b in ranges:
         pos = a
         while pos < b:
-            # the next blank line inside [pos, b): both its line breaks before b
+            # the next run of blank lines inside [pos, b): all its line breaks before b
             m = search(text, pos, b)
-            blank_at = m.start() if m is not None else -1
-            seg_end = blank_at if blank_at != -1 else b
+            seg_end = m.start() if m is not None else b
             seg = text[pos:seg_end]
             body = seg.lstrip(_PARA_WS)
             if body:
                 s = pos + len(seg) - len(body)
                 out.append((s, s + len(body.rstrip(_PARA_WS))))
-            if blank_at == -1:
+            if m is None:
                 break
-            pos = blank_at + 1
+            pos = m.end()
     return out
 
 
