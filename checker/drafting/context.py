@@ -563,7 +563,12 @@ def trie_regex(words: Iterable[str]) -> str:
             keys.sort()
             body = "(?:" + "|".join((esc.get(k) or _esc(k)) + build(node[k]) for k in keys) + ")"
         if end:
-            body = "(?:" + body + ")?"
+            # one group, or one letter or digit, is made optional as it
+            # stands: a shorter pattern, which the engine parses sooner
+            if len(keys) > 1 or (len(body) == 1 and body.isalnum()):
+                body += "?"
+            else:
+                body = "(?:" + body + ")?"
         return body
 
     return build(trie)

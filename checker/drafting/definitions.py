@@ -480,12 +480,21 @@ def _own_form_test(ctx: Context, terms: Terms):
     conditions or schedules, which define terms for the whole document."""
     body_end = ctx.body_end
     owns: dict[int, bool] = {}
+    ranges = ctx.form_ranges  # sorted
+    starts = [a for a, _b, _n in ranges]
 
     def test(offset: int) -> bool:
         if offset < body_end:
             return False
-        # the innermost (latest starting) attachment or form holding it
-        rng = max(((a, b) for a, b, _n in ctx.form_ranges if a <= offset < b), default=None)
+        # the innermost (latest starting) attachment or form holding it: the
+        # ranges read backwards from the last one starting at or before the
+        # offset come in descending order, and the first that holds it is that one
+        rng = None
+        for i in range(bisect.bisect_right(starts, offset) - 1, -1, -1):
+            a, b, _n = ranges[i]
+            if offset < b:
+                rng = (a, b)
+                break
         if rng is None:
             return False
         own = owns.get(rng[0])

@@ -12,7 +12,7 @@ from typing import Optional
 from ..model import Finding
 from . import as_rule
 from ..numbers import roman_value
-from .context import Context, squash
+from .context import Context, literal_starts, squash
 
 
 
@@ -461,12 +461,36 @@ def _quote_balance(ctx: Context, p) -> Optional[tuple[int, int, int, str]]:
     return None
 
 
+def _holding(paras: list, marks: list[int]) -> list[int]:
+    """Indices of the paragraphs (in order, none overlapping) that hold one of
+    ``marks`` (ascending offsets): the paragraphs are reached from the marks,
+    by bisection, not searched one by one."""
+    ends = [p.end for p in paras]
+    out: list[int] = []
+    m = 0
+    while m < len(marks):
+        x = marks[m]
+        k = bisect.bisect_right(ends, x)  # the first paragraph ending after the mark
+        if k == len(paras):
+            break
+        p = paras[k]
+        if p.start <= x:
+            out.append(k)
+            m = bisect.bisect_left(marks, p.end, m + 1)
+        else:  # the mark is between paragraphs
+            m = bisect.bisect_left(marks, p.start, m + 1)
+    return out
+
+
 @as_rule
 def unbalanced_quotes(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     text = ctx.text
     paras = [p for p in ctx.paragraphs if not p.table]
-    bal = [_quote_balance(ctx, p) for p in paras]
+    # only a paragraph that holds a quotation mark can be unbalanced
+    bal: list[Optional[tuple[int, int, int, str]]] = [None] * len(paras)
+    for k in _holding(paras, literal_starts(text, ('"', "\u201c", "\u201d"))):
+        bal[k] = _quote_balance(ctx, paras[k])
     done: set[int] = set()
     for k, p in enumerate(paras):
         b = bal[k]

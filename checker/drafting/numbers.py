@@ -29,8 +29,11 @@ _NW = r"(?:" + CARD_WORD + r"|" + ORD_WORD + r"|" + _DEN_WORD + r"|\d{1,3}/100)"
 _SEP = r"(?:[^\S\n]*-[^\S\n]*|,?\s+(?:and\s+)?)"
 _RUN = _NW + r"(?:" + _SEP + _NW + r")*"
 _UNIT = r"(?P<unit>\s+(?:dollars?|percent|per[^\S\n]?cent(?:um)?|cents?)(?:\s+\(?U\.?S\.?\)?)?)?"
+# the first letters of the number words (or a digit): a cheap test of a
+# place before the number words themselves are tried there
+_NW_FIRST = r"[" + "".join(sorted({w[0] for w in (*UNITS, *TENS, *SCALES, *ORDINALS, *DENOMS)})) + r"\d]"
 _TAIL = re.compile(
-    r"(?<![\w\-/])(?P<words>" + _RUN + r")(?P<dollars>\s+dollars?\s+and\s+(?P<cents>" + _RUN + r")\s+cents?)?"
+    r"(?<![\w\-/])(?=" + _NW_FIRST + r")(?P<words>" + _RUN + r")(?P<dollars>\s+dollars?\s+and\s+(?P<cents>" + _RUN + r")\s+cents?)?"
     + _UNIT + r"\s*$",
     re.I,
 )
