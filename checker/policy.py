@@ -49,12 +49,11 @@ Policy defaults follow US market practice for underwritten offerings:
 """
 from __future__ import annotations
 
-import copy
 import difflib
 import fnmatch
 import tomllib
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Literal, Optional, Union
+from typing import Any, Callable, Iterable, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -315,48 +314,47 @@ def _parse_table(data: dict, file: str, table: str, root: Path) -> Config:
     return Config(**kwargs)
 
 
-# Settings files already read, by path: ((modification time, size), what was read).
-# A batch looks up the same file for every document; an edited file is read again.
+# What was made from a settings file, by (kind, path): ((modification time,
+# size), value).  A batch looks up the same file for every document; an edited
+# file is read again.
 _READ: dict[tuple[str, str], tuple[tuple[int, int], Any]] = {}
 
 
-def _file_stamp(path: Path) -> Optional[tuple[int, int]]:
+def _per_file(kind: str, path: Path, make: Callable[[], Any]) -> Any:
+    """``make()``, kept for ``path`` until the file's modification time or size changes."""
     try:
         st = path.stat()
+        stamp: Optional[tuple[int, int]] = (st.st_mtime_ns, st.st_size)
     except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
+        stamp = None
+    key = (kind, str(path))
+    hit = _READ.get(key)
+    if stamp is not None and hit is not None and hit[0] == stamp:
+        return hit[1]
+    value = make()
+    if stamp is not None:
+        _READ[key] = (stamp, value)
+    return value
 
 
 def _read_toml(path: Path) -> dict:
-    """The file's TOML (a fresh copy each time: callers may keep or change it)."""
-    stamp = _file_stamp(path)
-    hit = _READ.get(("toml", str(path)))
-    if stamp is not None and hit is not None and hit[0] == stamp:
-        return copy.deepcopy(hit[1])
     try:
         with path.open("rb") as fh:
-            data = tomllib.load(fh)
+            return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
-    if stamp is not None:
-        _READ[("toml", str(path))] = (stamp, copy.deepcopy(data))
-    return data
 
 
 def _has_clausecheck_table(path: Path) -> bool:
     """Whether a pyproject.toml has a [tool.clausecheck] table."""
-    stamp = _file_stamp(path)
-    hit = _READ.get(("has-table", str(path)))
-    if stamp is not None and hit is not None and hit[0] == stamp:
-        return hit[1]
-    data = _read_toml(path)
-    found = isinstance(data.get("tool"), dict) and "clausecheck" in data["tool"]
-    if stamp is not None:
-        _READ[("has-table", str(path))] = (stamp, found)
-    return found
+
+    def read() -> bool:
+        data = _read_toml(path)
+        return isinstance(data.get("tool"), dict) and "clausecheck" in data["tool"]
+
+    return _per_file("has-table", path, read)
 
 
 def load_config_file(path: Union[str, Path]) -> Config:
@@ -365,14 +363,7 @@ def load_config_file(path: Union[str, Path]) -> Config:
     A file read before and not changed since (same modification time and size)
     gives the same Config (settings are immutable)."""
     p = Path(path)
-    stamp = _file_stamp(p)
-    hit = _READ.get(("config", str(p)))
-    if stamp is not None and hit is not None and hit[0] == stamp:
-        return hit[1]
-    config = _load_config_file(p)
-    if stamp is not None:
-        _READ[("config", str(p))] = (stamp, config)
-    return config
+    return _per_file("config", p, lambda: _load_config_file(p))
 
 
 def _load_config_file(p: Path) -> Config:
