@@ -315,11 +315,6 @@ class Supervisor:
         self.started = 0.0  # when the worker could begin pending[0]
         self.sent = 0  # files sent to the current worker
 
-    @property
-    def task(self) -> Optional[dict]:
-        """The file the worker is checking (the first unanswered one), if any."""
-        return self.pending[0] if self.pending else None
-
     def _start(self) -> None:
         parent, child = self.ctx.Pipe()
         proc = self.ctx.Process(target=_worker_main, args=(child, self.config), daemon=True)
