@@ -409,20 +409,28 @@ _PLACED_TYPES = (Duration, Anchor, Bound, Ratio, Money, ShareCount, DateNode, Ex
 _PLACED_BY_TYPE: dict[type, bool] = {}
 
 
+def _of_placed_type(nodes: Iterable[Any]) -> list[Any]:
+    """The nodes of a placed type, in order."""
+    placed_type = _PLACED_BY_TYPE
+    out = []
+    for n in nodes:
+        t = type(n)
+        ok = placed_type.get(t)
+        if ok is None:
+            ok = placed_type[t] = isinstance(n, _PLACED_TYPES)
+        if ok:
+            out.append(n)
+    return out
+
+
 def _place_nodes(view: TextView, nodes: Iterable[Any]) -> list[Placed]:
     """The nodes of a placed type with their clean offsets, ordered by (start,
     end) and, for equal offsets, as given."""
-    placed_type = _PLACED_BY_TYPE
     found = []
     add = found.append
+    nodes = _of_placed_type(nodes)
     if view._identity:
         for n in nodes:
-            t = type(n)
-            ok = placed_type.get(t)
-            if ok is None:
-                ok = placed_type[t] = isinstance(n, _PLACED_TYPES)
-            if not ok:
-                continue
             sp = n.span
             a = sp.offset
             e = sp.end_offset
@@ -437,12 +445,6 @@ def _place_nodes(view: TextView, nodes: Iterable[Any]) -> list[Placed]:
         inv_len = view._inv_len
         br = bisect.bisect_right
         for n in nodes:
-            t = type(n)
-            ok = placed_type.get(t)
-            if ok is None:
-                ok = placed_type[t] = isinstance(n, _PLACED_TYPES)
-            if not ok:
-                continue
             sp = n.span
             o = sp.offset
             e = sp.end_offset
