@@ -1770,6 +1770,9 @@ _CACHE: dict[str, list[_Found]] = {}
 _CACHE_LIMIT = 50000
 # a money sign before a numeral, or a percent sign after one: an amount the grammar must read
 _AMOUNT_SIGN = re.compile(r"\$\s*\.?\d|(?<=\d)\s*%")
+# a dash between two figures of a range, a figure of the upper end, and its percent sign
+# ("0-200%", "9%-11%", "9 1/2%-10%"; not "1,25%" or "l/2%")
+_RANGE_END = re.compile(r"(?<=[0-9%])[^\S\n]?[\-\u2010\u2013][^\S\n]?(\d[\d,.]*)\s*\Z")
 
 
 def _scan(text: str, full: bool = False) -> list[_Found]:
@@ -1839,6 +1842,18 @@ def _scan(text: str, full: bool = False) -> list[_Found]:
             done = resume if resume is not None and resume > c else end
             break
         if not found and t >= covered and low[t] in "$%" and _AMOUNT_SIGN.match(text, t):
+            if low[t] == "%":
+                # the upper end of a range ("0-200%", "9%-11%"): the percentage
+                # after the dash, whose numeral the pre-scan passes over
+                r = _RANGE_END.search(low, max(covered, t - 40), t)
+                nodes = _attempt(g, text, r.start(1), memo) if r is not None and r.start(1) >= done else None
+                if nodes:
+                    for node in nodes:
+                        if node[2] is not _RESUME:
+                            out.append(node)
+                            covered = max(covered, node[1])
+                    done = max(done, covered)
+                    continue
             tok = g.lexer.token_at(text, t)
             e = tok[2] if tok else t + 1
             sign = "a money sign" if text[t] == "$" else "a percent sign"

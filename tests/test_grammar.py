@@ -293,10 +293,30 @@ def test_text_whose_lower_case_is_longer() -> None:
 
 
 def test_unreadable_amount_is_unparsed_and_the_rest_still_parsed() -> None:
-    text = "an increase of 3-5% under Section 4 hereof"
+    # a decimal comma: read as "25%" it would be wrong, so it stays unread
+    text = "interest at 1,25% per month under Section 4 hereof"
     found = parse_phrase(text)
     assert [n.kind for n in found] == ["unparsed", "xref"]
     assert found[0].text == "%" and "percent sign" in found[0].reason
+    assert_sound(text, found)
+
+
+@pytest.mark.parametrize(
+    "text, ratios",
+    [
+        ("an increase of 3-5% under Section 4 hereof", [("5%", 0.05)]),
+        ("may range from 0-200% of target", [("200%", 2.0)]),
+        ("a spread of 9%-11% of the price", [("9%", 0.09), ("11%", 0.11)]),
+        ("between 10.5%\u201312.25% per annum", [("10.5%", 0.105), ("12.25%", 0.1225)]),
+        ("of 9 1/2%-10% of the Shares", [("9 1/2%", 0.095), ("10%", 0.10)]),
+    ],
+)
+def test_percentage_range_reads_its_upper_end(text: str, ratios: list[tuple[str, float]]) -> None:
+    found = parse_phrase(text)
+    assert not [n for n in found if n.kind == "unparsed"]
+    got = [(n.text, n.value) for n in found if n.kind == "ratio"]
+    assert [t for t, _ in got] == [t for t, _ in ratios]
+    assert [v for _, v in got] == pytest.approx([v for _, v in ratios])
     assert_sound(text, found)
 
 
