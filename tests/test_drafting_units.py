@@ -343,3 +343,68 @@ def test_table_total_quote_follows_the_rows():
 def test_fraction_of_a_percent_is_one_number():
     # metlife: "rounded to the nearest one-thousandth of one percent (0.001%)"
     assert run("The rate is rounded to the nearest one-thousandth of one percent (0.001%).\n", "NUM001") == []
+
+
+_ARTICLES_DOC = """CREDIT AGREEMENT
+
+ARTICLE I
+
+COVENANTS
+
+(a) Reports. The Borrower will deliver its annual financial statements to each Lender.
+
+(b) Notices. The Borrower will give notice of any Default within five days.
+
+ARTICLE II
+
+EVENTS OF DEFAULT
+
+(a) the Borrower shall fail to pay any principal of any Loan when due;
+
+(b) the Borrower shall fail to observe any covenant contained in clause (a) of Article I;
+
+then, in every such event (other than an event described in clause (b) of this Article {n}), the
+Administrative Agent may terminate the Commitments.
+
+ARTICLE III
+
+MISCELLANEOUS
+
+(a) Notices. Notices shall be given in writing.
+"""
+
+
+def test_this_article_in_roman_numerals_inside_another_article():
+    (f,) = run(_ARTICLES_DOC.format(n="I"), "XREF001")
+    assert f.message == "'this Article I' stands in Article II, not in Article I"
+    assert f.quote == "this Article I"
+    assert [r.message for r in f.related] == ["Article II, which holds it", "Article I"]
+    assert run(_ARTICLES_DOC.format(n="II"), "XREF001") == []
+
+
+def test_this_article_in_roman_numerals_over_arabic_sections():
+    doc = """LOAN AGREEMENT
+
+ARTICLE I
+
+EVENTS OF DEFAULT
+
+1.01 Events. Each of the events described in this Article I is an Event of Default.
+
+1.02 Remedies. Upon an Event of Default under this Article I the Lender may accelerate the Loans.
+
+ARTICLE II
+
+MISCELLANEOUS
+
+2.01 Notices. Notices given under this Article II or Article I shall be in writing.
+
+ARTICLE III
+
+GOVERNING LAW
+
+3.01 Law. This Agreement and this Article III are governed by the laws of the State of New York.
+"""
+    assert run(doc, "XREF001") == []
+    (f,) = run(doc.replace("described in this Article I ", "described in this Article II "), "XREF001")
+    assert f.message == "'this Article II' stands in Article I, not in Article II"

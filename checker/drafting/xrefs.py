@@ -10,6 +10,7 @@ import re
 from typing import Optional
 
 from ..model import Finding
+from ..numbers import roman_value
 from . import as_rule
 from .context import Context, SectionInfo, literal_starts, matches_at, squash
 from .refs import Ref, heading_labels, is_external, label_before, references, target_in_text
@@ -141,7 +142,10 @@ def missing_target(ctx: Context) -> list[Finding]:
     return out
 
 
-_THIS_SECTION = re.compile(r"\bthis\s+(?P<kw>Section|Article|SECTION|ARTICLE)\s+(?P<num>\d+(?:\.\d+)*)(?![\d.]*\d)")
+_THIS_SECTION = re.compile(
+    r"\bthis\s+(?:(?P<kw>Section|Article|SECTION|ARTICLE)\s+(?P<num>\d+(?:\.\d+)*)(?![\d.]*\d)"
+    r"|(?P<akw>Article|ARTICLE)\s+(?P<roman>[IVXL]{1,7})(?![\w\-]))"
+)
 
 
 def _decimal_typo(ctx: Context, target: str) -> Optional[str]:
@@ -176,20 +180,22 @@ def _same_number(held: str, num: str) -> bool:
 def _misplaced_this(ctx: Context, tops) -> list[Finding]:
     """"this Section 7" written inside Section 6."""
     out = []
-    nums = {s.number for s in tops}
     text, end = ctx.text, ctx.body_end
     for m in matches_at(_THIS_SECTION, text, literal_starts(text, ("this",), 0, end), 0, end):
-        num = m.group("num")
         holds = [s for s in ctx.sections_at(m.start()) if s.kind in ("section", "subsection", "item", "subitem", "article")]
         if not holds:
             continue
+        if m.group("roman"):
+            f = _misplaced_this_article(ctx, m, holds)
+            if f is not None:
+                out.append(f)
+            continue
+        num = m.group("num")
         if any(_same_number(s.number, num) for s in holds):
             continue
         lab = label_before(ctx, m.start())
         if lab is not None and (lab == num or lab.startswith(num + ".")):
             continue  # the text's own headings put it in Section N
-        if num not in nums and not any(s.number.split(".")[0] == num.split(".")[0] for s in holds):
-            pass
         top = holds[0]
         if not top.number or not re.match(r"\d", top.number):
             continue
@@ -203,6 +209,36 @@ def _misplaced_this(ctx: Context, tops) -> list[Finding]:
             )
         )
     return out
+
+
+def _misplaced_this_article(ctx: Context, m: re.Match, holds: list[SectionInfo]) -> Optional[Finding]:
+    """"this Article VI" written inside Article VII, an article numbered in
+    roman numerals (its sections, "7.01" or "(a)", stand under it)."""
+    roman = m.group("roman").upper()
+    value = roman_value(roman)
+    if value is None:
+        return None
+    top = holds[0]
+    held_value = roman_value(top.number)
+    if held_value is None:
+        return None  # an article numbered "7": its sections say "this Article 7"
+    if held_value == value:
+        return None
+    if any(_same_number(s.number, str(value)) for s in holds):
+        return None  # "7.01" is in Article VII
+    lab = label_before(ctx, m.start())
+    if lab is not None and lab.upper() == roman:
+        return None  # the text's own headings put it in Article VI
+    # the article it names exists (a slip of the number), or does not (an article left out)
+    named = ctx.by_number.get(roman)
+    return ctx.finding(
+        "XREF001",
+        f"'{squash(m.group(0))}' stands in Article {top.number}, not in Article {roman}",
+        m.start(),
+        m.end(),
+        [ctx.related(top.start, min(top.end, top.start + 60), f"Article {top.number}, which holds it")]
+        + ([ctx.related(named.start, min(named.end, named.start + 60), f"Article {roman}")] if named is not None else []),
+    )
 
 
 # ---------------------------------------------------------------------------
