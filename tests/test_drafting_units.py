@@ -73,6 +73,35 @@ On this day the undersigned appeared before me.
     assert run(text, "NUMB003") == []
 
 
+_CONSENT_BLOCK = """The Assignor and the Assignee have signed this Assignment as of the date first written above.
+
+[Consented to:
+
+ACME CORPORATION
+
+By:
+
+Name:
+
+Title:
+{close}
+
+Each party will deliver a copy of this Assignment to the Agent (with the related Note attached.
+"""
+
+
+def test_bracket_closed_on_a_line_of_its_own_after_a_signature_block():
+    # the closing bracket stands alone, paragraphs after the opening one: no finding
+    assert [f.message for f in run(_CONSENT_BLOCK.format(close="]"), "NUMB003") if "bracket" in f.message] == []
+    # without it, the opening bracket is reported; the unclosed parenthesis always is
+    found = run(_CONSENT_BLOCK.format(close=""), "NUMB003")
+    assert [f.message[:53] for f in found] == [
+        "an opening bracket is never closed in this paragraph:",
+        "an opening parenthesis is never closed in this paragr",
+    ]
+    assert found[0].quote == "[Consented to:"
+
+
 def test_multi_paragraph_quotation_and_inch_marks():
     text = """Section 5 is amended to read: "5. Term. The term of this Agreement is two years.
 

@@ -376,19 +376,26 @@ def unbalanced_brackets(ctx: Context) -> list[Finding]:
     text = ctx.text
     paras = [p for p in ctx.paragraphs]
     results = []
+    # the unmatched closers of every paragraph, reported or not: one may close a
+    # bracket opened in an earlier paragraph ("[Consented to: ... Title: ]", a
+    # form of signature block whose closing bracket stands on a line of its own)
+    spare: list[list[int]] = []
     brackets = _BRACKET_CHARS.findall
     for p in paras:
         # a paragraph whose brackets pair off has nothing to report, prose or not
-        if p.table or _paired("".join(brackets(text, p.start, p.end))) or not ctx.is_prose(p):
+        if _paired("".join(brackets(text, p.start, p.end))):
             results.append(([], []))
+            spare.append([])
             continue
-        results.append(_scan_brackets(text, p.start, p.end))
+        found = _scan_brackets(text, p.start, p.end)
+        spare.append(found[1])
+        results.append(([], []) if p.table or not ctx.is_prose(p) else found)
     for k, p in enumerate(paras):
         opens, closes = results[k]
         for i in opens:
             # a parenthesis or bracket that spans paragraphs: a later one closes it first
             window = 6 if text[i] == "(" else 30  # bracketed alternatives run over whole passages
-            later = [results[j][1] for j in range(k + 1, min(len(paras), k + window)) if results[j][1]]
+            later = [spare[j] for j in range(k + 1, min(len(paras), k + window)) if spare[j]]
             if later:
                 ch = text[i]
                 closer = ")" if ch == "(" else "]"
