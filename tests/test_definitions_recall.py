@@ -325,3 +325,70 @@ def test_corpus_remarketing_agreement_borrowing_terms():
     text = _corpus_text(METLIFE)
     assert not names(undefined(text), "Disclosure Package")
     assert names(undefined(_cut(text, ' (collectively, the "Disclosure Package")')), "Disclosure Package")
+
+
+# ---------------------------------------------------------------- definitions without quotation marks
+
+UNQUOTED_DEFS = (
+    "1. Definitions. As used herein, the following terms shall have the following meanings:\n\n"
+    "Loan Documents shall mean, collectively, this Agreement and the Note.\n\n"
+    "{required}"
+    "2. Waivers. The Required Lenders may waive any requirement of the Loan Documents. Any waiver\n"
+    "given by the Required Lenders binds every Lender, and the Required Lenders may revoke it.\n"
+)
+
+
+def test_definition_list_without_quotation_marks_defines_its_terms():
+    # "Required Lenders shall mean, at any time, ...": the comma after the verb as well
+    dropped = PARTIES + UNQUOTED_DEFS.format(required="")
+    assert names(undefined(dropped), "Required Lenders")
+    for line in (
+        "Required Lenders shall mean, at any time, Lenders holding more than half of the Loans.\n\n",
+        "Required Lenders means Lenders holding more than half of the Loans.\n\n",
+        "Required Lenders is defined in Section 9.1.\n\n",
+    ):
+        assert not names(undefined(PARTIES + UNQUOTED_DEFS.format(required=line)), "Required Lenders")
+
+
+# ---------------------------------------------------------------- terms taken from another instrument
+
+PLEDGE = (
+    'This Pledge Agreement is made by Acme Holdings, Inc. (the "Pledgor") in favor of First Bank, as\n'
+    'agent (the "Agent") under the Credit Agreement dated as of June 1, 2001 (the "Credit Agreement").\n\n'
+    "{clause}"
+    '1. Pledge. The Pledgor pledges its shares (the "Collateral") to the Agent. The Agent will hold\n'
+    "the Collateral until the Required Lenders release it, and may sell the Collateral when the\n"
+    "Required Lenders so direct. The Required Lenders may waive this Section.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "Capitalized terms used but not defined herein (including the recitals) are used as defined in the\n"
+        "Credit Agreement.\n\n",
+        "Capitalized terms used and not otherwise defined herein have the meanings given to them in the\n"
+        "Credit Agreement.\n\n",
+        "Capitalized terms used herein and not defined are used herein as defined in the Credit Agreement.\n\n",
+    ],
+)
+def test_terms_used_as_defined_in_another_instrument(clause: str):
+    assert names(undefined(PLEDGE.format(clause="")), "Required Lenders")
+    assert not names(undefined(PLEDGE.format(clause=clause)), "Required Lenders")
+
+
+# ---------------------------------------------------------------- a part of a longer term, in its plural
+
+def test_part_of_a_longer_term_used_in_its_plural():
+    # (the term broken over two lines, so that the line's capitalised words are "Rate Advances")
+    text = PARTIES + (
+        '1. Advances. "Eurodollar Rate Advance" means an advance bearing interest at the LIBOR rate.\n'
+        "The Company may convert any Eurodollar\n"
+        "Rate Advances into other advances, and the Underwriters may fund the Eurodollar\n"
+        "Rate Advances through any office. No Eurodollar\n"
+        "Rate Advances may be made after the termination date.\n"
+    )
+    assert not names(undefined(text), "Rate Advances")
+    # with no such longer term, the same words used as a name are reported
+    bare = text.replace('"Eurodollar Rate Advance" means', "Each advance is").replace("Eurodollar\n", "\n")
+    assert names(undefined(bare), "Rate Advances")

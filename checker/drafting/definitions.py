@@ -106,9 +106,15 @@ _GENERIC_LOWER = frozenset(
 
 _INCORPORATED_BY_REF = re.compile(
     r"(?:(?:capitali[sz]ed|defined)\s+terms|(?:all\s+)?(?:other\s+)?terms)\s+(?:used|not\s+(?:otherwise\s+)?defined)[^.]{0,200}?"
-    r"(?:have|has|shall\s+have|will\s+have)\s+the\s+(?:respective\s+)?meanings?\s+(?:given|assigned|ascribed|set\s+forth|specified|provided)",
+    r"(?:have|has|shall\s+have|will\s+have)\s+the\s+(?:respective\s+)?meanings?\s+(?:given|assigned|ascribed|set\s+forth|specified|provided)"
+    # "Capitalized terms used but not defined herein are used as defined in the Credit
+    # Agreement" (not "accounting terms ... shall be used as defined under GAAP")
+    r"|(?:capitali[sz]ed|defined)\s+terms\s+(?:used|not\s+(?:otherwise\s+)?defined)[^.]{0,200}?"
+    r"(?:are|is|shall\s+be)\s+used\s+(?:herein\s+)?as\s+(?:therein\s+)?defined",
     re.I,
 )
+# the words one of those sentences must contain (where _INCORPORATED_BY_REF is tried)
+_INCORPORATED_ANCHORS = ("meaning", "used as", "used herein as")
 
 _AMENDMENT_TEXT = re.compile(
     r"(?i:\bamendment\s+(?:no\.\s*\d+\s+)?to\s+(?:the\s+|that\s+certain\s+)?[A-Z]|\bhereby\s+amend)"
@@ -286,10 +292,11 @@ def _squash(s: str) -> str:
     return " ".join(s.split())
 
 # a list of definitions without quotation marks: "(j) Improvements: The buildings ...",
-# "(s) Premises. The Land and the Improvements"
+# "(s) Premises. The Land and the Improvements", "Required Lenders shall mean, at any time, ...",
+# "Loan(s) is defined in Section 2.1."
 _LISTED = re.compile(
     r"(?m)^[^\S\n]*(?:(?:\(?[a-zA-Z0-9]{1,5}[.)]|\d+(?:\.\d+)+\.?)[^\S\n]+)?"
-    r"([A-Z][\w'\u2019\-]*(?:[^\S\n]+(?:of|and|or|to|for|in|the|on|under|[A-Z][\w'\u2019\-]*)){0,6})[^\S\n]*([:.]|[^\S\n](?:means|shall\s+mean|shall\s+have\s+the\s+meaning)\b)[^\S\n]+\S"
+    r"([A-Z][\w'\u2019\-]*(?:[^\S\n]+(?:of|and|or|to|for|in|the|on|under|[A-Z][\w'\u2019\-]*)){0,6})[^\S\n]*([:.]|[^\S\n](?:means|shall\s+mean|shall\s+have\s+the\s+meaning|(?:is|are)\s+defined\s+in)\b,?)[^\S\n]+\S"
 )
 # _LISTED after a line break (the line break first: the search skips ahead to it)
 _LISTED_NL = re.compile("\n" + _LISTED.pattern[len("(?m)^") :], re.M)
@@ -585,7 +592,7 @@ def _borrowing(ctx: Context) -> Optional[tuple[bool]]:
     meanings set forth in the Indenture")?  None when it does not; else
     (whether one of those instruments is an agreement of the offering, which
     defines the offering documents,)."""
-    m = search_near(_INCORPORATED_BY_REF, ctx.text, ("meaning",), 300, 40, low=ctx.lower)
+    m = search_near(_INCORPORATED_BY_REF, ctx.text, _INCORPORATED_ANCHORS, 300, 40, low=ctx.lower)
     if m is None:
         return None
     tail = _BORROWED_FROM.match(ctx.text, m.end())
@@ -605,7 +612,9 @@ def undefined_terms(ctx: Context) -> list[Finding]:
     borrowing = _borrowing(ctx)
     own_form = _own_form_test(ctx, terms)
     defined = _body_defined(ctx, terms, own_form)
-    defined_keys_lower = [k.lower() for k in terms.by_key]
+    # the defined terms in lower case, each in its singular and plural forms
+    # ("Original Issue Discount Security" holds "Issue Discount Securities" too)
+    defined_keys_lower = sorted({v.lower() for k in terms.by_key for v in variants(k)})
     # any quoted phrase may be a definition the extractor does not read; not
     # one in an attached form of another instrument
     quoted = {
