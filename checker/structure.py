@@ -181,6 +181,12 @@ _ATTACH = re.compile(
     r"[ \t\xa0]+(?P<id>(?:[A-Z]{1,2}|[IVX]{1,6}|\d{1,3}(?:\.\d{1,3})*)(?:-?[A-Z](?![a-z]))?(?:-\d{1,3})?(?:\([a-z0-9]{1,3}\))?)"
     r"(?![\w-])(?P<rest>.*)$"
 )
+# an attachment's word alone on a line (its letter or number on the next); another
+# such label this near, with only short lines between, makes a list of attachments
+_SPLIT_LIST_LINES = 15
+_ATTACH_WORDS = frozenset(
+    "SCHEDULE Schedule EXHIBIT Exhibit ANNEX Annex APPENDIX Appendix ATTACHMENT Attachment".split()
+)
 _ATTACH_KIND = {
     "schedule": "schedule",
     "exhibit": "exhibit",
@@ -638,8 +644,12 @@ class _Builder:
         if m is None:
             if c0 == "B" and _BYLINE.match(s):
                 return self.try_byline(i, s)
-            if s.rstrip(_WS) in _BARE_WORDS and i + 1 < len(self.lines) and not self.lines[i + 1].blank:
-                return self.try_split_label(i, s)
+            if i + 1 < len(self.lines) and not self.lines[i + 1].blank:
+                word = s.rstrip(_WS)
+                if word in _BARE_WORDS:
+                    return self.try_split_label(i, s)
+                if word in _ATTACH_WORDS:
+                    return self.try_split_attachment(i, word)
             return None
         return self.try_marker(i, s, m)
 
@@ -658,12 +668,45 @@ class _Builder:
         end_on_next = nl.start + (len(nl.text) - len(s2)) + (m.end() - len(word) - 1)
         return self.try_marker(i, s, m, label_end=end_on_next, label_line=i + 1, rest=joined[m.end():])
 
+    def try_split_attachment(self, i: int, word: str) -> Optional[int]:
+        """"EXHIBIT" alone on a line, its letter or number alone on the next one
+        (a heading of a converted HTML exhibit: "EXHIBIT" / "B")."""
+        a = self.split_attachment_label(i)
+        if a is None:
+            return None
+        lines = self.lines
+        for j in range(max(0, i - _SPLIT_LIST_LINES), min(len(lines) - 1, i + 2 + _SPLIT_LIST_LINES)):
+            if abs(j - i) > 1 and self.split_attachment_label(j) is not None:
+                between = [ln.text.strip(_WS) for ln in lines[min(i, j) + 2 : max(i, j)]]
+                if sum(map(len, between)) < 200 and max(map(len, between), default=0) <= 60:
+                    return None  # a list of the attachments (a table of contents), not one of them
+        return self.try_attachment(i, word, a, label_line=i + 1)
+
+    def split_attachment_label(self, i: int) -> Optional[re.Match]:
+        """The _ATTACH match of "EXHIBIT" on line ``i`` and its letter or number
+        alone on the next line, or None."""
+        word = self.lines[i].text.strip(_WS)
+        if word not in _ATTACH_WORDS:
+            return None
+        nl = self.lines[i + 1]
+        if nl.table is not None or nl.blank:
+            return None
+        a = _ATTACH.match(word + " " + nl.text.strip(_WS))
+        if a is None or a.group("rest"):
+            return None  # the next line holds more than the label's letter or number
+        return a
+
     def paragraph_start(self, i: int) -> bool:
         return (self.prev_text is None or self.blank_before or self.prev_label_only
                 or self.lines[i].page_break_before and self.prev_end()[0] == "stop")
 
-    def try_attachment(self, i: int, s: str) -> Optional[int]:
-        a = _ATTACH.match(s)
+    def try_attachment(self, i: int, s: str, a: Optional[re.Match] = None, label_line: Optional[int] = None) -> Optional[int]:
+        """An attachment's heading on line ``i`` ("EXHIBIT A", "Schedule I - Underwriters");
+        ``a`` and ``label_line``: the match of a label that goes on to that line."""
+        if a is None:
+            a = _ATTACH.match(s)
+        if label_line is None:
+            label_line = i
         if not a or not self.paragraph_start(i):
             return None
         ident = a.group("id")
@@ -692,9 +735,9 @@ class _Builder:
         self.suspended = None
         node = Node(kind=kind, label=f"{a.group('word')} {ident}", number=ident.upper(), heading=heading,
                     start=start, line=i, indent=ln.indent, style="attach")
-        nxt = i + 1
+        nxt = label_line + 1
         if not rest:
-            h, nxt = self.next_line_heading(i, allow_blank=True)
+            h, nxt = self.next_line_heading(label_line, allow_blank=True)
             node.heading = h
         self.attach(node, self.line_end(nxt - 1))
         self.after_label(nxt - 1, label_only=True)

@@ -351,6 +351,57 @@ def test_table_of_contents_is_not_sections():
     assert o.toc is not None and o.root[0].kind == "preamble"
 
 
+_SPLIT_EXHIBITS = """LOAN AGREEMENT
+
+{contents}Section 1. Loans. The Lender will make the Loans described in Exhibit A.
+
+Section 2. Assignments. The Lender may assign the Loans in the form of Exhibit B.
+
+Section 3. Notices. Notices shall be in writing.
+
+IN WITNESS WHEREOF, the parties have signed this Agreement.
+
+EXHIBIT
+A
+
+
+Description of the Loans
+
+The Loans are term loans in the amounts the Lender and the Borrower agree.
+
+EXHIBIT
+B
+
+ASSIGNMENT AND ACCEPTANCE
+
+This Assignment is made by and between the Assignor and the Assignee.
+"""
+
+
+def test_attachment_label_split_over_two_lines():
+    # (converted HTML) "EXHIBIT" on one line, its letter alone on the next
+    o = build_structure(fake_layout(_SPLIT_EXHIBITS.format(contents="")))
+    ex = [(n.kind, n.number, n.label, n.heading) for n in o.root if n.kind == "exhibit"]
+    assert ex == [("exhibit", "A", "EXHIBIT A", None), ("exhibit", "B", "EXHIBIT B", "ASSIGNMENT AND ACCEPTANCE")]
+
+
+def test_list_of_attachments_split_over_two_lines_is_not_attachments():
+    contents = "List of Exhibits\n\nExhibit\nA\n\nDescription of the Loans\n\nExhibit\nB\n\nForm of Assignment\n\n"
+    o = build_structure(fake_layout(_SPLIT_EXHIBITS.format(contents=contents)))
+    ex = [(n.number, n.label) for n in o.root if n.kind == "exhibit"]
+    assert ex == [("A", "EXHIBIT A"), ("B", "EXHIBIT B")]  # the exhibits themselves, not the list's entries
+
+
+def test_attachment_word_ending_a_line_of_prose_is_not_a_label():
+    src = _SPLIT_EXHIBITS.format(contents="").replace(
+        "Section 3. Notices. Notices shall be in writing.",
+        "Section 3. Notices. Notices shall be given in the form set out in\nExhibit\nB. Notices shall be in writing.",
+    )
+    o = build_structure(fake_layout(src))
+    assert [n.number for n in o.root if n.kind == "exhibit"] == ["A", "B"]
+    assert [n.number for n in o.root if n.kind == "section"] == ["1", "2", "3"]
+
+
 def test_to_model_and_flat_sections():
     lay = fake_layout(BASIC)
     o = build_structure(lay)
