@@ -437,3 +437,20 @@ GOVERNING LAW
     assert run(doc, "XREF001") == []
     (f,) = run(doc.replace("described in this Article I ", "described in this Article II "), "XREF001")
     assert f.message == "'this Article II' stands in Article I, not in Article II"
+
+
+def test_hour_written_in_twenty_four_hour_form():
+    text = """SALE AGREEMENT
+
+1. Delivery. Beginning at twelve ({hour}) o'clock midnight (Singapore time) on the Delivery Date, the Seller
+shall bear the risk of loss.
+
+2. Notice. Notice must be given within ten (15) days after the Delivery Date.
+"""
+    # "twelve (1200) o'clock" is the hour written twice; the "ten (15)" slip is still reported
+    assert [f.message for f in run(text.format(hour="1200"), "NUM001")] == [
+        "the words 'ten' say 10 but the numeral (15) says 15"
+    ]
+    assert "the words 'twelve' say 12 but the numeral (1300) says 1,300" in [
+        f.message for f in run(text.format(hour="1300"), "NUM001")
+    ]

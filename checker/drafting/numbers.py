@@ -172,6 +172,10 @@ def _pairs(ctx: Context):
         yield m.start(), m.end(), words, value, m.group("num"), num, "number", m.start()
 
 
+# after the numeral: "o'clock", "hours" ("twelve (1200) o'clock midnight")
+_OCLOCK = re.compile(r"\s*(?:o['\u2019]?\s*clock|hours)\b", re.I)
+
+
 @as_rule
 def words_vs_numerals(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
@@ -185,6 +189,8 @@ def words_vs_numerals(ctx: Context) -> list[Finding]:
         # "Eight and 93/100 Dollars ($8.93)" already handled; "ten percent (0.10)" reads as a fraction
         if kind == "percent" and _close(wv / 100.0, nv):
             continue
+        if kind != "percent" and _close(wv * 100, nv) and _OCLOCK.match(ctx.text, b) and wv <= 24:
+            continue  # "twelve (1200) o'clock": the hour in twenty-four-hour form
         unit = "%" if kind == "percent" else ""
         money = "$" if kind == "money" else ""
         out.append(
