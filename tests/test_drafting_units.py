@@ -454,3 +454,36 @@ shall bear the risk of loss.
     assert "the words 'twelve' say 12 but the numeral (1300) says 1,300" in [
         f.message for f in run(text.format(hour="1300"), "NUM001")
     ]
+
+
+_GUARANTEED_LOAN = """LOAN AGREEMENT
+
+This Loan Agreement is made among Acme Industrial Widgets Canada Limited, a Canadian corporation (the
+"Borrower"), Acme Industrial Widgets, Inc., a Minnesota corporation (the "Guarantor"), and First Bank, a national
+banking association (the "Lender").
+
+1. Loan. The Lender will lend the Borrower the amount the Borrower requests.
+
+2. Guarantee. The Guarantor guarantees the Borrower's obligations.
+
+3. Notices. Notices shall be in writing.
+
+IN WITNESS WHEREOF, the parties have signed this Agreement.
+
+{block}
+
+By: /s/ Jane Doe
+Name: Jane Doe
+Title: President
+"""
+
+
+def test_signatory_name_on_two_lines_is_not_a_misspelling():
+    assert run(_GUARANTEED_LOAN.format(block="ACME INDUSTRIAL WIDGETS\nCANADA LIMITED"), "PARTY002") == []
+    (f,) = run(_GUARANTEED_LOAN.format(block="ACME INDUSTRIAL WIDGITS, INC."), "PARTY002")
+    assert f.message == "the signature block names 'ACME INDUSTRIAL WIDGITS, INC.', but preamble names 'Acme Industrial Widgets, Inc.'"
+
+
+def test_signatory_with_a_word_more_is_another_entity():
+    # a subsidiary signs ("USA"), not the parent misspelt
+    assert run(_GUARANTEED_LOAN.format(block="ACME INDUSTRIAL WIDGETS USA, INC."), "PARTY002") == []

@@ -266,8 +266,14 @@ def name_mismatch(ctx: Context) -> list[Finding]:
         # only a spelling difference, not two entities of a family ("FUND II" / "FUND III")
         if re.sub(r"[^A-Z]", "", nt) == re.sub(r"[^A-Z]", "", best[0]):
             continue
-        diff_words = set(nt.split()) ^ set(best[0].split())
+        words, known_words = set(nt.split()), set(best[0].split())
+        diff_words = words ^ known_words
         if any(re.fullmatch(r"[IVX]+|\d+|[A-Z]", w) for w in diff_words):
+            continue
+        if words < known_words or known_words < words:
+            # a word more or less, not a word misspelt: another entity ("INSITUFORM TECHNOLOGIES
+            # USA, INC."), or a name that goes on to the next line ("DELPHAX TECHNOLOGIES" /
+            # "CANADA LIMITED")
             continue
         reported.add(nt)
         out.append(
