@@ -368,6 +368,19 @@ _ROMAN_DIGITS = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _ROMAN_FORM = re.compile(r"c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
 
 
+_ROMAN_PARTS = ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def roman_numeral(n: int) -> str:
+    """``n`` (1 to 399) in roman numerals, in capitals: 4 -> "IV", 18 -> "XVIII"."""
+    out = []
+    for v, r in _ROMAN_PARTS:
+        while n >= v:
+            out.append(r)
+            n -= v
+    return "".join(out)
+
+
 def roman_value(s: str) -> Optional[int]:
     """The value of a well-formed roman numeral up to 399 ("iv" -> 4, "XVIII" -> 18), else None."""
     s = s.lower()

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from .model import Clause, Section, Span
+from .numbers import roman_numeral
 
 __all__ = ["Node", "Outline", "build_structure", "to_model", "flat_sections", "iter_nodes"]
 
@@ -112,20 +113,8 @@ def iter_nodes(nodes: Iterable[Node]) -> Iterator[Node]:
 # Numbers
 # ---------------------------------------------------------------------------
 
-_ROMAN_VALUES = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
-
-
-def _to_roman(n: int) -> str:
-    out = []
-    for v, s in _ROMAN_VALUES:
-        while n >= v:
-            out.append(s)
-            n -= v
-    return "".join(out)
-
-
 # i .. xxxix: longer lists of roman items do not occur in agreements
-_ROMAN = {_to_roman(n): n for n in range(1, 40)}
+_ROMAN = {roman_numeral(n).lower(): n for n in range(1, 40)}
 _UROMAN = {k.upper(): v for k, v in _ROMAN.items()}
 _UROMAN.update({"L": 50})
 

@@ -487,3 +487,45 @@ def test_signatory_name_on_two_lines_is_not_a_misspelling():
 def test_signatory_with_a_word_more_is_another_entity():
     # a subsidiary signs ("USA"), not the parent misspelt
     assert run(_GUARANTEED_LOAN.format(block="ACME INDUSTRIAL WIDGETS USA, INC."), "PARTY002") == []
+
+
+def test_section_number_in_the_other_numerals_is_the_same_section():
+    # sections numbered 1, 2, 3 and referred to as "Section II": a style slip, not a missing section
+    doc = """LOAN AGREEMENT
+
+Section 1. Definitions. Terms are defined in this Section 1.
+
+Section 2. Loans. Within the limits set forth in this Section II, the Borrower may borrow.
+
+Section 3. Payments. The Borrower will repay the Loans made under Section {n} hereof.
+
+Section 4. Notices. Notices shall be in writing.
+"""
+    assert run(doc.format(n="II"), "XREF001") == []
+    assert run(doc.format(n="2"), "XREF001") == []
+    (f,) = run(doc.format(n="IX"), "XREF001")
+    assert "Section IX" in f.message
+    # and articles numbered I, II, III referred to as "Article 2"
+    arts = """LOAN AGREEMENT
+
+ARTICLE I
+
+LOANS
+
+The Lender will make the Loans. Article III governs notices under this Article I.
+
+ARTICLE II
+
+PAYMENTS
+
+The Borrower will repay the Loans made under Article {m}, as Article I provides.
+
+ARTICLE III
+
+NOTICES
+
+Notices under Article II shall be in writing.
+"""
+    assert run(arts.format(m="1"), "XREF001") == []
+    (g,) = run(arts.format(m="9"), "XREF001")
+    assert "Article 9" in g.message

@@ -11,7 +11,7 @@ from typing import Optional
 
 from ..model import Finding
 from . import as_rule
-from ..numbers import roman_value
+from ..numbers import roman_numeral, roman_value
 from .context import Context, literal_starts, squash
 
 
@@ -125,25 +125,15 @@ def sequence(ctx: Context) -> list[Finding]:
     return out
 
 
-def _to_roman(n: int) -> str:
-    vals = [(100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
-    out = ""
-    for v, r in vals:
-        while n >= v:
-            out += r
-            n -= v
-    return out
-
-
 def _missing_label_present(ctx: Context, p, c, style: str, want: int) -> bool:
     if style == "alpha":
         lab = chr(96 + want) if want <= 26 else chr(96 + want - 26) * 2
     elif style == "ALPHA":
         lab = chr(64 + want) if want <= 26 else chr(64 + want - 26) * 2
     elif style == "roman":
-        lab = _to_roman(want)
+        lab = roman_numeral(want).lower()
     elif style == "ROMAN":
-        lab = _to_roman(want).upper()
+        lab = roman_numeral(want)
     else:
         lab = str(want)
     a = ctx.to_clean(p.span.offset)

@@ -10,7 +10,7 @@ import re
 from typing import Optional
 
 from ..model import Finding
-from ..numbers import roman_value
+from ..numbers import roman_numeral, roman_value
 from . import as_rule
 from .context import Context, SectionInfo, literal_starts, matches_at, squash
 from .refs import Ref, heading_labels, is_external, label_before, references, target_in_text
@@ -56,7 +56,7 @@ def missing_target(ctx: Context) -> list[Finding]:
     internal = [r for r in refs if not is_external(ctx, r)]
     if not internal:
         return []
-    resolved = sum(1 for r in internal if r.resolved)
+    resolved = sum(1 for r in internal if r.resolved or _in_other_numerals(ctx, r.target))
     if resolved < 0.6 * len(internal):
         return []  # most references point into another instrument (an amendment), or the outline failed
     by_target: dict[str, list[Ref]] = {}
@@ -78,6 +78,8 @@ def missing_target(ctx: Context) -> list[Finding]:
             continue  # "of Article / 35": a cell of a table laid out one word a line
         if target_in_text(ctx, r.target):
             continue  # the text has it; the section tree did not place it
+        if _in_other_numerals(ctx, r.target):
+            continue  # "this Section II" where the sections are numbered 1, 2, 3: the same section
         if r.target.count(".") >= 3:
             continue  # "Clause 7.3.3.3": the numbering of general conditions incorporated by reference
         alt = re.sub(r"\((\d{1,2})\)", r".\1", r.target)
@@ -146,6 +148,22 @@ _THIS_SECTION = re.compile(
     r"\bthis\s+(?:(?P<kw>Section|Article|SECTION|ARTICLE)\s+(?P<num>\d+(?:\.\d+)*)(?![\d.]*\d)"
     r"|(?P<akw>Article|ARTICLE)\s+(?P<roman>[IVXL]{1,7})(?![\w\-]))"
 )
+
+
+def _in_other_numerals(ctx: Context, target: str) -> bool:
+    other = _other_numeral(target)
+    return other is not None and other in ctx.by_number
+
+
+def _other_numeral(target: str) -> Optional[str]:
+    """A whole section number in the other kind of numerals: "II" -> "2", "5" -> "V"."""
+    if target.isdigit():
+        n = int(target)
+        return roman_numeral(n) if 0 < n < 40 else None
+    if target.isalpha() and target.isupper():
+        v = roman_value(target)
+        return str(v) if v is not None else None
+    return None
 
 
 def _decimal_typo(ctx: Context, target: str) -> Optional[str]:
