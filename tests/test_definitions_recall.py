@@ -392,3 +392,33 @@ def test_part_of_a_longer_term_used_in_its_plural():
     # with no such longer term, the same words used as a name are reported
     bare = text.replace('"Eurodollar Rate Advance" means', "Each advance is").replace("Eurodollar\n", "\n")
     assert names(undefined(bare), "Rate Advances")
+
+
+def test_phrase_inside_a_term_defined_without_quotation_marks():
+    # "Unmatured Event" is the start of "Unmatured Event of Default", a term of the unquoted list
+    text = PARTIES + (
+        "1. Definitions. As used herein, the following terms shall have the following meanings:\n\n"
+        "Loan Documents shall mean this Agreement and the Note.\n\n"
+        "{term} shall mean any event which, with notice or lapse of time, would become an\n"
+        "Event of Default.\n\n"
+        "2. Conditions. No Unmatured Event\n"
+        "of Default shall exist on the date of any Loan, and no Unmatured Event\n"
+        "of Default shall exist on the date of any payment under the Loan Documents. Each Unmatured Event\n"
+        "of Default shall be reported to the Underwriters.\n"
+    )
+    assert not names(undefined(text.format(term="Unmatured Event of Default")), "Unmatured Event")
+    assert names(undefined(text.format(term="Potential Default")), "Unmatured Event")
+
+
+def test_one_word_of_a_list_of_capitalised_words_in_a_name():
+    text = PARTIES + (
+        "1. Plans. The Company will prepare a Health, Safety and Environmental Plan and will revise\n"
+        "the Health, Safety and Environmental Plan each year, deliver the Health, Safety and\n"
+        "Environmental Plan to the Underwriters, and follow the Health, Safety and Environmental Plan.\n"
+        "The Underwriters may comment on the Health, Safety and Environmental Plan. The health of its\n"
+        "employees is a concern of the Company.\n"
+    )
+    assert not names(undefined(text), "Health")
+    # the word used on its own, after "the", is reported
+    alone = text.replace("Health, Safety and Environmental Plan", "Health").replace("Health, Safety and\nEnvironmental Plan", "Health")
+    assert names(undefined(alone), "Health")

@@ -529,3 +529,19 @@ Notices under Article II shall be in writing.
     assert run(arts.format(m="1"), "XREF001") == []
     (g,) = run(arts.format(m="9"), "XREF001")
     assert "Article 9" in g.message
+
+
+def test_a_regulations_own_name_quoted_is_not_a_definition():
+    text = """CREDIT AGREEMENT
+
+Acme Holdings, Inc., a Delaware corporation (the "Borrower"), and First Bank (the "Lender") agree:
+
+1. Definitions. "Reserve Percentage" means the maximum reserve percentage applicable to
+eurocurrency funding {name}. The Borrower will pay interest at the Reserve Percentage.
+
+2. Payments. The Borrower will pay the Lender on each Interest Date.
+"""
+    outside = '(currently referred to as "Eurocurrency liabilities" in Regulation D)'
+    assert [f for f in run(text.format(name=outside), "DEF002") if "Eurocurrency" in f.message] == []
+    named = '(the "Eurocurrency Liabilities")'
+    assert [f for f in run(text.format(name=named), "DEF002") if "Eurocurrency" in f.message]

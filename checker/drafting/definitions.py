@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from itertools import compress
 from operator import itemgetter
-from typing import Optional
+from typing import Iterable, Optional
 
 from ..model import Finding
 from . import as_rule
@@ -612,9 +612,6 @@ def undefined_terms(ctx: Context) -> list[Finding]:
     borrowing = _borrowing(ctx)
     own_form = _own_form_test(ctx, terms)
     defined = _body_defined(ctx, terms, own_form)
-    # the defined terms in lower case, each in its singular and plural forms
-    # ("Original Issue Discount Security" holds "Issue Discount Securities" too)
-    defined_keys_lower = sorted({v.lower() for k in terms.by_key for v in variants(k)})
     # any quoted phrase may be a definition the extractor does not read; not
     # one in an attached form of another instrument
     quoted = {
@@ -623,6 +620,47 @@ def undefined_terms(ctx: Context) -> list[Finding]:
         if m.start() < body_end or not own_form(m.start())
     }
 
+    out, intro = _undefined(ctx, terms, defined, quoted, borrowing)
+    if out:
+        # a list of definitions without quotation marks ("(j) Improvements: The buildings ...",
+        # "Required Lenders shall mean ..."), read only when there is something to report
+        listed = _listed_terms(text, ctx.lower)
+        if listed - defined:
+            # read again with its terms defined: they hold the phrases found
+            # inside them as well ("Unmatured Event" of "Unmatured Event of Default")
+            out, intro = _undefined(ctx, terms, defined | listed, quoted, borrowing, listed)
+        out = [f for f in out if not any(t.strip().lower() in listed for t in f.message.split("'")[1].split(" / "))]
+    if out and borrowing is not None:
+        # the other instruments define what this one does not: still undefined
+        # are the terms this document brings in itself, in ordinary words just
+        # before using them as names, and the offering documents when none of
+        # those instruments is an agreement of the offering
+        offering_named = borrowing[0]
+        keep = []
+        for f in out:
+            names = f.message.split("'")[1].split(" / ")
+            if any(intro.get(n, (0, False))[1] for n in names):
+                keep.append(f)
+            elif not offering_named and any(_OFFERING_DOC_TERM.fullmatch(n) for n in names):
+                keep.append(f)
+        out = keep
+    return out
+
+
+def _undefined(
+    ctx: Context, terms: Terms, defined: set[str], quoted: set[str], borrowing: Optional[tuple[bool]],
+    more_keys: Iterable[str] = (),
+) -> tuple[list[Finding], dict[str, tuple[int, bool]]]:
+    """DEF001's findings before the lists of definitions without quotation
+    marks and the other instruments are taken into account; and where each
+    term reported was brought in in lower case ((offset, right before its
+    use)).  ``more_keys``: defined terms (lower case, every form) besides
+    the document's quoted ones."""
+    text = ctx.text
+    body_end = ctx.body_end
+    # the defined terms in lower case, each in its singular and plural forms
+    # ("Original Issue Discount Security" holds "Issue Discount Securities" too)
+    defined_keys_lower = sorted({v.lower() for k in terms.by_key for v in variants(k)}.union(more_keys))
     occ: dict[str, list[tuple[int, int]]] = {}
     # only the phrases that can be reported are gathered: those whose last
     # word (without "'s") is a head noun, "Stock" or that of "Rules and
@@ -779,27 +817,7 @@ def undefined_terms(ctx: Context) -> list[Finding]:
                 rel,
             )
         )
-    if out:
-        # a list of definitions without quotation marks ("(j) Improvements: The buildings ..."),
-        # read only when there is something to report
-        listed = _listed_terms(text, ctx.lower)
-        out = [f for f in out if not any(t.strip().lower() in listed for t in f.message.split("'")[1].split(" / "))]
-    if out and borrowing is not None:
-        # the other instruments define what this one does not: still undefined
-        # are the terms this document brings in itself, in ordinary words just
-        # before using them as names, and the offering documents when none of
-        # those instruments is an agreement of the offering
-        offering_named = borrowing[0]
-        keep = []
-        for f in out:
-            names = f.message.split("'")[1].split(" / ")
-            if any(intro.get(n, (0, False))[1] for n in names):
-                keep.append(f)
-            elif not offering_named and any(_OFFERING_DOC_TERM.fullmatch(n) for n in names):
-                keep.append(f)
-        out = keep
-    return out
-
+    return out, intro
 
 def _short_forms(ctx: Context, defined: set[str], quoted: set[str], done: set[str]) -> list[Finding]:
     """A short form of a name the document gives in full, used as a name and
@@ -934,6 +952,8 @@ _CONVENTIONAL = frozenset(
     Nasdaq Warrant Note Indenture Certificate Plan Closing Trust Bank President Secretary Treasurer
     Chairman Chairperson Director Directors Officer Governor Mayor Commissioner""".split()
 )
+# the rest of a name that lists capitalised words: ", Safety and Environmental Plan"
+_NAME_LIST_AFTER = re.compile(r"(?:,[^\S\n]*[A-Z][a-z]+)+,?[^\S\n]+(?:and|&)[^\S\n]+[A-Z]")
 MIN_SINGLE_USES = 4
 _GROUP1 = itemgetter(1)
 _DETERMINERS = frozenset("the such each any said that a an no every all either neither".split())
@@ -998,8 +1018,8 @@ def _frequent_undefined(
         if pre[-1].lower() not in _DETERMINERS:
             bare.setdefault(w, []).append((a, b))  # looked at only when needed, below
             continue
-        if _CAP_AFTER.match(text, b):
-            continue  # a part of a longer name ("the Company Stock Plan")
+        if _CAP_AFTER.match(text, b) or _NAME_LIST_AFTER.match(text, b):
+            continue  # a part of a longer name ("the Company Stock Plan", "the Health, Safety and Environmental Plan")
         if _heading_like_line(text, a) or _in_caps_context(text, a, b) or _in_brackets(text, a):
             continue
         found.setdefault(w, []).append((a, b))

@@ -55,6 +55,10 @@ _CALLED = re.compile(
     r"designated\s+as|defined\s+as|known\s+as|termed)\s+(?:the\s+|a\s+|an\s+)?$",
     re.I,
 )
+# a name given elsewhere, not here: "currently referred to as", "commonly known as"
+_CALLED_OUTSIDE = re.compile(
+    r"\b(?:currently|commonly|generally|popularly)\s+(?:referred\s+to|known|designated)\s+as\s+(?:the\s+|a\s+|an\s+)?\Z", re.I
+)
 _SCOPE = re.compile(
     r"(?:(?:solely\s+|only\s+)?for\s+(?:the\s+)?purposes?\s+of|as\s+used\s+in|(?<![\w,] )\bin)\s+(?:(?:clause|paragraph|subsection|subparagraph)\s+"
     r"(\([a-z0-9]{1,5}\))\s+of\s+)?this\s+(Section|Article|subsection|paragraph|clause|Exhibit|Schedule|Annex)"
@@ -548,6 +552,8 @@ def _extract(ctx: Context) -> list[Definition]:
             continue
         if re.match(r"[\s,]*(?:as\s+(?:such\s+|that\s+)?(?:term\s+is\s+|terms\s+are\s+)?defined\s+(?:in|under|by)|within\s+the\s+meaning\s+of)", text[b : b + 60], re.I):
             form = "imported"  # a term of a statute or another instrument, named here
+        elif form in ("parenthetical", "called") and _CALLED_OUTSIDE.search(text, max(0, a - 80), a):
+            form = "imported"  # what a regulation calls it: '(currently referred to as "Eurocurrency liabilities")'
         # not a definition: a quoted caption or a phrase in a "means" list of a
         # different term, e.g. 'the term "including" means' is still a definition
         if term.endswith(",") or (term.endswith(".") and "." not in term[:-1]):
