@@ -545,3 +545,49 @@ eurocurrency funding {name}. The Borrower will pay interest at the Reserve Perce
     assert [f for f in run(text.format(name=outside), "DEF002") if "Eurocurrency" in f.message] == []
     named = '(the "Eurocurrency Liabilities")'
     assert [f for f in run(text.format(name=named), "DEF002") if "Eurocurrency" in f.message]
+
+
+_FORM_SCHEDULE_DOC = """LOAN AGREEMENT
+
+Section 1. Loans. The Lender will make the Loans set out in Schedule I.
+
+Section 2. Assignments. The Lender may assign the Loans by an Assignment in the form of Exhibit B.
+
+Section 3. Notices. Notices to the Borrower shall be sent to its office at ____________________.
+
+{more}IN WITNESS WHEREOF, the parties have signed this Agreement.
+
+SCHEDULE I
+
+LOANS
+
+Term Loan: $10,000,000, payable in full on the Maturity Date.
+
+EXHIBIT B
+
+ASSIGNMENT AND ACCEPTANCE
+
+The Assignor assigns to the Assignee the interest described in Schedule 1 hereto.
+
+SCHEDULE 1
+{to}
+
+Assignee's address for notices: Attention: ___________________
+
+Telephone: ___________________
+"""
+
+
+def test_blanks_of_a_schedule_to_an_attached_form():
+    # a schedule to the form of assignment is part of the form: its blanks are counted, not reported
+    # (sections enough that the form's title is not among the document's first lines)
+    more = "".join(f"Section {k}. Covenant {k}. The Borrower will keep covenant {k}.\n\n" for k in range(4, 40))
+    text = _FORM_SCHEDULE_DOC.format(to="TO ASSIGNMENT AND ACCEPTANCE", more=more)
+    lines = [i for i, ln in enumerate(text.split("\n"), 1) if "____" in ln]
+    found = run(text, "BLANK")
+    assert [f.line for f in found if f.code == "BLANK003"] == lines[:1]  # the one in the agreement
+    (summary,) = [f for f in found if f.code == "BLANK000"]
+    assert "2 blanks in attached forms" in summary.message
+    # a schedule to the agreement itself is not a form
+    found = run(_FORM_SCHEDULE_DOC.format(to="TO LOAN AGREEMENT", more=more), "BLANK003")
+    assert [f.line for f in found] == lines

@@ -50,6 +50,15 @@ class Paragraph:
     table: bool  # every non-blank line of it belongs to a table
 
 
+# the heading of a schedule to an attached form, not to the agreement: "SCHEDULE 1 TO
+# ASSIGNMENT AND ACCEPTANCE", "Schedule 2 to the Compliance Certificate"
+_SCHEDULE_TO_A_FORM = re.compile(
+    r"to\s+(?:the\s+)?(?:form\s+of\s+)?(?:[\w\-]+\s+){0,3}?(?:assignment|certificate|opinion|note|notice|request|mortgage|"
+    r"re-assignment|guarant(?:y|ee)|pledge|letter)s?\b",
+    re.I,
+)
+
+
 class Context:
     """What the drafting checks share about one document."""
 
@@ -374,7 +383,10 @@ class Context:
         article or section heading."""
         out: list[tuple[int, int, str]] = []
         for s in self.sections:
-            if s.kind in ("exhibit", "annex", "appendix") and s.depth == 0:
+            if s.depth == 0 and (
+                s.kind in ("exhibit", "annex", "appendix")
+                or (s.kind == "schedule" and s.heading and _SCHEDULE_TO_A_FORM.match(s.heading))
+            ):
                 out.append((s.start, s.end, f"{s.kind.capitalize()} {s.number}"))
         heads = self.attachment_headings
         for i, (off, kind, ident, _line) in enumerate(heads):
