@@ -422,3 +422,13 @@ def test_one_word_of_a_list_of_capitalised_words_in_a_name():
     # the word used on its own, after "the", is reported
     alone = text.replace("Health, Safety and Environmental Plan", "Health").replace("Health, Safety and\nEnvironmental Plan", "Health")
     assert names(undefined(alone), "Health")
+
+
+def test_unquoted_term_of_two_words_joined_by_a_slash():
+    text = PARTIES + UNQUOTED_DEFS.format(required="{term} shall mean a notice of continuation or conversion of a Loan.\n\n") + (
+        "3. Notices. Each Continuation/Conversion Notice is irrevocable. The Company will deliver a\n"
+        "Continuation/Conversion Notice by noon, and the Underwriters may rely on any\n"
+        "Continuation/Conversion Notice.\n"
+    )
+    assert not names(undefined(text.format(term="Continuation/Conversion Notice")), "Conversion Notice")
+    assert names(undefined(text.format(term="Interest Election")), "Conversion Notice")

@@ -293,10 +293,10 @@ def _squash(s: str) -> str:
 
 # a list of definitions without quotation marks: "(j) Improvements: The buildings ...",
 # "(s) Premises. The Land and the Improvements", "Required Lenders shall mean, at any time, ...",
-# "Loan(s) is defined in Section 2.1."
+# "Loan(s) is defined in Section 2.1.", "Continuation/Conversion Notice shall mean ..."
 _LISTED = re.compile(
     r"(?m)^[^\S\n]*(?:(?:\(?[a-zA-Z0-9]{1,5}[.)]|\d+(?:\.\d+)+\.?)[^\S\n]+)?"
-    r"([A-Z][\w'\u2019\-]*(?:[^\S\n]+(?:of|and|or|to|for|in|the|on|under|[A-Z][\w'\u2019\-]*)){0,6})[^\S\n]*([:.]|[^\S\n](?:means|shall\s+mean|shall\s+have\s+the\s+meaning|(?:is|are)\s+defined\s+in)\b,?)[^\S\n]+\S"
+    r"([A-Z][\w'\u2019\-]*(?:/[A-Z][\w'\u2019\-]*)?(?:[^\S\n]+(?:of|and|or|to|for|in|the|on|under|[A-Z][\w'\u2019\-]*)){0,6})[^\S\n]*([:.]|[^\S\n](?:means|shall\s+mean|shall\s+have\s+the\s+meaning|(?:is|are)\s+defined\s+in)\b,?)[^\S\n]+\S"
 )
 # _LISTED after a line break (the line break first: the search skips ahead to it)
 _LISTED_NL = re.compile("\n" + _LISTED.pattern[len("(?m)^") :], re.M)
