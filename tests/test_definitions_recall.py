@@ -432,3 +432,24 @@ def test_unquoted_term_of_two_words_joined_by_a_slash():
     )
     assert not names(undefined(text.format(term="Continuation/Conversion Notice")), "Conversion Notice")
     assert names(undefined(text.format(term="Interest Election")), "Conversion Notice")
+
+
+# ---------------------------------------------------------------- the short form of a named instrument
+
+ACCORD = PARTIES + (
+    "1. Opinion. The opinion of counsel for the Company shall be governed by the\n"
+    "Legal Opinion Accord{short} of the American Bar Association Section of Business Law (1991). The term \"Actual\n"
+    "Knowledge\" as used herein shall have the meaning set forth in the Accord.\n"
+)
+
+
+def test_short_form_of_a_named_instrument_used_once():
+    assert names(undefined(ACCORD.format(short="")), "Accord")
+    assert not names(undefined(ACCORD.format(short=' ("Accord")')), "Accord")
+
+
+def test_the_words_read_as_the_last_word_of_a_code():
+    from checker.drafting.definitions import _CODE_WORD
+
+    text = "Cook Bode Dook Code Book Digest Compilation Accord Codes"
+    assert [m.group() for m in _CODE_WORD.finditer(text)] == ["Code", "Book", "Digest", "Compilation", "Accord"]

@@ -429,7 +429,10 @@ _SHORT_FORM_STOP = frozenset(
     Application Statement Prospectus Registration Form Forms Schedule Exhibit Annex Appendix Section
     Article Chapter Title Part Item Paragraph Clause Certificate Charter Bylaws Policy Policies""".split()
 )
-_CODE_WORD = re.compile(r"[CBD](?:ode|ompilation|ook|igest)(?![\w\-])")
+_CODE_WORD = re.compile(r"(?:Code|Compilation|Book|Digest|Accord)(?![\w\-])")
+# the last word of a name that the document may go on to use alone ("the Internal Revenue
+# Code of 1986 ... the Code", "the Legal Opinion Accord ... the Accord")
+_SHORT_NAME_WORDS = frozenset({"Code", "Accord"})
 _CODE_TAIL = re.compile(r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?((?:[A-Z][a-z]+[^\S\n]+){1,2}(?:Regulations|Rules|Laws|Statutes))(?![\w\-])")
 _OF_CAP = re.compile(r"[^\S\n]+of[^\S\n]+[A-Z]")
 # (in these four the first word's capital leads, the look-behind after it, so
@@ -833,7 +836,8 @@ def _short_forms(ctx: Context, defined: set[str], quoted: set[str], done: set[st
     cands: dict[str, tuple[int, int]] = {}  # short form -> the full name's span
     kinds: dict[str, str] = {}  # short form -> statute, word, tail, firm
 
-    # a code's short name: "the Internal Revenue Code of 1986" -> "the Code";
+    # a code's short name: "the Internal Revenue Code of 1986" -> "the Code" (and "the
+    # Legal Opinion Accord" -> "the Accord");
     # the tail of a code of laws after "of": "Code of Massachusetts Regulations"
     # -> "Massachusetts Regulations"
     for cm in _CODE_WORD.finditer(text, 0, body_end):
@@ -846,11 +850,11 @@ def _short_forms(ctx: Context, defined: set[str], quoted: set[str], done: set[st
             if t not in cands and t not in done:
                 cands[t] = (c, tm.end())
                 kinds[t] = "tail"
-        elif cm.group(0) == "Code" and "Code" not in cands and "Code" not in done and not _OF_CAP.match(text, cm.end()):
+        elif (w := cm.group(0)) in _SHORT_NAME_WORDS and w not in cands and w not in done and not _OF_CAP.match(text, cm.end()):
             nm = _NAME_BEFORE.search(text, max(0, c - 80), c)
             if nm is not None:
-                cands["Code"] = (nm.start(), cm.end())
-                kinds["Code"] = "statute"
+                cands[w] = (nm.start(), cm.end())
+                kinds[w] = "statute"
     # the first words of a firm's name: "Luse Gorman Pomerenk & Schick, P.C." -> "Luse Gorman"
     for sm in _FIRM_SUFFIX.finditer(text, 0, body_end):
         m = _FIRM_NAME.search(text, max(0, sm.start() - 120), sm.start())
@@ -921,8 +925,8 @@ def _short_forms(ctx: Context, defined: set[str], quoted: set[str], done: set[st
                 uses = []
                 break
             uses.append((a, b))
-        # a code's short form once is enough ("Section 4980B of the Code")
-        if not uses or (len(uses) < 2 and s != "Code"):
+        # a code's short form once is enough ("Section 4980B of the Code", "the meaning set forth in the Accord")
+        if not uses or (len(uses) < 2 and s not in _SHORT_NAME_WORDS):
             continue
         a, b = uses[0]
         fb = fa + len(text[fa:fb].rstrip(", "))
