@@ -591,3 +591,39 @@ def test_blanks_of_a_schedule_to_an_attached_form():
     # a schedule to the agreement itself is not a form
     found = run(_FORM_SCHEDULE_DOC.format(to="TO LOAN AGREEMENT", more=more), "BLANK003")
     assert [f.line for f in found] == lines
+
+
+_FILLED_IN = """EMPLOYMENT AGREEMENT
+
+This Agreement is made between Acme Systems, Inc. (the "Company") and {employee} (the "Employee").
+
+1. Term. This Agreement shall commence on the {day} day of November, {year}.
+
+2. Law. This Agreement is governed by the laws of the State of {state}.
+
+3. Notices. Notices to the Company shall be sent care of {care}. The Company's filer status is:
+[{box}] Large accelerated filer [X] Accelerated filer [{box}] Non-accelerated filer
+
+4. Deposit insurance. Payments are limited by Rule 359.1(l)(1) [12 CFR 359.1(l)(1)].
+
+IN WITNESS WHEREOF, the parties have signed this Agreement.
+
+ACME SYSTEMS, INC. [CORPORATE SEAL]
+
+By: /s/ Jane Doe
+Name: Jane Doe
+Title: President
+"""
+
+
+def test_blanks_typed_over_seals_citations_and_check_boxes_are_not_blanks():
+    filled = _FILLED_IN.format(
+        employee="____Valerie Smith_____", day="_____17th__", year="___2003", state="_New York______",
+        care="Acme Legal", box=" ",
+    )
+    assert [f.quote for f in run(filled, "BLANK") if f.code != "BLANK000"] == []
+    blank = _FILLED_IN.format(employee="__________", day="_____", year="20___", state="________", care="c/o_______", box=" ")
+    found = [f for f in run(blank, "BLANK") if f.code in ("BLANK002", "BLANK003")]
+    assert sorted({f.line for f in found}) == [3, 5, 7, 9]
+    # "_____day of": the day is blank though the word follows the underscores at once
+    assert [f.line for f in run(blank.replace("_____ day", "_____day"), "BLANK002")] == [5]

@@ -36,7 +36,7 @@ _NOT_BLANK = re.compile(  # noqa: E501
     r"signature\s+pages?\s+follows?.*|signature\s+page\s+to.*|signatures?\s+on\s+(?:the\s+)?following\s+page.*|"
     r".*\b(?:intentionally|left\s+blank|signatures?|signature\s+pages?|remainder\s+of\s+(?:this\s+)?page|letterhead|continued|continuation)\b.*|"
     r"(?:as\s+(?:defined|such\s+term|used)|under\s+and\s+as\s+defined|i\.e\.|e\.g\.|see\b|including\b|namely\b|which\b|defined\b|[\"\u201c]).*|"
-    r"execution\s+continued.*|text\s+deleted|(?:the\s+)?(?:next|following)\s+page\s+is\s+(?:the\s+)?signature\s+page.*|\*+|logo|.*\blogo|graphic|photo|picture|seal.*|letterhead.*|sic|"
+    r"execution\s+continued.*|text\s+deleted|(?:the\s+)?(?:next|following)\s+page\s+is\s+(?:the\s+)?signature\s+page.*|\*+|logo|.*\blogo|graphic|photo|picture|seal.*|(?:[\w\-]+\s+){1,2}seal|letterhead.*|sic|"
     r"emphasis\s+(?:added|supplied)|footnote.*|form\s+of|intentionally\s+blank|end\s+of\s+.*|continued.*|"
     r"page\s+\d+.*|\d{1,3}|[ivx]{2,5})\.?\s*$",
     re.I | re.S,
@@ -54,6 +54,11 @@ _REDACTION_DOC = re.compile(
 )
 # a run of underscores, continued on the next line; "___+" (not "_{3,}") starts
 # with a literal, which the engine skips to
+# a statute or regulation cited ("12 CFR 359.1(l)(1)", "15 U.S.C. 78j")
+_CITATION = re.compile(r"\s*\d+\s+(?:C\.?F\.?R|U\.?S\.?C|Stat)\.?(?:\s+(?:Sec(?:tion|\.)|\u00a7+))?\s*[\d.]+[\w().\-]*\s*", re.I)
+# a box checked: "[X]", "[x]"; a box not checked: "[ ]", "[_]"
+_CHECKED_BOX = re.compile(r"\[\s*[xX]\s*\]")
+_OPEN_BOX = re.compile(r"\[[ _]?\]")
 _UNDERSCORE_RUN = re.compile(r"___+(?:[^\S\n]*\n?[^\S\n]*_{2,})*")
 _BY_WORD = re.compile(r"^By\b")
 _NAME_LINE = re.compile(r"^(?:Name|Print(?:ed)?\s+Name)\s*:", re.I)
@@ -71,6 +76,28 @@ class Blank:
     text: str
     in_form: bool
     where: Optional[str]  # attachment name when in one
+
+
+def _written_over(text: str, a: int, b: int) -> bool:
+    """Is the run of underscores text[a:b] part of a blank filled in by typing over it:
+    a name or figures typed between runs of underscores ("_New York______",
+    "____Valerie Smith_____", "_____17th__", "__/s/ Jane Doe______"), or a year typed
+    after one ("___2003")?  Not "by________", "c/o_______", "_____day of" or "20___":
+    words beside a blank."""
+    if text[b : b + 1].isalnum():
+        if _YEAR.match(text, b):
+            return True
+        m = _TYPED.match(text, b)
+        return m is not None and text[m.end() : m.end() + 1] == "_"
+    if not (a and text[a - 1].isalnum()):
+        return False
+    opened = text.rfind("_", max(0, a - 60), a)
+    return opened >= 0 and _TYPED.fullmatch(text, opened + 1, a) is not None
+
+
+# what is typed over a blank: a name, a day or a month, figures (no comma, not "day of")
+_TYPED = re.compile(r"(?!day\b)[A-Za-z0-9/][A-Za-z0-9/.'\-\s]{0,40}")
+_YEAR = re.compile(r"(?:19|20)\d\d(?!\d)")
 
 
 class Blanks:
@@ -130,6 +157,8 @@ class Blanks:
                 continue  # a line of its own: a signature rule
             if self._in_signature_line(a):
                 continue
+            if _written_over(text, a, b):
+                continue  # written over: "the State of _New York______"
             # the continuation of a blank on the line before ("___________\n_____ and any ...")
             kind = self._classify(a, b)
             self._add(a, b, kind)
@@ -151,6 +180,8 @@ class Blanks:
             # a single letter: a placeholder ("[o]", "[x]"), a plural to choose
             # ("Representative[s]"), or a quotation altered by the drafters ("[t]he")
             if re.fullmatch(r"[a-zA-Z]", inner):
+                if inner in "xX" and _OPEN_BOX.search(text, max(0, a - 200), b + 200):
+                    continue  # the box checked among boxes not checked: "[ ] Yes [X] No"
                 if a > 0 and text[a - 1].isalpha():
                     self._add(a, b, "alternative")
                 elif inner in "oxXl" and not text[b : b + 1].isalpha():
@@ -158,6 +189,10 @@ class Blanks:
                 continue
             if re.fullmatch(r"\s*\d+(?:\.\d+)*\s*", inner):
                 continue  # a footnote or a citation
+            if _CITATION.fullmatch(inner):
+                continue  # "Rule 359.1(l)(1) [12 CFR 359.1(l)(1)]": the citation given again
+            if re.fullmatch(r"\s*[_ ]?\s*", inner) and _CHECKED_BOX.search(text, max(0, a - 200), b + 200):
+                continue  # "[_] individual [X] corporation": the boxes not checked beside the one that is
             if _BLANK_BRACKET.match(inner) or "_" in inner:
                 self._add(a, b, self._classify(a, b))
             elif _INSTRUCTION.match(inner) or (inner.isupper() and len(inner.strip()) > 1 and not re.search(r"\b(?:AND|OR)\b", inner)):
