@@ -627,3 +627,18 @@ def test_blanks_typed_over_seals_citations_and_check_boxes_are_not_blanks():
     assert sorted({f.line for f in found}) == [3, 5, 7, 9]
     # "_____day of": the day is blank though the word follows the underscores at once
     assert [f.line for f in run(blank.replace("_____ day", "_____day"), "BLANK002")] == [5]
+
+
+def test_term_whose_word_the_line_break_cut():
+    text = """SEVERANCE AGREEMENT
+
+This Agreement is made between Acme Systems, Inc. (the "Company") and John Smith (the "Executive").
+
+1. Reduction. If the payments would be subject to the excise tax (the "Ex
+cise Tax"), the Company will reduce the payments so that no Excise Tax is due. The Executive
+will bear any Excise Tax that is due anyway.
+"""
+    assert [f.message for f in run(text, "DEF00")] == []
+    # the word cut and never used whole: the term is read as written
+    unused = text.replace("no Excise Tax is due", "nothing is due").replace("any Excise Tax", "any tax")
+    assert [f.message for f in run(unused, "DEF002")] == ["'Ex cise Tax' is defined but never used"]

@@ -502,6 +502,8 @@ def _extract(ctx: Context) -> list[Definition]:
     seen: set[int] = set()
     for m in _QTERM.finditer(text):
         term = " ".join(m.group(1).split()).replace("\u00ad", "-")  # squash()
+        if "\n" in m.group(1):
+            term = _unbroken(text, m.group(1), term)
         if not term or len(term.split()) > 10:
             continue
         a, b = m.start(), m.end()
@@ -610,6 +612,19 @@ def _extract(ctx: Context) -> list[Definition]:
             )
         )
     return out
+
+
+def _unbroken(text: str, raw: str, term: str) -> str:
+    """A term whose word the line break cut in two ('"Ex' / 'cise Tax"'): the word
+    joined again, when the text uses it so and never the term as cut."""
+    head, _, tail = raw.partition("\n")
+    head, tail = head.rstrip(), tail.lstrip()
+    if not (head[-1:].isalpha() and tail[:1].islower()):
+        return term
+    joined = " ".join((head + tail).split())
+    if text.find(joined) >= 0 and text.find(term) < 0:
+        return joined
+    return term
 
 
 def get_terms(ctx: Context) -> Terms:
