@@ -642,3 +642,25 @@ will bear any Excise Tax that is due anyway.
     # the word cut and never used whole: the term is read as written
     unused = text.replace("no Excise Tax is due", "nothing is due").replace("any Excise Tax", "any tax")
     assert [f.message for f in run(unused, "DEF002")] == ["'Ex cise Tax' is defined but never used"]
+
+
+def test_parties_named_anew_by_another_instrument_in_the_file():
+    text = """CREDIT AGREEMENT
+
+This Credit Agreement is made by and between Acme Industries, Inc. ("Borrower") and First Bank ("Bank").
+
+1. Loans. The Bank will lend the Borrower up to $1,000,000.
+
+2. Note. The Borrower will sign a note in the form that follows.
+
+{second}
+
+The Borrower will repay the Bank on demand.
+"""
+    note = 'FOR VALUE RECEIVED, the undersigned Acme Industries, Inc. ("Borrower") promises to pay to the\norder of First Bank ("Bank") the principal amount of each loan.'
+    assert run(text.format(second=note), "DEF003") == []
+    again = '3. Parties. The parties to this Agreement are Acme Industries, Inc. ("Borrower") and First Bank\n("Bank"), each acting for itself.'
+    assert [f.message for f in run(text.format(second=again), "DEF003")] == [
+        "'Borrower' is defined again here; it was already defined at line 3",
+        "'Bank' is defined again here; it was already defined at line 3",
+    ]

@@ -1232,6 +1232,10 @@ def unused_definitions(ctx: Context) -> list[Finding]:
 # DEF003: defined more than once
 # ---------------------------------------------------------------------------
 
+# the sentence that opens an instrument and names its parties
+_INSTRUMENT_OPENING = re.compile(
+    r"\b(?:is|are)\s+(?:made|entered\s+into|dated)\b|\bby\s+and\s+(?:between|among)\b|\bFOR\s+VALUE\s+RECEIVED\b", re.I
+)
 _CONDITIONAL = re.compile(r"\b(?:if|unless|except\s+that|provided\s+that|in\s+the\s+case\s+of|for\s+(?:the\s+)?purposes?\s+of)\b", re.I)
 
 
@@ -1264,6 +1268,7 @@ _RESTATES = re.compile(
 def duplicate_definitions(ctx: Context) -> list[Finding]:
     terms = get_terms(ctx)
     out: list[Finding] = []
+    opening: set[int] = set()
     text = ctx.text
     for fam, defs in terms.by_family.items():
         real = [d for d in defs if d.form not in ("imported", "includes", "pointer")]
@@ -1292,16 +1297,20 @@ def duplicate_definitions(ctx: Context) -> list[Finding]:
                 # a party named in the preamble, restated in the definitions ("Borrower" means The Journal Company)
                 if first.form == "parenthetical" and first.top in ("", None) and d.form == "means":
                     continue
-                out.append(
-                    ctx.finding(
-                        "DEF003",
-                        f"'{fam}' is defined again here; it was already defined at line {ctx.span(first.start, first.end).line}",
-                        d.start,
-                        d.end,
-                        [ctx.related(first.start, first.end, "first definition")],
-                    )
+                f = ctx.finding(
+                    "DEF003",
+                    f"'{fam}' is defined again here; it was already defined at line {ctx.span(first.start, first.end).line}",
+                    d.start,
+                    d.end,
+                    [ctx.related(first.start, first.end, "first definition")],
                 )
-    return _drop_repeated_blocks(out)
+                out.append(f)
+                # the opening of another instrument in the same file (an amendment and the
+                # agreement it amends, a note after the credit agreement) names its parties anew
+                if d.form == "parenthetical" and _INSTRUMENT_OPENING.search(text, d.sent_start, d.start):
+                    opening.add(id(f))
+    # (the parties named anew count towards a second copy of the instrument, below)
+    return [f for f in _drop_repeated_blocks(out) if id(f) not in opening]
 
 
 # ---------------------------------------------------------------------------
