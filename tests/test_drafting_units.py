@@ -664,3 +664,22 @@ The Borrower will repay the Bank on demand.
         "'Borrower' is defined again here; it was already defined at line 3",
         "'Bank' is defined again here; it was already defined at line 3",
     ]
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "STATE OF TEXAS\t\xa0\t)\nCOUNTY OF DALLAS\t\xa0\t)",
+        "COMMONWEALTH OF MASSACHUSETTS   )\n                                )  ss.\nCOUNTY OF SUFFOLK               )",
+    ],
+)
+def test_notary_bracket_column_beside_the_caption(caption):
+    text = f"""The parties have signed below.
+
+{caption}
+
+On this day the undersigned appeared before me.
+"""
+    assert run(text, "NUMB003") == []
+    # a stray parenthesis in the acknowledgment's prose is still one
+    assert len(run(text.replace("appeared before me.", "appeared) before me."), "NUMB003")) == 1

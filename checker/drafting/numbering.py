@@ -305,6 +305,10 @@ _BRACKET_CHARS = re.compile(r"[()\[\]]")
 _HALF_PAREN = re.compile(r"(?:^|[\s(])(?:[a-zA-Z]|[ivxlc]{1,5}|\d{1,2})$")
 
 
+# the caption of a notary's acknowledgment: "STATE OF NEW YORK", "COUNTY OF DALLAS"
+_NOTARY_CAPTION = re.compile(r"[^\S\n]*(?:STATE|COUNTY|CITY|PARISH|COMMONWEALTH|PROVINCE|DISTRICT)[^\S\n]+OF\b", re.I)
+
+
 def _scan_brackets(text: str, a: int, b: int):
     """Unmatched openers and closers of one paragraph: (openers, closers) as lists of offsets."""
     stack: list[tuple[str, int]] = []
@@ -324,8 +328,15 @@ def _scan_brackets(text: str, a: int, b: int):
                 ln_end = text.find("\n", i)
                 rest = text[i + 1 : ln_end if ln_end >= 0 else len(text)].strip(" \t)")
                 ln_start = text.rfind("\n", 0, i) + 1
-                if (rest in ("", "ss.", "ss", "s.s.", "SS.", "SS", ":") and text[i - 1 : i] in (" ", "\t", ")", "\n")) and (
-                    text[i - 2 : i] in ("  ", "\t", " \t") or not text[ln_start:i].strip()
+                if (rest in ("", "ss.", "ss", "s.s.", "SS.", "SS", ":") and text[i - 1 : i] in (" ", "\t", ")", "\n", "\xa0")) and (
+                    text[i - 2 : i].isspace() or text[i - 2 : i] in ("  ", "\t", " \t") or not text[ln_start:i].strip()
+                ):
+                    continue
+                # the same column beside "STATE OF TEXAS" / "COUNTY OF DALLAS", or with the
+                # notary's name after it
+                if text[i - 1 : i].isspace() and (
+                    _NOTARY_CAPTION.match(text, ln_start, i)
+                    or (not text[ln_start:i].strip() and _NOTARY_CAPTION.search(text, max(a, i - 200), i))
                 ):
                     continue
                 # "a) ...", "iv) ...": an enumerator with a half parenthesis
