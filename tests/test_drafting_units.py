@@ -683,3 +683,26 @@ On this day the undersigned appeared before me.
     assert run(text, "NUMB003") == []
     # a stray parenthesis in the acknowledgment's prose is still one
     assert len(run(text.replace("appeared before me.", "appeared) before me."), "NUMB003")) == 1
+
+
+def test_a_lone_signatory_name_wrapped_over_two_lines():
+    block = """LOAN AGREEMENT
+
+This Loan Agreement is made between Drone Aviation Holding Corp., a Nevada corporation (the
+"Borrower"), and First Bank, a national banking association (the "Lender").
+
+1. Loan. The Lender will lend the Borrower the amount the Borrower requests.
+
+IN WITNESS WHEREOF, the parties have signed this Agreement.
+
+{names}
+
+By: /s/ Jane Doe
+Name: Jane Doe
+Title: President
+"""
+    # one entity over a "By:" line: its name is wrapped, nothing more
+    assert run(block.format(names="DRONE\nAVIATION HOLDING CORP."), "PARTY003") == []
+    # in a list of signatories, one a line, the wrapped name reads as two of them
+    (f,) = run(block.format(names="FIRST BANK\nDRONE\nAVIATION HOLDING CORP."), "PARTY003")
+    assert "'DRONE' and 'AVIATION HOLDING CORP.'" in f.message

@@ -296,12 +296,17 @@ def split_signatory(ctx: Context) -> list[Finding]:
         return []
     kn = {norm_name(n): (a, b, n, where) for a, b, n, where in known}
     out: list[Finding] = []
-    for (a1, b1, t1), (a2, b2, t2) in zip(sig, sig[1:]):
+    lines = [ctx.line_index(a) for a, _b, _t in sig]
+    for k, ((a1, b1, t1), (a2, b2, t2)) in enumerate(zip(sig, sig[1:])):
         n1, n2 = norm_name(t1), norm_name(t2)
         if n1 in kn or n2 in kn:
             continue
         # the two lines must be adjacent
-        if ctx.line_index(a2) - ctx.line_index(a1) != 1:
+        if lines[k + 1] - lines[k] != 1:
+            continue
+        # in a list of signatories, one a line: a name on its own over a "By:" line is
+        # only wrapped ("BERKSHIRE" / "BANK")
+        if not ((k > 0 and lines[k] - lines[k - 1] == 1) or (k + 2 < len(lines) and lines[k + 2] - lines[k + 1] == 1)):
             continue
         joined = norm_name(t1 + " " + t2)
         hit = kn.get(joined)
