@@ -706,3 +706,23 @@ Title: President
     # in a list of signatories, one a line, the wrapped name reads as two of them
     (f,) = run(block.format(names="FIRST BANK\nDRONE\nAVIATION HOLDING CORP."), "PARTY003")
     assert "'DRONE' and 'AVIATION HOLDING CORP.'" in f.message
+
+
+def test_in_default_under_a_covenant_is_a_breach_not_the_default_section():
+    text = """CREDIT AGREEMENT
+
+Section 1. Loans. The Bank will make the Loans to the Borrower.
+
+Section 2. Financial Covenants. The Borrower will keep its net worth above $1,000,000.
+
+Section 3. Dividends. The Borrower will pay no dividend while it is {cited}.
+
+Section 4. Events of Default. Each of the following is an Event of Default: any default by the
+Borrower in the payment of a Loan, and any other default that continues for thirty days.
+
+Section 5. Notices. Notices shall be in writing.
+"""
+    assert run(text.format(cited="in default under Section 2 hereof"), "XREF003") == []
+    # the default provisions themselves, cited to the wrong section
+    (f,) = run(text.format(cited="subject to the default provisions in Section 2 hereof"), "XREF003")
+    assert "'Section 2 hereof' is cited for default" in f.message

@@ -314,8 +314,8 @@ _AFTER_CUE = re.compile(
     re.I,
 )
 _BEFORE_CUE = re.compile(
-    _TOPIC_WORDS + r"(?:\s+(?:provisions?|obligations?|agreements?|rights?|procedures?))?\s+"
-    r"(?:pursuant\s+to|under|in|set\s+forth\s+in|described\s+in|provided\s+(?:for\s+)?in|"
+    _TOPIC_WORDS + r"(?P<what>\s+(?:provisions?|obligations?|agreements?|rights?|procedures?))?\s+"
+    r"(?P<link>pursuant\s+to|under|in|set\s+forth\s+in|described\s+in|provided\s+(?:for\s+)?in|"
     r"contained\s+in|referred\s+to\s+in|as\s+provided\s+in)\s*$",
     re.I,
 )
@@ -358,6 +358,8 @@ def subject_mismatch(ctx: Context) -> list[Finding]:
         if ma:
             topics.append(ma.group("topic"))
         mb = _BEFORE_CUE.search(text[max(0, r.start - 90) : r.start])
+        if mb and mb.group("topic").lower().startswith("default") and not mb.group("what") and mb.group("link").lower() in ("under", "in"):
+            mb = None  # "in default under Section 5.4": a breach of that section, not its subject
         if mb:
             topics.append(mb.group("topic"))
         for word in topics:
