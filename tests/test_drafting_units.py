@@ -726,3 +726,19 @@ Section 5. Notices. Notices shall be in writing.
     # the default provisions themselves, cited to the wrong section
     (f,) = run(text.format(cited="subject to the default provisions in Section 2 hereof"), "XREF003")
     assert "'Section 2 hereof' is cited for default" in f.message
+
+
+def test_hyphenated_term_defined_with_a_space_after_its_hyphen():
+    text = """AGENCY AGREEMENT
+
+Acme Bancorp, Inc. (the "Company") and Acme Savings Bank (the "Bank") agree with the Agent as follows:
+
+1. Membership. The Bank is a member of the Federal Home Loan Bank of Dallas ("FHLB- Dallas").
+
+2. Certificates. The Agent shall receive from the Company a certificate of the {use} evidencing the
+Bank's membership.
+"""
+    assert [f.message for f in run(text.format(use="FHLB-Dallas"), "DEF002") if "FHLB" in f.message] == []
+    assert [f.message for f in run(text.format(use="home loan bank"), "DEF002") if "FHLB" in f.message] == [
+        "'FHLB- Dallas' is defined but never used"
+    ]

@@ -504,6 +504,8 @@ def _extract(ctx: Context) -> list[Definition]:
         term = " ".join(m.group(1).split()).replace("\u00ad", "-")  # squash()
         if "\n" in m.group(1):
             term = _unbroken(text, m.group(1), term)
+        if "- " in term:
+            term = _unspaced(text, term)
         if not term or len(term.split()) > 10:
             continue
         a, b = m.start(), m.end()
@@ -625,6 +627,18 @@ def _unbroken(text: str, raw: str, term: str) -> str:
     if text.find(joined) >= 0 and text.find(term) < 0:
         return joined
     return term
+
+
+def _unspaced(text: str, term: str) -> str:
+    """A hyphenated term written with a space after its hyphen where it is defined
+    ('("FHLB- Dallas")') and without one where it is used ("the FHLB-Dallas")."""
+    joined = _HYPHEN_SPACE.sub("-", term)
+    if joined != term and text.find(joined) >= 0:
+        return joined
+    return term
+
+
+_HYPHEN_SPACE = re.compile(r"(?<=\w)- +(?=\w)")
 
 
 def get_terms(ctx: Context) -> Terms:
