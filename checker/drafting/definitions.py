@@ -13,7 +13,7 @@ import bisect
 import re
 from collections import Counter
 from itertools import compress
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from typing import Iterable, Optional
 
 from ..model import Finding
@@ -287,10 +287,6 @@ def _ws1(s: str) -> str:
     return out
 
 
-def _squash(s: str) -> str:
-    """``squash(s)``: white space squashed and stripped."""
-    return " ".join(s.split())
-
 # a list of definitions without quotation marks: "(j) Improvements: The buildings ...",
 # "(s) Premises. The Land and the Improvements", "Required Lenders shall mean, at any time, ...",
 # "Loan(s) is defined in Section 2.1.", "Continuation/Conversion Notice shall mean ..."
@@ -463,6 +459,13 @@ _GENERIC_RULES = frozenset(("Rules and Regulations", "Regulations and Rules"))
 _INDEFINITE_BEFORE = re.compile(r"\b(?:a|an)\s+$")
 
 
+_QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
+# a word in capitals right before a phrase ("LIBOR Interest Rate"), or a
+# capitalised word right after it ("Common Stock Purchase Warrant")
+_CAPS_WORD_BEFORE = re.compile(r"\b[A-Z]{2,}[^\S\n]+$")
+_NAME_GOES_ON = re.compile(r"[^\S\n]+(?:[A-Z][a-z]|[A-Z]{2,})")
+
+
 def _in_quotes(text: str, a: int, b: int) -> bool:
     """Is text[a:b] inside a quotation ('"Business -- Intellectual Property,"'):
     an opening quotation mark shortly before it and a closing one shortly after,
@@ -470,7 +473,7 @@ def _in_quotes(text: str, a: int, b: int) -> bool:
     i = max(text.rfind('"', max(0, a - 150), a), text.rfind("\u201c", max(0, a - 150), a), text.rfind("\u201d", max(0, a - 150), a))
     if i < 0 or text[i] == "\u201d" or (text[i] == '"' and i and text[i - 1] not in " \t\n(["):
         return False
-    m = re.compile(r"[\"\u201c\u201d]").search(text, b, b + 80)
+    m = _QUOTE_MARK.search(text, b, b + 80)
     if m is None:
         return False
     j = m.start()
@@ -552,19 +555,42 @@ def _phrase_spans(text: str, phrase: str, lo: int, hi: int) -> list[tuple[int, i
     return out
 
 
-def _squashed_body(ctx: Context) -> str:
-    """The body's text with every run of white space made one space (cached)."""
-    sq = getattr(ctx, "_def_squashed_body", None)
-    if sq is None:
-        sq = ctx._def_squashed_body = _ws1(ctx.text[: ctx.body_end])
-    return sq
+def _spaced_end(text: str, phrase: str, start: int, end: int, *others: str) -> tuple[int, int]:
+    """(start, end) of the first place in text[start:end] where ``phrase`` is
+    written, any run of white space standing for each of its (single)
+    spaces - where it occurs in the text with its white space squashed; (-1,
+    -1) when there is none.  ``others``: more phrases with the same first
+    word, any of which will do."""
+    first, *rest = phrase.split(" ")
+    tails = [rest] + [o.split(" ")[1:] for o in others]
+    find = text.find
+    n = len(first)
+    i = find(first, start, end)
+    while i >= 0:
+        for words in tails:
+            j = i + n
+            for w in words:
+                k = j
+                while k < end and text[k].isspace():
+                    k += 1
+                if k == j or not text.startswith(w, k, end):
+                    break
+                j = k + len(w)
+            else:
+                return i, j
+        i = find(first, i + 1, end)
+    return -1, -1
 
 
 def _lower_form_in(ctx: Context, phrase: str) -> bool:
     """Does the body write ``phrase`` in lower case ("community offering",
-    "new Remarketing Agent") anywhere?  A quick test before the exact search."""
-    sq = _squashed_body(ctx)
-    return phrase.lower() in sq or (phrase[:1].lower() + phrase[1:]) in sq
+    "new Remarketing Agent") anywhere, line breaks and runs of spaces read as
+    one space?  A quick test before the exact search."""
+    text, end = ctx.text, ctx.body_end
+    low, first_low = phrase.lower(), phrase[:1].lower() + phrase[1:]
+    if low.split(" ", 1)[0] == first_low.split(" ", 1)[0]:
+        return _spaced_end(text, low, 0, end, first_low)[0] >= 0
+    return _spaced_end(text, low, 0, end)[0] >= 0 or _spaced_end(text, first_low, 0, end)[0] >= 0
 
 
 def _introduced_in_lower(ctx: Context, phrase: str, uses: list[tuple[int, int]], window: int = 6000) -> Optional[tuple[int, int]]:
@@ -603,6 +629,18 @@ def _borrowing(ctx: Context) -> Optional[tuple[bool]]:
     return (bool(_OFFERING_INSTRUMENT.search(named)),)
 
 
+def _quoted_phrases(text: str, body_end: int, own_form) -> set[str]:
+    """Every phrase in quotation marks (``_QUOTED``), white space squashed,
+    the punctuation at its end left out ('(the "Agent Information," which
+    ...)'), in lower case; after the body only those outside an attached form
+    of another instrument (``own_form(offset)``)."""
+    qms = list(_QUOTED.finditer(text))
+    k = bisect.bisect_left(list(map(_START, qms)), body_end)
+    phrases = list(map(_GROUP1, qms[:k]))
+    phrases += [m.group(1) for m in qms[k:] if not own_form(m.start())]
+    return set(map(str.lower, map(_RSTRIP_PUNCT, map(" ".join, map(str.split, phrases)))))
+
+
 @as_rule
 def undefined_terms(ctx: Context) -> list[Finding]:
     terms = get_terms(ctx)
@@ -617,11 +655,7 @@ def undefined_terms(ctx: Context) -> list[Finding]:
     defined = _body_defined(ctx, terms, own_form)
     # any quoted phrase may be a definition the extractor does not read; not
     # one in an attached form of another instrument
-    quoted = {
-        _squash(m.group(1)).rstrip(",.;: ").lower()  # '(the "Agent Information," which ...)'
-        for m in _QUOTED.finditer(text)
-        if m.start() < body_end or not own_form(m.start())
-    }
+    quoted = _quoted_phrases(text, body_end, own_form)
 
     out, intro = _undefined(ctx, terms, defined, quoted, borrowing)
     if out:
@@ -728,9 +762,9 @@ def _undefined(
         longer = [k for k in defined_keys_lower if low in k and k != low]
         good = []
         for a, b in spans:
-            if not acronym and re.search(r"\b[A-Z]{2,}[^\S\n]+$", text[max(0, a - 12) : a]):
+            if not acronym and _CAPS_WORD_BEFORE.search(text[max(0, a - 12) : a]):
                 continue  # "LIBOR Interest Rate": part of a longer name
-            if re.match(r"[^\S\n]+(?:[A-Z][a-z]|[A-Z]{2,})", text[b : b + 3]):
+            if _NAME_GOES_ON.match(text[b : b + 3]):
                 continue  # "Common Stock Purchase Warrant": part of a longer name
             if longer and _inside_longer(text, a, b, longer):
                 continue  # a part of a longer defined term ("Putnam Selling Stockholders")
@@ -882,11 +916,12 @@ def _short_forms(ctx: Context, defined: set[str], quoted: set[str], done: set[st
             if len(acr) >= 3 and acr not in cands:
                 cands[acr] = (m.start(), am.end())
                 kinds[acr] = "statute"
-    sq = _squashed_body(ctx)
     for s, (fa, fb) in cands.items():
-        i = sq.find(s)
-        if i < 0 or sq.find(s, i + len(s)) < 0:
-            continue  # the full name, and no use of the short form (sq.count(s) < 2)
+        # the full name, and no use of the short form: fewer than two places
+        # (apart) in the body with its white space squashed
+        _i, j = _spaced_end(text, s, 0, body_end)
+        if j < 0 or _spaced_end(text, s, j, body_end)[0] < 0:
+            continue
         kind = kinds[s]
         if re.match(r"[^.;]{0,80}?\(\s*(?:the\s+)?" + r"\s+".join(map(re.escape, s.split())) + r"\s*\)", text[fb : fb + 120]):
             continue  # "Security Act of 1974, as amended (ERISA)": defined without quotation marks
@@ -960,6 +995,8 @@ _CONVENTIONAL = frozenset(
 _NAME_LIST_AFTER = re.compile(r"(?:,[^\S\n]*[A-Z][a-z]+)+,?[^\S\n]+(?:and|&)[^\S\n]+[A-Z]")
 MIN_SINGLE_USES = 4
 _GROUP1 = itemgetter(1)
+_START = methodcaller("start")
+_RSTRIP_PUNCT = methodcaller("rstrip", ",.;: ")
 _DETERMINERS = frozenset("the such each any said that a an no every all either neither".split())
 # single words that are defined terms in most agreements, whatever else the text says
 _COMMON_TERMS = frozenset(
@@ -1541,11 +1578,13 @@ def inconsistent_form(ctx: Context) -> list[Finding]:
     text = ctx.text
     hyphen_heads = _hyphen_heads(text)
     out: list[Finding] = []
-    for fam, defs in terms.by_family.items():
-        if " " not in fam or not fam[:1].isupper():
-            continue
+    # terms of several words that start with a capital
+    fams = [fam for fam in terms.by_family if " " in fam and fam[:1].isupper()]
+    found = terms.uses_of(fams) if fams else {}
+    for fam in fams:
+        defs = terms.by_family[fam]
         words = fam.split()
-        uses = terms.uses.get(fam, [])
+        uses = found.get(fam, [])
         # the usual case, every use written as defined: nothing to look at
         odd = [u for u in uses if u.text != fam and u.cls not in ("cap", "upper")]
         hyphenated = words[0] in hyphen_heads and (

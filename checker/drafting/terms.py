@@ -17,8 +17,9 @@ Uses are found in one pass of one regular expression over the clean text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import compress, groupby, repeat
 from operator import is_, itemgetter
 from typing import Iterable, Optional
@@ -71,6 +72,33 @@ _POINTER = re.compile(
     r"(?!\s+of\s+(?:the|such|that|any)\b)|the\s+(?:preamble|recitals|first\s+paragraph|introductory\s+paragraph)(?:\s+(?:hereof|of\s+this\s+\w+|to\s+this\s+\w+))?(?!\s+(?:of|to)\s+the\b))",
     re.I,
 )
+# the words _SCOPE needs ("this Section"), with its case folding
+_THIS_PART = re.compile(r"this\s+(?:section|article|subsection|paragraph|clause|exhibit|schedule|annex)", re.I)
+# a word every phrase _MEANS ends with holds one of these
+_MEANS_WORDS = ("mean", "refer", "defined", "includ")
+# the last word of _CALLED's match: the naming verb or an article
+_CALLED_LAST = ("called", "as", "termed", "the", "a", "an")
+
+
+def _may_mean(tail: str) -> bool:
+    """False when ``_MEANS.match(tail)`` cannot match: a text in ASCII
+    (whose case folding is plain) without the words it needs."""
+    if not tail.isascii():
+        return True
+    low = tail.lower()
+    return any(w in low for w in _MEANS_WORDS)
+
+
+def _may_call(before: str) -> bool:
+    """False when ``_CALLED.search(before)`` cannot match: its match ends
+    with the naming verb or an article and white space, at the end."""
+    t = before.rstrip()
+    if len(t) == len(before):
+        return False
+    last = t[-6:]
+    return not last.isascii() or last.lower().endswith(_CALLED_LAST)
+
+
 _TERM_OK = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,&'/()\-\u2019\u2010%$]*")
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'\u2019.-]*|\d[\w()]*")
 
@@ -91,38 +119,55 @@ def title_key(term: str, words_in_text=None, text: Optional[str] = None) -> str:
     if not t.isupper() or sum(1 for c in t if c.isalpha()) < 2:
         return t
     full: list[str] = []
-    mixed: list[str] = []
+    # the words put in title case: (index, as written, the part in capitals)
+    titled: list[tuple[int, str, str]] = []
     for i, w in enumerate(t.split(" ")):
         lw = w.lower()
-        m = re.match(r"^([A-Z][A-Z'\u2019-]*)(.*)$", w)
         if i and lw in SMALL:
             full.append(lw)
-            mixed.append(lw)
             continue
+        m = _CAPS_HEAD.match(w)
         if m is None:
             full.append(w)
-            mixed.append(w)
             continue
         head, rest = m.group(1), m.group(2)
-        tw = "-".join(p[:1] + p[1:].lower() for p in head.split("-")) + rest
-        full.append(tw)
-        if words_in_text is not None and len(head) > 1 and (head[:1] + head[1:].lower()) not in words_in_text:
-            mixed.append(w)  # an acronym: "DTC", "NASD", "CSFB"
-        else:
-            mixed.append(tw)
-    a, b = " ".join(full), " ".join(mixed)
+        full.append("-".join(p[:1] + p[1:].lower() for p in head.split("-")) + rest)
+        titled.append((i, w, head))
+    a = " ".join(full)
+    short = " " not in t and len(t) <= 5
     if text is not None:
-        for cand in (a, b):
-            i = text.find(cand)
-            while i >= 0:
-                before = text[i - 1 : i] if i else ""
-                after = text[i + len(cand) : i + len(cand) + 1]
-                if not (before and (before.isalnum() or before in "-_")) and not (after and (after.isalnum() or after in "-_")):
-                    return cand
-                i = text.find(cand, i + 1)
-    if " " not in t and len(t) <= 5:
+        if _whole_in(text, a):
+            return a
+        # (a single short word not written in title case is an acronym, below)
+        if words_in_text is not None and not short:
+            # the form with the acronyms kept: "DTC", "NASD", "CSFB"
+            mixed = list(full)
+            for i, w, head in titled:
+                if len(head) > 1 and (head[:1] + head[1:].lower()) not in words_in_text:
+                    mixed[i] = w
+            b = " ".join(mixed)
+            if b != a and _whole_in(text, b):
+                return b
+    if short:
         return t  # a single short word in capitals is an acronym
     return a
+
+
+_CAPS_HEAD = re.compile(r"^([A-Z][A-Z'\u2019-]*)(.*)$")
+
+
+def _whole_in(text: str, phrase: str) -> bool:
+    """Does ``phrase`` occur in ``text`` with no letter, digit, hyphen or
+    underscore right before or after it?"""
+    i = text.find(phrase)
+    n = len(phrase)
+    while i >= 0:
+        before = text[i - 1 : i] if i else ""
+        after = text[i + n : i + n + 1]
+        if not (before and (before.isalnum() or before in "-_")) and not (after and (after.isalnum() or after in "-_")):
+            return True
+        i = text.find(phrase, i + 1)
+    return False
 
 
 class _WordsIn:
@@ -177,10 +222,16 @@ def case_class(s: str) -> str:
 
 def variants(key: str) -> list[str]:
     """Singular, plural and the other forms a term is used in."""
+    return list(_variants(key))
+
+
+@lru_cache(maxsize=8192)
+def _variants(key: str) -> tuple[str, ...]:
+    """variants(key), remembered: the checks ask for the forms of the same terms many times."""
     out = {key}
     last = key.rsplit(" ", 1)[-1]
     if not last[-1:].isalpha():
-        return [key]
+        return (key,)
     if key.endswith("ies"):
         out.add(key[:-3] + "y")
     elif key.endswith("ses") or key.endswith("xes") or key.endswith("shes") or key.endswith("ches"):
@@ -195,7 +246,7 @@ def variants(key: str) -> list[str]:
             out.add(key + "es")
         else:
             out.add(key + "s")
-    return sorted(out, key=len, reverse=True)
+    return tuple(sorted(out, key=len, reverse=True))
 
 
 @dataclass
@@ -272,11 +323,14 @@ class Terms:
     def def_spans(self) -> list[tuple[int, int]]:
         return sorted((d.start, d.end) for d in self.defs)
 
-    def in_definition(self, a: int, b: int) -> bool:
-        import bisect
+    @cached_property
+    def _def_starts(self) -> list[int]:
+        return [a for a, _b in self.def_spans]
 
-        i = bisect.bisect_right(self.def_spans, (a, 10**12)) - 1
-        return i >= 0 and self.def_spans[i][0] <= a and b <= self.def_spans[i][1]
+    def in_definition(self, a: int, b: int) -> bool:
+        """Is text[a:b] inside the quoted term of the last definition starting at or before a?"""
+        i = bisect_right(self._def_starts, a) - 1
+        return i >= 0 and b <= self.def_spans[i][1]
 
     @cached_property
     def _def_sentences(self) -> tuple[list[int], list[int]]:
@@ -319,8 +373,44 @@ class Terms:
         single-word term right after another capitalised word ("Act" in
         "Securities Act") is a different name, not a use.
         """
-        out: dict[str, list[Use]] = {k: [] for k in self.by_family}
+        return self._find_uses(self.variant_of, self.by_family)
+
+    def uses_of(self, families: Iterable[str]) -> dict[str, list[Use]]:
+        """The uses of ``families``, as :attr:`uses` has them, found without
+        looking for the terms that cannot change them: those of other
+        families that are one word of letters, digits and hyphens ("company",
+        "lock-up").  No term starts inside such a word (a term follows a
+        character that is neither a letter nor a hyphen), and of two terms
+        found at one place the longer is the use - the other term, unless it
+        is such a word too, ended by a hyphen of the first ("lock" in
+        "lock-up"); then every term is looked for."""
+        full = self.__dict__.get("uses")
+        if full is not None:
+            return full
         vo = self.variant_of
+        low = self.ctx.lower if isinstance(self.ctx, Context) else self.ctx.text.lower()
+        if len(low) != len(self.ctx.text):
+            return self.uses  # case folding changed the offsets: see uses
+        keep = set(families)
+        for v, f in vo.items():
+            if f not in keep and _PLAIN_WORD.fullmatch(v) is None:
+                keep.add(f)
+        if len(keep) >= len(self.by_family):
+            return self.uses
+        kept = {v: f for v, f in vo.items() if f in keep}
+        for v, f in vo.items():
+            if f not in keep:
+                i = v.find("-")
+                while i >= 0:
+                    if v[:i] in kept:
+                        return self.uses  # "lock" kept, "lock-up" left out
+                    i = v.find("-", i + 1)
+        return self._find_uses(kept, {f: ds for f, ds in self.by_family.items() if f in keep})
+
+    def _find_uses(self, vo: dict[str, str], by_family: dict[str, list[Definition]]) -> dict[str, list[Use]]:
+        """The uses of the terms of ``vo`` (lower-case variant -> family) of
+        the families of ``by_family``."""
+        out: dict[str, list[Use]] = {k: [] for k in by_family}
         if not vo:
             return out
         text = self.ctx.text
@@ -328,7 +418,7 @@ class Terms:
         # single-word terms ("Company", 200 uses) need only a few uses to show they
         # are used; every use is kept for terms of several words (checked for
         # their written form) and for terms limited to one section
-        need_all = {f for f, ds in self.by_family.items() if " " in f or any(d.scope for d in ds)}
+        need_all = {f for f, ds in by_family.items() if " " in f or any(d.scope for d in ds)}
         if len(low) != len(text):
             pat = re.compile(r"(?<![\w\-])" + trie_regex(vo).replace("\\ ", r"\s+") + r"(?![\w])", re.I)
             for m in pat.finditer(text):
@@ -383,10 +473,14 @@ class Terms:
 
 _GROUP0 = itemgetter(0)
 _GROUP1 = itemgetter(1)
+# a lower-case term that is one word of letters, digits and hyphens
+_PLAIN_WORD = re.compile(r"[a-z0-9\-]+")
 _NOT_WORD = re.compile(r"[^\w\-]")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 # the characters of ASCII that are neither word characters nor hyphens
 _ASCII_LEAD = "".join(c for c in map(chr, range(128)) if _NOT_WORD.match(c))
+# the same characters as ranges of a character class (a shorter pattern to parse)
+_ASCII_LEAD_CLASS = r"\x00-,./:-@\[-^`{-\x7f"
 
 
 def _term_matches(low: str, words: Iterable[str]) -> tuple[list[re.Match], int]:
@@ -406,9 +500,12 @@ def _term_matches(low: str, words: Iterable[str]) -> tuple[list[re.Match], int]:
     words = list(words)
     terms = trie_regex(words).replace("\\ ", r"\s+")
     lead = _ASCII_LEAD
+    lead_class = _ASCII_LEAD_CLASS
     if not low.isascii():
-        lead += "".join(sorted(c for c in set(_NOT_ASCII.findall(low)) if _NOT_WORD.match(c)))
-    pat = re.compile("[" + re.escape(lead) + "](" + terms + r")(?![\w])")
+        more = "".join(sorted(c for c in set(_NOT_ASCII.findall(low)) if _NOT_WORD.match(c)))
+        lead += more
+        lead_class += re.escape(more)
+    pat = re.compile("[" + lead_class + "](" + terms + r")(?![\w])")
     padded = " " + low
     ms = list(pat.finditer(padded))
     if any(_NOT_WORD.match(w[-1]) for w in words):
@@ -421,7 +518,8 @@ def _term_matches(low: str, words: Iterable[str]) -> tuple[list[re.Match], int]:
     return ms, 1
 
 
-_PREV_CAP = re.compile(r"(?<![A-Za-z'.\-])([A-Z][A-Za-z'.\-]*)[^\S\n]*\Z")
+# (the look-behind after the capital: the search skips ahead to a capital)
+_PREV_CAP = re.compile(r"([A-Z](?<![A-Za-z'.\-][A-Z])[A-Za-z'.\-]*)[^\S\n]*\Z")
 _DETERMINERS = frozenset(
     "the such each any this that no all every said a an and or of by to per its their our your his her".split()
 )
@@ -455,6 +553,8 @@ def _scope_of(ctx: Context, sent_end: int, def_off: int, sent_start: int) -> tup
         sent_text = ctx.text[sent_start:sent_end]
         if "this" not in sent_text[:rel].lower():
             return None, None
+    if _THIS_PART.search(sent_text) is None:
+        return None, None  # no "this Section" (or Article, Exhibit ...) in the sentence
     best = None
     for m in _SCOPE.finditer(sent_text):
         if m.start() > rel:
@@ -493,6 +593,12 @@ _COLON_POINTER = re.compile(
     r"(?:has|have|shall\s+have)\s+the\s+(?:respective\s+)?meanings?|the\s+meanings?\s+(?:given|assigned|set|specified|provided))",
     re.I,
 )
+# what follows the quoted term of a parenthetical definition
+_PAREN_CLOSES = re.compile(r"\s*(?:\)|,|;|and\b|or\b|each\b|respectively\b|collectively\b|together\b|as\b|shall\b|and,)")
+# a term of a statute or another instrument, named: '"Affiliate" (as defined in Rule 405)'
+_IMPORTED = re.compile(
+    r"[\s,]*(?:as\s+(?:such\s+|that\s+)?(?:term\s+is\s+|terms\s+are\s+)?defined\s+(?:in|under|by)|within\s+the\s+meaning\s+of)", re.I
+)
 _LINE_LEAD = re.compile(r"[^\S\n]*(?:(?:\(?[a-zA-Z0-9]{1,5}[.)]|\d+(?:\.\d+)+\.?)[^\S\n]+)?")
 
 
@@ -527,7 +633,7 @@ def _extract(ctx: Context) -> list[Definition]:
             if "\n\n" not in lead and _PAREN_LEAD_OK.search(lead) and not _PAREN_LEAD_BAD.search(lead):
                 # the parenthetical closes soon after, or lists more terms
                 after = text[b : b + 120]
-                if re.match(r"\s*(?:\)|,|;|and\b|or\b|each\b|respectively\b|collectively\b|together\b|as\b|shall\b|and,)", after):
+                if _PAREN_CLOSES.match(after):
                     form = "parenthetical"
         colon_pointer: Optional[str] = None
         if form is None:
@@ -545,16 +651,16 @@ def _extract(ctx: Context) -> list[Definition]:
                         form = "imported"
         if form is None:
             tail = text[b : b + 80]
-            mm = _MEANS.match(tail)
+            mm = _MEANS.match(tail) if _may_mean(tail) else None
             if mm:
                 form = "includes" if re.search(r"includ", mm.group(0), re.I) else "means"
                 if re.search(r"meaning|defined", mm.group(0), re.I):
                     form = "pointer"  # "X" has the meaning specified in Section 1.01 / in the Indenture
-            elif _CALLED.search(text[max(0, a - 80) : a]):
+            elif _may_call(text[max(0, a - 80) : a]) and _CALLED.search(text[max(0, a - 80) : a]):
                 form = "called"
         if form is None:
             continue
-        if re.match(r"[\s,]*(?:as\s+(?:such\s+|that\s+)?(?:term\s+is\s+|terms\s+are\s+)?defined\s+(?:in|under|by)|within\s+the\s+meaning\s+of)", text[b : b + 60], re.I):
+        if _IMPORTED.match(text[b : b + 60]):
             form = "imported"  # a term of a statute or another instrument, named here
         elif form in ("parenthetical", "called") and _CALLED_OUTSIDE.search(text, max(0, a - 80), a):
             form = "imported"  # what a regulation calls it: '(currently referred to as "Eurocurrency liabilities")'
