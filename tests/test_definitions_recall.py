@@ -453,3 +453,14 @@ def test_the_words_read_as_the_last_word_of_a_code():
 
     text = "Cook Bode Dook Code Book Digest Compilation Accord Codes"
     assert [m.group() for m in _CODE_WORD.finditer(text)] == ["Code", "Book", "Digest", "Compilation", "Accord"]
+
+
+def test_part_of_a_longer_term_broken_after_its_hyphen():
+    text = PARTIES + (
+        '1. Advances. "A Swing-Line Advance" means an advance by the Agent. Interest on each\n'
+        "A Swing- Line Advance is payable monthly, and the Underwriters may fund any\n"
+        "A Swing- Line Advance. No A Swing- Line Advance may be made after the termination date.\n"
+    )
+    assert not names(undefined(text), "Line Advance")
+    bare = text.replace('"A Swing-Line Advance" means', "Each advance is").replace("A Swing- ", "the ")
+    assert names(undefined(bare), "Line Advance")

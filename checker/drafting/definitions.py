@@ -353,8 +353,9 @@ def _inside_longer(text: str, a: int, b: int, keys: list[str]) -> bool:
     """Is text[a:b] part of an occurrence of one of the (lower-case) ``keys``?"""
     for k in keys:
         # the phrase in the middle of the window, whitespace squashed, so
-        # that a term broken over two lines is still seen whole
-        left = _ws1(text[max(0, a - 2 * len(k) - 20) : a]).lower()[-(len(k) + 1) :]
+        # that a term broken over two lines is still seen whole (and one
+        # broken after its hyphen: "A Swing- Line Advance")
+        left = _ws1(text[max(0, a - 2 * len(k) - 20) : a]).lower().replace("- ", "-")[-(len(k) + 1) :]
         right = _ws1(text[b : b + 2 * len(k) + 20]).lower()[: len(k) + 1]
         mid = _ws1(text[a:b]).lower()
         win = left + mid + right
