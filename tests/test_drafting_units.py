@@ -742,3 +742,19 @@ Bank's membership.
     assert [f.message for f in run(text.format(use="home loan bank"), "DEF002") if "FHLB" in f.message] == [
         "'FHLB- Dallas' is defined but never used"
     ]
+
+
+def test_reference_to_a_subsection_numbered_with_a_half_parenthesis():
+    text = """LICENSE AGREEMENT
+
+1. Definitions.
+
+a)   "Licensed Products" shall mean the services described in Exhibit A.
+
+b)   "Software Fix" shall mean a modification to the Licensed Products.
+
+2. License. The Licensee may use the Licensed Products pursuant to Section 3b) below and may
+{copy} them for its own use.
+"""
+    assert run(text.format(copy="copy"), "NUMB003") == []
+    assert len(run(text.format(copy="copy (for backup"), "NUMB003")) == 1

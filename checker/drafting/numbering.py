@@ -302,7 +302,7 @@ _DQ = re.compile(r'(?<!\d)"')
 _LQ = re.compile("\u201c")
 _RQ = re.compile("(?<!\\d)\u201d")  # 8-1/2\u201d X 11\u201d: inches
 _BRACKET_CHARS = re.compile(r"[()\[\]]")
-_HALF_PAREN = re.compile(r"(?:^|[\s(])(?:[a-zA-Z]|[ivxlc]{1,5}|\d{1,2})$")
+_HALF_PAREN = re.compile(r"(?:^|[\s(])(?:[a-zA-Z]|[ivxlc]{1,5}|\d{1,2})$|(?:^|\s)\d{1,2}(?:\.\d{1,2})?[a-z]$")
 
 
 # the caption of a notary's acknowledgment: "STATE OF NEW YORK", "COUNTY OF DALLAS"
