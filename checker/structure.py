@@ -167,7 +167,8 @@ _DOT_RP = frozenset(".)")
 
 _ATTACH = re.compile(
     r"(?P<word>SCHEDULE|Schedule|EXHIBIT|Exhibit|ANNEX|Annex|APPENDIX|Appendix|ATTACHMENT|Attachment)"
-    r"[ \t\xa0]+(?P<id>(?:[A-Z]{1,2}|[IVX]{1,6}|\d{1,3}(?:\.\d{1,3})*)(?:-?[A-Z](?![a-z]))?(?:-\d{1,3})?(?:\([a-z0-9]{1,3}\))?)"
+    r"[ \t\xa0]+(?P<q>[\"\u201c])?(?P<id>(?:[A-Z]{1,2}|[IVX]{1,6}|\d{1,3}(?:\.\d{1,3})*)(?:-?[A-Z](?![a-z]))?(?:-\d{1,3})?(?:\([a-z0-9]{1,3}\))?)"
+    r"(?(q)[\"\u201d])"  # 'EXHIBIT "B"': the letter in quotation marks
     r"(?![\w-])(?P<rest>.*)$"
 )
 # an attachment's word alone on a line (its letter or number on the next); another

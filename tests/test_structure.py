@@ -629,3 +629,9 @@ def test_every_corpus_document():
         flat = flat_sections(sections)
         assert len(flat) == sum(1 for _ in o.walk())
     assert with_sections >= 0.75 * len(files)
+
+
+def test_attachment_letter_in_quotation_marks():
+    src = _SPLIT_EXHIBITS.format(contents="").replace("EXHIBIT\nA\n", 'EXHIBIT "A"\n').replace("EXHIBIT\nB\n", "EXHIBIT \u201cB\u201d\n")
+    o = build_structure(fake_layout(src))
+    assert [(n.kind, n.number) for n in o.root if n.kind == "exhibit"] == [("exhibit", "A"), ("exhibit", "B")]

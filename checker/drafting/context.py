@@ -338,7 +338,7 @@ class Context:
     # outline does not name them: (offset, kind, id, heading line)
     _ATT_HEAD = re.compile(
         r"^[^\S\n]*(?:FORM\s+OF\s+)?(SCHEDULE|EXHIBIT|ANNEX|APPENDIX|ATTACHMENT|Schedule|Exhibit|Annex|Appendix|Attachment)"
-        r"[^\S\n]+([A-Z0-9]{1,4}(?:[-.][A-Z0-9]{1,3})?(?:\([a-z0-9]{1,3}\))?)[^\S\n]*(?:[-:\u2013\u2014].*)?$",
+        r"[^\S\n]+[\"\u201c]?([A-Z0-9]{1,4}(?:[-.][A-Z0-9]{1,3})?(?:\([a-z0-9]{1,3}\))?)[\"\u201d]?[^\S\n]*(?:[-:\u2013\u2014].*)?$",
         re.M,
     )
 
