@@ -52,13 +52,13 @@ _REDACTION_DOC = re.compile(
     r"portions?\s+of\s+this\s+(?:exhibit|document)\s+(?:have\s+been|has\s+been|were)\s+omitted",
     re.I,
 )
-# a run of underscores, continued on the next line; "___+" (not "_{3,}") starts
-# with a literal, which the engine skips to
 # a statute or regulation cited ("12 CFR 359.1(l)(1)", "15 U.S.C. 78j")
 _CITATION = re.compile(r"\s*\d+\s+(?:C\.?F\.?R|U\.?S\.?C|Stat)\.?(?:\s+(?:Sec(?:tion|\.)|\u00a7+))?\s*[\d.]+[\w().\-]*\s*", re.I)
 # a box checked: "[X]", "[x]"; a box not checked: "[ ]", "[_]"
 _CHECKED_BOX = re.compile(r"\[\s*[xX]\s*\]")
 _OPEN_BOX = re.compile(r"\[[ _]?\]")
+# a run of underscores, continued on the next line; "___+" (not "_{3,}") starts
+# with a literal, which the engine skips to
 _UNDERSCORE_RUN = re.compile(r"___+(?:[^\S\n]*\n?[^\S\n]*_{2,})*")
 _BY_WORD = re.compile(r"^By\b")
 _NAME_LINE = re.compile(r"^(?:Name|Print(?:ed)?\s+Name)\s*:", re.I)
