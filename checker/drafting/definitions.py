@@ -19,7 +19,7 @@ from typing import Iterable, Optional
 from ..model import Finding
 from . import as_rule
 from .context import Context, literal_starts, search_near, squash, trie_regex
-from .terms import SMALL, Definition, Terms, case_class, get_terms, variants
+from .terms import SMALL, Definition, Terms, case_class, get_terms, unspace_hyphens, variants
 
 # ---------------------------------------------------------------------------
 # vocabulary
@@ -355,7 +355,7 @@ def _inside_longer(text: str, a: int, b: int, keys: list[str]) -> bool:
         # the phrase in the middle of the window, whitespace squashed, so
         # that a term broken over two lines is still seen whole (and one
         # broken after its hyphen: "A Swing- Line Advance")
-        left = _ws1(text[max(0, a - 2 * len(k) - 20) : a]).lower().replace("- ", "-")[-(len(k) + 1) :]
+        left = unspace_hyphens(_ws1(text[max(0, a - 2 * len(k) - 20) : a]).lower())[-(len(k) + 1) :]
         right = _ws1(text[b : b + 2 * len(k) + 20]).lower()[: len(k) + 1]
         mid = _ws1(text[a:b]).lower()
         win = left + mid + right

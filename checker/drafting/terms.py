@@ -738,13 +738,19 @@ def _unbroken(text: str, raw: str, term: str) -> str:
 def _unspaced(text: str, term: str) -> str:
     """A hyphenated term written with a space after its hyphen where it is defined
     ('("FHLB- Dallas")') and without one where it is used ("the FHLB-Dallas")."""
-    joined = _HYPHEN_SPACE.sub("-", term)
+    joined = unspace_hyphens(term)
     if joined != term and text.find(joined) >= 0:
         return joined
     return term
 
 
-_HYPHEN_SPACE = re.compile(r"(?<=\w)- +(?=\w)")
+def unspace_hyphens(s: str) -> str:
+    """``s`` without the spaces after its hyphens ("Swing- Line" -> "Swing-Line"), as
+    converted text and hurried drafting leave them inside hyphenated words."""
+    return _HYPHEN_SPACE.sub("-", s) if "- " in s else s
+
+
+_HYPHEN_SPACE = re.compile(r"(?<=\w)- +")
 
 
 def get_terms(ctx: Context) -> Terms:
