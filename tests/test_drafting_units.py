@@ -758,3 +758,25 @@ b)   "Software Fix" shall mean a modification to the Licensed Products.
 """
     assert run(text.format(copy="copy"), "NUMB003") == []
     assert len(run(text.format(copy="copy (for backup"), "NUMB003")) == 1
+
+
+def test_one_reference_to_several_missing_sections_is_one_finding():
+    doc = """LOAN AGREEMENT
+
+Section 1. Loans. The Lender will make the Loans.
+
+Section 2. Interest. Interest accrues as Section 1 provides.
+
+Section 3. Fees. The fees are those described in Section 2.
+
+Section 4. Survival. Sections 1, 8 and 9 hereof survive repayment, and this Section {n} survives as well.
+
+Section 5. Notices. Notices shall be in writing, as Section 4 provides.
+
+Section 6. Construction. Section 1, Section 2, Section 3 and Section 5 are read together.
+"""
+    (f,) = run(doc.format(n="4"), "XREF001")
+    assert f.message == "'Sections 1, 8 and 9 hereof' refers to Sections 8 and 9, which the document does not contain"
+    # "this Section 7" inside Section 4 names no section at all: one slip, reported once
+    found = run(doc.format(n="7"), "XREF001")
+    assert [g.quote for g in found] == ["Sections 1, 8 and 9 hereof", "this Section 7"]

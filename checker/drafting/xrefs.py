@@ -101,9 +101,10 @@ def missing_target(ctx: Context) -> list[Finding]:
             continue
         by_target.setdefault(r.target, []).append(r)
     out: list[Finding] = _misplaced_this(ctx, tops)
-    covered = [(f.line, f.column) for f in out]
+    covered = [((f.line, f.column), (f.end_line, f.end_column or f.column)) for f in out]
+    missing: dict[tuple[int, int], list[tuple[Ref, str, str, list[Ref]]]] = {}
     for tgt, rs in by_target.items():
-        rs = [r for r in rs if not any(_covers(ctx, r, ln, col) for ln, col in covered)]
+        rs = [r for r in rs if not any(_overlaps(ctx, r, a, b) for a, b in covered)]
         if not rs:
             continue
         # a section that exists but whose sub-part the outline did not find: "7(c)(xi)" when 7(c) exists
@@ -130,17 +131,34 @@ def missing_target(ctx: Context) -> list[Finding]:
             hint = f" (Section {typo} was probably meant)"
         elif highest and base and base.group(0).rstrip(".").isdigit() and int(base.group(0).rstrip(".")) > highest:
             hint = f" (the last section is {highest})"
+        missing.setdefault((r.start, r.end), []).append((r, tgt, hint, rs))
+    for (start, end), found in missing.items():
+        r = found[0][0]
+        if len(found) > 1:
+            # one reference naming several parts that are not there ("Sections 3(c), 3(d)
+            # and 3(e)"): one finding
+            tgts = [t for _r, t, _h, _rs in found]
+            named = ", ".join(tgts[:-1]) + " and " + tgts[-1]
+            out.append(ctx.finding(
+                "XREF001",
+                f"'{r.text}' refers to {r.ref_type.capitalize()}s {named}, which the document does not contain",
+                start,
+                end,
+            ))
+            continue
+        _r, tgt, hint, rs = found[0]
         n = len(rs)
         out.append(
             ctx.finding(
                 "XREF001",
                 f"'{r.text}' refers to {r.ref_type.capitalize()} {tgt}, which the document does not contain{hint}"
                 + (f"; {n} references" if n > 1 else ""),
-                r.start,
-                r.end,
+                start,
+                end,
                 [ctx.related(x.start, x.end, "also referred to here") for x in rs[1:4]],
             )
         )
+    out.sort(key=lambda f: (f.line, f.column))
     return out
 
 
@@ -179,9 +197,10 @@ def _decimal_typo(ctx: Context, target: str) -> Optional[str]:
     return None
 
 
-def _covers(ctx: Context, r: Ref, line: int, col: int) -> bool:
+def _overlaps(ctx: Context, r: Ref, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Does the reference overlap the text from (line, column) ``a`` to ``b``?"""
     sp = ctx.span(r.start, r.end)
-    return (sp.line, sp.column) <= (line, col) <= (sp.end_line, sp.end_column)
+    return (sp.line, sp.column) <= b and a <= (sp.end_line, sp.end_column)
 
 
 def _same_number(held: str, num: str) -> bool:
