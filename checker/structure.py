@@ -171,12 +171,6 @@ _ATTACH = re.compile(
     r"(?(q)[\"\u201d])"  # 'EXHIBIT "B"': the letter in quotation marks
     r"(?![\w-])(?P<rest>.*)$"
 )
-# an attachment's word alone on a line (its letter or number on the next); another
-# such label this near, with only short lines between, makes a list of attachments
-_SPLIT_LIST_LINES = 15
-_ATTACH_WORDS = frozenset(
-    "SCHEDULE Schedule EXHIBIT Exhibit ANNEX Annex APPENDIX Appendix ATTACHMENT Attachment".split()
-)
 _ATTACH_KIND = {
     "schedule": "schedule",
     "exhibit": "exhibit",
@@ -184,6 +178,10 @@ _ATTACH_KIND = {
     "appendix": "appendix",
     "attachment": "appendix",
 }
+# an attachment's word alone on a line (its letter or number on the next); another
+# such label this near, with only short lines between, makes a list of attachments
+_ATTACH_WORDS = frozenset(w for k in _ATTACH_KIND for w in (k.upper(), k.capitalize()))
+_SPLIT_LIST_LINES = 15
 
 _SIGNATURE = re.compile(
     r"(?:IN\s+WITNESS\s+WHEREOF|In\s+Witness\s+Whereof|IN\s+WITNESS\s+THEREOF"
