@@ -1,10 +1,9 @@
 """The drafting checks over the EDGAR corpus: they run on every document
-without an internal error, stay quiet enough to be read, and cost less than
-the parse."""
+without an internal error and stay quiet enough to be read.  (What they cost
+is measured by benchmarks/check.py, not here.)"""
 from __future__ import annotations
 
 import collections
-import time
 
 import pytest
 
@@ -27,27 +26,24 @@ def _run(files):
     counts: collections.Counter = collections.Counter()
     nbytes = 0
     errors = []
-    t_parse = t_draft = 0.0
+    where = collections.defaultdict(list)  # code -> (file name, line, quote)
     for p in files:
         src = load(p)
-        t0 = time.process_time()
         doc = parse_source(src)
         doc.references, _ = collect_references(doc)
         doc.definitions = collect_definitions(doc)
-        t1 = time.process_time()
         found = run_drafting_checks(doc)
-        t2 = time.process_time()
-        t_parse += t1 - t0
-        t_draft += t2 - t1
         errors += [(p.name, e.message) for e in drafting_errors(doc)]
         counts.update(f.code for f in found)
+        for f in found:
+            where[f.code].append((p.name, f.line, f.quote))
         nbytes += len(src.text)
-    return counts, nbytes, errors, t_parse, t_draft
+    return counts, nbytes, errors, where
 
 
 @pytest.mark.slow
 def test_edgar_corpus():
-    counts, nbytes, errors, _tp, _td = _run(_files("edgar"))
+    counts, nbytes, errors, _where = _run(_files("edgar"))
     assert errors == []
     per100k = {c: n / (nbytes / 102400) for c, n in counts.items()}
     noisy = {c: round(r, 2) for c, r in per100k.items() if r > MAX_RATE}
@@ -55,14 +51,17 @@ def test_edgar_corpus():
 
 
 @pytest.mark.slow
-def test_batch_sample_quiet_and_fast():
+def test_batch_sample_quiet():
     # every tenth file of the batch corpus (employment, credit, construction, licence agreements)
-    counts, nbytes, errors, t_parse, t_draft = _run(_files("batch", 10))
+    counts, nbytes, errors, where = _run(_files("batch", 10))
     assert errors == []
     per100k = {c: n / (nbytes / 102400) for c, n in counts.items()}
     noisy = {c: round(r, 2) for c, r in per100k.items() if r > MAX_RATE}
     assert noisy == {}
-    # the securities-offering findings have nothing to say about these documents
-    assert counts["NUM005"] == 0 and counts["XREF005"] == 0
-    # all drafting checks together cost less than the parse (with slack for a busy machine)
-    assert t_draft < 1.5 * t_parse
+    # the securities-offering findings have nothing to say about these documents,
+    # but for one statute named with the wrong year: a credit agreement's legend,
+    # "REGISTER UNDER THE SECURITIES ACT OF 1934" (line 3205)
+    assert counts["NUM005"] == 0
+    assert where["XREF005"] == [
+        ("agreements-credit--785968_2005-05-13_CREDIT_AGREEMENT.txt", 3205, "SECURITIES ACT OF 1934")
+    ]

@@ -207,6 +207,35 @@ def test_external_citation_table(clause, wrong):
     assert bool(run(clause + "\n", "XREF005")) is wrong
 
 
+@pytest.mark.parametrize(
+    "clause, wrong",
+    [
+        # a statute named with another's year (as a severance agreement in the corpus does)
+        ("A group within the meaning of Section 13(d)(3) of the Securities Exchange Act of 1933 acquires the stock.", True),
+        ("A group within the meaning of Section 13(d)(3) of the Securities Exchange Act of 1934 acquires the stock.", False),
+        ("THE NOTES HAVE NOT BEEN REGISTERED UNDER THE SECURITIES ACT OF 1934, AS AMENDED.", True),
+        ("THE NOTES HAVE NOT BEEN REGISTERED UNDER THE SECURITIES ACT OF 1933, AS AMENDED.", False),
+        ("The Indenture is qualified under the Trust Indenture Act of 1940.", True),
+        ("The Indenture is qualified under the Trust Indenture Act of 1939.", False),
+        # a longer name that ends in one of the statutes' names, and a re-enacted code
+        ("The offer is exempt under the Uniform Securities Act of 1956.", False),
+        ("A plan described in Section 4975 of the Internal Revenue Code of 1954, as amended.", False),
+        # a rule under the wrong Act
+        ("Pre-commencement communications pursuant to Rule 13e-4(c) under the Securities Act.", True),
+        ("Pre-commencement communications pursuant to Rule 13e-4(c) under the Exchange Act.", False),
+        ("The Shares may be resold under Rule 144 under the Exchange Act.", True),
+        ("The Shares may be resold under Rule 144 under the Securities Act.", False),
+        ("No stabilisation under Rule 104 of Regulation M under the Exchange Act will be made.", False),
+    ],
+)
+def test_statute_names_and_rules(clause, wrong):
+    found = run(clause + "\n", "XREF005")
+    assert bool(found) is wrong
+    if wrong:
+        (f,) = found
+        assert f.quote in clause.replace("\n", " ")
+
+
 def test_config_selection_and_templates():
     """A checker.policy.Config passed as settings: its selectors pick the checks,
     its templates globs make the document a form (no blank findings but the summary)."""

@@ -453,6 +453,125 @@ def _act_kind(ctx: Context, act: str) -> Optional[str]:
 
 _HAS_EARNINGS = re.compile(r"arnings\s+[Ss]tatement")  # a literal first: a fast search
 
+# The year in the name of each statute (a statute re-enacted under the same
+# name has several: the Internal Revenue Code of 1954 became that of 1986).
+_STATUTE_YEARS: dict[str, tuple[str, ...]] = {
+    "securities act": ("1933",),
+    "securities exchange act": ("1934",),
+    "trust indenture act": ("1939",),
+    "investment company act": ("1940",),
+    "investment advisers act": ("1940",),
+    "public utility holding company act": ("1935", "2005"),
+    "employee retirement income security act": ("1974",),
+    "internal revenue code": ("1939", "1954", "1986"),
+    "sarbanes-oxley act": ("2002",),
+    "bank holding company act": ("1956",),
+    "securities investor protection act": ("1970",),
+    "foreign corrupt practices act": ("1977",),
+}
+# a statute's name and year, matched at the end of the stretch before a year
+# (the word before the name is read too, so that a longer name ending in one
+# of these, "the Uniform Securities Act of 1956", is left alone)
+_STATUTE = re.compile(
+    r"(?<![\w\-])(?P<name>"
+    + "|".join(r"\s+".join(n.split()) for n in sorted(_STATUTE_YEARS, key=len, reverse=True))
+    + r")\s+of\s+(?P<year>\d{4})\Z",
+    re.I,
+)
+# where a statute's year may end: a literal start for a quick search of the
+# lower-case text (the names are then read backwards from there)
+_OF_YEAR = re.compile(r"of\s+(?:1[89]|20)\d\d(?!\d)")
+_OF_YEAR_I = re.compile(r"of\s+(?:1[89]|20)\d\d(?!\d)", re.I)
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)[^\S\n]*\n?[^\S\n]*\Z")
+# words that may stand before the name of the statute itself
+_LEAD_WORDS = frozenset("the under of to by and or with pursuant in per".split())
+# the Securities Act's rules are numbered 100 to 1001 ("Rule 144A", "Rule 430B");
+# a rule numbered with a letter and a hyphen ("Rule 10b-5", "Rule 13e-4") is one
+# of the Exchange Act's (or the Investment Company Act's)
+_RULE_UNDER = re.compile(
+    r"Rule\s+(?P<rule>\d+[A-Za-z]*(?:\d+)?(?:-\d+)?)(?:\([a-z0-9]{1,4}\))*\s+(?:(?:promulgated|adopted|issued)\s+)?"
+    r"(?:under|of|pursuant\s+to)\s+the\s+(?P<act>" + _ACTS + r")(?!\s+of\s+\d)",
+    re.I,
+)
+_RULE_START = re.compile(r"rule\s+\d")
+_RULE_START_I = re.compile(r"rule\s+\d", re.I)
+_HYPHEN_RULE = re.compile(r"\d+[A-Za-z]+\d*-\d+\Z")
+# Securities Act rules that underwriting agreements cite (none of them shares a
+# number with an Exchange Act rule: those of Regulations M, SHO, ATS and NMS
+# are 100-105, 200-204, 300-303 and 600-613)
+_SECURITIES_ACT_RULES = frozenset(
+    "134 135 144 144a 145 158 163 164 172 173 405 415 424 430a 430b 430c 433 462 701".split()
+)
+
+
+def _statute_names(ctx: Context, out: list[Finding]) -> None:
+    """A statute named with another statute's year ("the Securities Act of 1934"),
+    and a rule cited under the wrong Act ("Rule 13e-4 under the Securities Act")."""
+    text = ctx.text
+    low = ctx.lower
+    if len(low) != len(text):  # lower-casing moved offsets (rare letters): the text itself
+        low, of_year, rule_start = text, _OF_YEAR_I, _RULE_START_I
+    else:
+        of_year, rule_start = _OF_YEAR, _RULE_START
+    for y in of_year.finditer(low):
+        m = _STATUTE.search(text, max(0, y.start() - 80), y.end())
+        if m is None:
+            continue
+        b = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        if b is not None and b.group(1)[0].isupper() and b.group(1).lower() not in _LEAD_WORDS:
+            continue  # the end of a longer name ("Uniform Securities Act of 1956")
+        name = " ".join(m.group("name").lower().split())
+        year = m.group("year")
+        years = _STATUTE_YEARS[name]
+        if year in years:
+            continue
+        title = _statute_title(name)
+        # the statute of that year this one may have been confused with
+        other = [_statute_title(n) for n, ys in _STATUTE_YEARS.items()
+                 if year in ys and n != name and n.split()[0] == name.split()[0]]
+        also = f"; the {other[0]} is of {year}" if other else ""
+        out.append(
+            ctx.finding(
+                "XREF005",
+                f"'{squash(m.group(0))}': the {title} is of {' or '.join(years)}{also}",
+                m.start("name"),
+                m.end(),
+            )
+        )
+    for r in rule_start.finditer(low):
+        a = r.start()
+        if a and (text[a - 1].isalnum() or text[a - 1] == "_"):
+            continue
+        m = _RULE_UNDER.match(text, a)
+        if m is None:
+            continue
+        kind = _act_kind(ctx, m.group("act"))
+        rule = m.group("rule")
+        if kind == "securities" and _HYPHEN_RULE.match(rule):
+            out.append(
+                ctx.finding(
+                    "XREF005",
+                    f"'{squash(m.group(0))}': Rule {rule} is not a rule under the Securities Act, whose rules are "
+                    "numbered without a hyphen (it is numbered as the Exchange Act's rules are)",
+                    m.start(),
+                    m.end(),
+                )
+            )
+        elif kind == "exchange" and rule.lower() in _SECURITIES_ACT_RULES:
+            out.append(
+                ctx.finding(
+                    "XREF005",
+                    f"'{squash(m.group(0))}': Rule {rule} is a rule under the Securities Act, not the Exchange Act",
+                    m.start(),
+                    m.end(),
+                )
+            )
+
+
+def _statute_title(name: str) -> str:
+    small = {"of", "and"}
+    return " ".join(w if w in small else "-".join(p.capitalize() for p in w.split("-")) for w in name.split())
+
 
 @as_rule
 def wrong_external_citation(ctx: Context) -> list[Finding]:
@@ -532,4 +651,5 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
                     m.end(),
                 )
             )
+    _statute_names(ctx, out)
     return out
