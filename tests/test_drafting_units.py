@@ -809,3 +809,16 @@ Section 6. Construction. Section 1, Section 2, Section 3 and Section 5 are read 
     # "this Section 7" inside Section 4 names no section at all: one slip, reported once
     found = run(doc.format(n="7"), "XREF001")
     assert [g.quote for g in found] == ["Sections 1, 8 and 9 hereof", "this Section 7"]
+
+
+def test_unbalanced_parenthesis_quotes_whole_words():
+    # the quote of a spare ")" or an unclosed "(" starts and ends on a whole word
+    text = (
+        "14. Schedule. The Construction Manager shall prepare a schedule including the Milestone Dates set "
+        "forth in Exhibit H to the Agreement or any amendments to the Agreement) to Owner within thirty days.\n\n"
+        "15. Price. The Guaranteed Maximum Price (including all Work under this Amendment and all Work "
+        "previously authorized under earlier amendments, shall be the sum stated below.\n"
+    )
+    closing, opening = run(text, "NUMB003")
+    assert closing.quote == "Exhibit H to the Agreement or any amendments to the Agreement)"
+    assert opening.quote == "(including all Work under this Amendment and all Work previously"

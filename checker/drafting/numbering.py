@@ -405,7 +405,11 @@ def unbalanced_brackets(ctx: Context) -> list[Finding]:
                     continue
             ch = text[i]
             what = "parenthesis" if ch == "(" else "bracket"
-            snippet = squash(text[i : min(p.end, i + 70)])
+            hi = min(p.end, i + 70)
+            if hi < p.end and text[hi - 1].isalnum() and text[hi].isalnum():
+                cut = text.rfind(" ", i, hi)  # not in the middle of a word
+                hi = cut if cut > i + 20 else hi
+            snippet = squash(text[i:hi])
             out.append(
                 ctx.finding(
                     "NUMB003",
@@ -420,6 +424,9 @@ def unbalanced_brackets(ctx: Context) -> list[Finding]:
             ch = text[i]
             what = "parenthesis" if ch == ")" else "bracket"
             lo = max(p.start, i - 60)
+            stop = max(p.start, lo - 25)
+            while lo > stop and text[lo - 1].isalnum():
+                lo -= 1  # from the start of a word
             snippet = squash(text[lo : i + 1])
             out.append(
                 ctx.finding(
