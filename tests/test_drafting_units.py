@@ -607,19 +607,31 @@ Telephone: ___________________
 """
 
 
-def test_blanks_of_a_schedule_to_an_attached_form():
+@pytest.mark.parametrize(
+    "to",
+    [
+        "TO ASSIGNMENT AND ACCEPTANCE",
+        # the heading over three lines, as EDGAR's conversions print it
+        "\nto\nASSIGNMENT AND ACCEPTANCE",
+        "\nto\n\nAssignment and Assumption",
+    ],
+)
+def test_blanks_of_a_schedule_to_an_attached_form(to):
     # a schedule to the form of assignment is part of the form: its blanks are counted, not reported
     # (sections enough that the form's title is not among the document's first lines)
     more = "".join(f"Section {k}. Covenant {k}. The Borrower will keep covenant {k}.\n\n" for k in range(4, 40))
-    text = _FORM_SCHEDULE_DOC.format(to="TO ASSIGNMENT AND ACCEPTANCE", more=more)
+    text = _FORM_SCHEDULE_DOC.format(to=to, more=more)
     lines = [i for i, ln in enumerate(text.split("\n"), 1) if "____" in ln]
     found = run(text, "BLANK")
     assert [f.line for f in found if f.code == "BLANK003"] == lines[:1]  # the one in the agreement
     (summary,) = [f for f in found if f.code == "BLANK000"]
     assert "2 blanks in attached forms" in summary.message
     # a schedule to the agreement itself is not a form
-    found = run(_FORM_SCHEDULE_DOC.format(to="TO LOAN AGREEMENT", more=more), "BLANK003")
-    assert [f.line for f in found] == lines
+    for other in ("TO LOAN AGREEMENT", "\nto\nLoan Agreement"):
+        text = _FORM_SCHEDULE_DOC.format(to=other, more=more)
+        lines = [i for i, ln in enumerate(text.split("\n"), 1) if "____" in ln]
+        found = run(text, "BLANK003")
+        assert [f.line for f in found] == lines
 
 
 _FILLED_IN = """EMPLOYMENT AGREEMENT

@@ -58,6 +58,9 @@ _SCHEDULE_TO_A_FORM = re.compile(
     re.I,
 )
 
+# the label that opens a schedule's heading ("SCHEDULE 1", "Schedule 2.1(a)")
+_SCHEDULE_LABEL = re.compile(r"^schedule\s+[\w.()\-]+\s*", re.I)
+
 
 class Context:
     """What the drafting checks share about one document."""
@@ -375,6 +378,21 @@ class Context:
         r"(?m)^[^\S\n]*(?:ARTICLE|Article)[^\S\n]+[\dIVXLC]+\b|^[^\S\n]*(?:Section|SECTION)[^\S\n]+\d+(?:\.\d+)*\.?[^\S\n]+[A-Z]"
     )
 
+    def _schedule_to_a_form(self, off: int) -> bool:
+        """The schedule headed at ``off`` belongs to an attached form: "SCHEDULE 1
+        TO ASSIGNMENT AND ACCEPTANCE", or that heading over two or three lines
+        ("SCHEDULE 1" / "to" / "ASSIGNMENT AND ACCEPTANCE")."""
+        lines = [ln.strip() for ln in self.text[off : off + 300].split("\n")]
+        rest = _SCHEDULE_LABEL.sub("", lines[0], count=1)
+        if not rest:
+            nxt = [ln for ln in lines[1:-1] if ln][:2]
+            if not nxt:
+                return False
+            rest = nxt[0]
+            if rest.lower() == "to" and len(nxt) > 1:
+                rest = "to " + nxt[1]
+        return _SCHEDULE_TO_A_FORM.match(rest) is not None
+
     @cached_property
     def form_ranges(self) -> list[tuple[int, int, str]]:
         """Parts of the document that are forms of other instruments: attached
@@ -391,7 +409,11 @@ class Context:
         heads = self.attachment_headings
         for i, (off, kind, ident, _line) in enumerate(heads):
             end = heads[i + 1][0] if i + 1 < len(heads) else len(self.text)
-            if kind in ("exhibit", "annex", "appendix", "attachment") or "FORM OF" in self.text[off : off + 300].upper():
+            if (
+                kind in ("exhibit", "annex", "appendix", "attachment")
+                or "FORM OF" in self.text[off : off + 300].upper()
+                or (kind == "schedule" and self._schedule_to_a_form(off))
+            ):
                 out.append((off, end, f"{kind.capitalize()} {ident}"))
         cands = line_starts_of(self.text, self._form_starts)
         for m in matches_at(self._FORM_HEAD, self.text, cands):
