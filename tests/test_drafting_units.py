@@ -485,6 +485,19 @@ shall bear the risk of loss.
     ]
 
 
+@pytest.mark.parametrize(
+    "numeral, message",
+    [
+        # "one sixty one" is 161 said short (a construction contract in the corpus writes it so)
+        ("161", None),
+        ("162", "the words 'sixty one' say 61 but the numeral (162) says 162"),
+    ],
+)
+def test_hundreds_said_short(numeral, message):
+    text = f"1. Default. If delivery of a Unit is delayed more than one sixty one ({numeral}) days, the Buyer may terminate.\n"
+    assert [f.message for f in run(text, "NUM001")] == ([message] if message else [])
+
+
 _GUARANTEED_LOAN = """LOAN AGREEMENT
 
 This Loan Agreement is made among Acme Industrial Widgets Canada Limited, a Canadian corporation (the

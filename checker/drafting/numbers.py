@@ -104,6 +104,9 @@ def _words_value(phrase: str, ordinal: bool = False) -> Optional[float]:
     return v
 
 
+_DIGIT_WORDS = {w: i for i, w in enumerate("one two three four five six seven eight nine".split(), 1)}
+
+
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= max(1e-9, 0.005 if (a % 1 or b % 1) else 0)
 
@@ -125,11 +128,17 @@ def _pairs(ctx: Context):
         value = None
         used_start = wstart
         ordinal = bool(m.group("ord"))
-        for tk in tokens:
+        for i, tk in enumerate(tokens):
             cand = run_text[tk.start():]
             value = _words_value(cand, ordinal)
             if value is not None:
                 used_start = wstart + tk.start()
+                if i and 1 <= value < 100:
+                    # "one sixty one (161)": a digit word before the tens, the hundreds said short
+                    hundreds = _DIGIT_WORDS.get(tokens[i - 1].group(0).lower())
+                    if hundreds and _numeral_value(m.group("num")) == hundreds * 100 + value:
+                        value = float(hundreds * 100 + value)
+                        used_start = wstart + tokens[i - 1].start()
                 break
         if value is None:
             continue
