@@ -464,3 +464,23 @@ def test_part_of_a_longer_term_broken_after_its_hyphen():
     assert not names(undefined(text), "Line Advance")
     bare = text.replace('"A Swing-Line Advance" means', "Each advance is").replace("A Swing- ", "the ")
     assert names(undefined(bare), "Line Advance")
+
+
+# ---------------------------------------------------------------- a word of a longer defined term
+
+SEPARATION = PARTIES + (
+    '1. Definitions. "Separation from Service" means a separation from service within the meaning of\n'
+    'Section 409A of the Code, and "Base Salary" means the salary paid under Section 2.\n\n'
+    "2. Payments. The Base Salary is paid monthly until the Separation from Service. If a Separation\n"
+    "from Service occurs, the Company will pay the amount within 30 days after the Separation from Service,\n"
+    "and no payment will be made before the Separation from Service.\n"
+)
+
+
+def test_word_of_a_longer_defined_term_is_not_undefined():
+    # "the Separation / from Service": the first word of a defined term, even across a line break
+    assert not names(undefined(SEPARATION), "Separation")
+    # the same word on its own, with the longer term never defined, is reported
+    alone = SEPARATION.replace('"Separation from Service" means a separation from service', '"Termination" means a separation from employment')
+    alone = alone.replace("Separation from Service", "Separation").replace("Separation\nfrom Service", "Separation\n")
+    assert names(undefined(alone), "Separation")

@@ -1052,6 +1052,7 @@ def _frequent_undefined(
         return out
     found: dict[str, list[tuple[int, int]]] = {}
     bare: dict[str, list[tuple[int, int]]] = {}  # mid-sentence, no determiner before
+    longer_of: dict[str, list[str]] = {}  # the longer defined terms holding each word
     for x in compress(matches, map(set(cands).__contains__, words_of)):
         w, a, b = x.group(1), x.start(1), x.end(1)
         pre = text[max(0, a - 14) : a].split()
@@ -1064,6 +1065,12 @@ def _frequent_undefined(
             continue  # a part of a longer name ("the Company Stock Plan", "the Health, Safety and Environmental Plan")
         if _heading_like_line(text, a) or _in_caps_context(text, a, b) or _in_brackets(text, a):
             continue
+        longer = longer_of.get(w)
+        if longer is None:
+            wl = w.lower()
+            longer = longer_of[w] = [k for k in defined if wl in k and k != wl and (wl + " " in k or " " + wl in k)]
+        if longer and _inside_longer(text, a, b, longer):
+            continue  # a word of a longer defined term ("a Separation from Service", "Assignment and / Acceptance")
         found.setdefault(w, []).append((a, b))
     # a word of common English, not a name: written in lower case somewhere too
     cands = [
