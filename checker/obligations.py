@@ -386,6 +386,7 @@ def _sections(doc: Any, view: TextView) -> list[tuple[Section, tuple]]:
                 rec(sec.children, parents + (sec,))
 
     rec(secs, ())
+    rec = None  # a recursive inner function and its own name form a reference cycle: broken here
     view.__dict__["_walked"] = (secs, out)
     return out
 

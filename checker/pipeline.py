@@ -390,7 +390,9 @@ def analyse(source: Source, *, options: Optional[dict] = None) -> DocumentResult
             # the young generations, once per document; the old one is left to the
             # collector's own schedule (a forced full collection costs a tenth of a
             # second with a batch's caches in memory, and a checked document leaves
-            # nothing in reference cycles once its caches are released)
+            # nothing in reference cycles once its caches are released).  A caller
+            # that turned the collector off (the batch worker) collects itself,
+            # once it has let the document go.
             gc.collect(1)
 
 

@@ -262,6 +262,7 @@ class Context:
                 walk(s.children, depth + 1, s.number or parent, info)
 
         walk(getattr(self.doc, "sections", ()) or (), 0, None, None)
+        walk = None  # a recursive inner function and its own name form a reference cycle: broken here
         out.sort(key=lambda s: (s.start, -s.end))
         return out
 
@@ -605,7 +606,10 @@ def trie_regex(words: Iterable[str]) -> str:
                 body = "(?:" + body + ")?"
         return body
 
-    return build(trie)
+    try:
+        return build(trie)
+    finally:
+        build = None  # a recursive inner function and its own name form a reference cycle: broken here
 
 
 _ESCAPES: dict[str, str] = {}
