@@ -616,6 +616,7 @@ class SentenceIndex:
         self._clauses = clauses
         self._starts = [c[0] for c in clauses]
         self._cache: dict[int, list[Sentence]] = {}
+        self._sent_starts: dict[int, list[int]] = {}
 
     @classmethod
     def of(cls, doc: Any, view: TextView) -> "SentenceIndex":
@@ -642,9 +643,19 @@ class SentenceIndex:
         for j in range(k, max(-1, k - 3), -1):
             s0, e0 = self._clauses[j][0], self._clauses[j][1]
             if s0 <= src < e0:
-                for st in self._sentences(j):
+                sents = self._sentences(j)
+                starts = self._sent_starts.get(j)
+                if starts is None:
+                    starts = self._sent_starts[j] = [st.start for st in sents]
+                # (a paragraph of thousands of sentences: found by halves, not one by one)
+                i = bisect.bisect_right(starts, pos) - 1
+                while i >= 0:
+                    st = sents[i]
                     if st.start <= pos < st.end:
                         return st
+                    if st.end <= pos:
+                        break
+                    i -= 1
                 return None
         return None
 

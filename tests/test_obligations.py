@@ -551,3 +551,24 @@ def test_agency_lockups_that_differ_are_reported():
     differ = check_text(text, path="agency.txt", settings=Config())
     hits = [f for f in differ.findings if f.code == "LOCK003"]
     assert len(hits) == 1 and {hits[0].line, *[r.line for r in hits[0].related]} == {company, insiders}
+
+
+def test_sentence_index_finds_the_sentence_in_a_long_paragraph():
+    # one paragraph of many sentences (a definitions list run together): the
+    # sentence holding each offset, as a scan of the clause's sentences finds it
+    from checker.obligations import SentenceIndex, TextView
+
+    text = "1. Definitions. " + " ".join(f'"Term{i} Value" means the value of Term{i}.' for i in range(300)) + "\n"
+    doc = parse_source(decode(text.encode(), "<t>"))
+    view = TextView.of(doc)
+    index = SentenceIndex.of(doc, view)
+    seen = 0
+    for pos in range(0, len(view.text), 7):
+        got = index.at(pos)
+        k = next(j for j, c in enumerate(index._clauses) if c[0] <= view.to_source(pos) < c[1]) if any(
+            c[0] <= view.to_source(pos) < c[1] for c in index._clauses) else None
+        want = None if k is None else next((s for s in index._sentences(k) if s.start <= pos < s.end), None)
+        assert got is want, pos
+        seen += got is not None
+    assert seen > 300
+    assert index.at(view.text.index("Term150 Value")).text.startswith('"Term150 Value" means')
