@@ -191,6 +191,30 @@ def test_signed_conformed_copy_has_no_signature_findings():
     assert run(text, "BLANK006") == []
 
 
+def test_canadian_signature_line_is_a_signature_block():
+    text = """LOAN AGREEMENT
+
+1. Loan. The Lender will lend the Borrower the sum of $1,000,000.
+
+2. Interest. Interest accrues at 5% per annum: _______ days' notice is needed to prepay.
+
+IN WITNESS WHEREOF, the parties have signed this Agreement.
+
+VISTA NORTH CORP.
+
+Per:  _______________________________
+      Authorized Signatory
+"""
+    found = run(text, "BLANK")
+    codes = sorted(f.code for f in found)
+    # the "Per:" line is a signature to add, not a placeholder; the blank of the prose still is one
+    assert codes == ["BLANK000", "BLANK003", "BLANK006"]
+    (sig,) = [f for f in found if f.code == "BLANK006"]
+    assert sig.line == 11
+    (blank,) = [f for f in found if f.code == "BLANK003"]
+    assert blank.line == 5
+
+
 @pytest.mark.parametrize(
     "clause, wrong",
     [

@@ -60,12 +60,13 @@ _OPEN_BOX = re.compile(r"\[[ _]?\]")
 # a run of underscores, continued on the next line; "___+" (not "_{3,}") starts
 # with a literal, which the engine skips to
 _UNDERSCORE_RUN = re.compile(r"___+(?:[^\S\n]*\n?[^\S\n]*_{2,})*")
-_BY_WORD = re.compile(r"^By\b")
+# "By:" opens a signature line; so does "Per:" (the Canadian form)
+_BY_WORD = re.compile(r"^(?:By\b|Per[^\S\n]*:)")
 _NAME_LINE = re.compile(r"^(?:Name|Print(?:ed)?\s+Name)\s*:", re.I)
 _TITLE_LINE = re.compile(r"^(?:Title|Its)\s*:", re.I)
 _RULE_ONLY = re.compile(r"[-_=. ]+")
-_BY_LINE = re.compile(r"^[^\S\n]*By\b[^\S\n]*:?")
-_SIG_LINE = re.compile(r"^[^\S\n]*(?:By|Name|Title|Its|Date|Dated|Signature|Print\s+Name|Printed\s+Name|Attest|Witness)[^\S\n]*:?", re.I)
+_BY_LINE = re.compile(r"^[^\S\n]*(?:By\b|Per(?=[^\S\n]*:))[^\S\n]*:?")
+_SIG_LINE = re.compile(r"^[^\S\n]*(?:By|Per(?=[^\S\n]*:)|Name|Title|Its|Date|Dated|Signature|Print\s+Name|Printed\s+Name|Attest|Witness)[^\S\n]*:?", re.I)
 
 
 @dataclass
@@ -219,7 +220,7 @@ class Blanks:
         lines = ctx.layout.lines
         n = len(lines)
         # the lines that hold "By" (a line's text is its part of the clean text)
-        cands = sorted({ctx.line_index(o) for o in literal_starts(ctx.text, ("By",))})
+        cands = sorted({ctx.line_index(o) for o in literal_starts(ctx.text, ("By", "Per"))})
         ci = 0
         i = 0
         while True:
@@ -248,12 +249,12 @@ class Blanks:
                     title_line = j
                 j += 1
             t = lines[i].text
-            by = re.sub(r"^[^\S\n]*By\b[^\S\n]*:?", "", t).strip()
+            by = _BY_LINE.sub("", t).strip()
             rule_then_name = re.match(r"^[-_]{3,}\s*(\S.*)?$", by)
             if rule_then_name:
                 by = ""  # "By: ______ Catherine K. Rochester, President": a signature line, then the name typed
             typed_name = bool(rule_then_name and rule_then_name.group(1))
-            first_by = re.sub(r"^[^\S\n]*By\b[^\S\n]*:?", "", lines[start].text).strip()
+            first_by = _BY_LINE.sub("", lines[start].text).strip()
             signed = "/s/" in by.lower() or bool(re.search(r"[A-Za-z]{2,}", by.replace("_", "")))
             block_end = max(x for x in (i + 3, name_line or 0, title_line or 0))
             if not signed and any("/s/" in lines[k].text.lower() for k in range(max(0, start - 2), min(n, block_end + 1))):
