@@ -871,3 +871,30 @@ def test_unbalanced_parenthesis_quotes_whole_words():
     closing, opening = run(text, "NUMB003")
     assert closing.quote == "Exhibit H to the Agreement or any amendments to the Agreement)"
     assert opening.quote == "(including all Work under this Amendment and all Work previously"
+
+
+def test_party_label_in_its_signature_block_is_not_a_second_definition():
+    text = """CREDIT AGREEMENT
+
+This Credit Agreement is made by and between Acme Holdings, Inc. ("Borrower") and Imperial Bank ("Bank").
+
+1. Loans. The Bank will lend the Borrower up to $1,000,000.
+
+2. Repayment. The Borrower will repay the loans on demand of the Bank.
+
+3. Notices. Notices to the Bank or the Borrower are given in writing.
+
+IN WITNESS WHEREOF, the parties have signed this Agreement.
+
+IMPERIAL BANK                                Acme Holdings, Inc.
+{labels}
+
+By:________________________                  By:__________________________
+"""
+    # the parties' terms repeated under their names in the signature block
+    assert run(text.format(labels='("Bank")                                     ("Borrower")'), "DEF003") == []
+    # the same terms defined again in the body are reported
+    again = text.format(labels="").replace(
+        "3. Notices.", '3. Notices. Imperial Bank ("Bank") may change its address.\n\n4. Other.'
+    )
+    assert [f.message for f in run(again, "DEF003")] == ["'Bank' is defined again here; it was already defined at line 3"]

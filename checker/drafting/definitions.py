@@ -1309,6 +1309,21 @@ _RESTATES = re.compile(
 )
 
 
+# a line of nothing but parenthesised terms: '("Bank")', '("Bank")     ("Borrower")'
+_LABEL_LINE = re.compile(r"[^\S\n]*(?:\([^\S\n]*[\"\u201c][^\"\u201d\n]{1,60}[\"\u201d][^\S\n]*\)[^\S\n]*)+")
+_BY_LINE_START = re.compile(r"[^\S\n]*(?:By\b|Per[^\S\n]*:)")
+
+
+def _signature_label(ctx: Context, pos: int) -> bool:
+    """The term at ``pos`` stands alone on its line in parentheses, under a
+    party's name, with a signature line ("By:") a few lines below."""
+    lines = ctx.layout.lines
+    i = ctx.line_index(pos)
+    if not _LABEL_LINE.fullmatch(lines[i].text):
+        return False
+    return any(_BY_LINE_START.match(lines[k].text) for k in range(i + 1, min(len(lines), i + 7)))
+
+
 @as_rule
 def duplicate_definitions(ctx: Context) -> list[Finding]:
     terms = get_terms(ctx)
@@ -1342,6 +1357,8 @@ def duplicate_definitions(ctx: Context) -> list[Finding]:
                 # a party named in the preamble, restated in the definitions ("Borrower" means The Journal Company)
                 if first.form == "parenthetical" and first.top in ("", None) and d.form == "means":
                     continue
+                if d.form == "parenthetical" and _signature_label(ctx, d.start):
+                    continue  # 'IMPERIAL BANK / ("Bank") / By: ____': the party's name in its signature block
                 f = ctx.finding(
                     "DEF003",
                     f"'{fam}' is defined again here; it was already defined at line {ctx.span(first.start, first.end).line}",
