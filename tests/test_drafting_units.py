@@ -44,6 +44,23 @@ def test_terms_keys_and_forms():
     assert case_class("Power of Attorney") == "cap"
     assert case_class("firm shares") == "lower"
     assert set(variants("Subsidiary")) == {"Subsidiary", "Subsidiaries"}
+    # a term ending in a letter or a roman numeral has no plural: "Phase Is" would be "phase is"
+    assert variants("Phase I") == ["Phase I"] and variants("Class B") == ["Class B"]
+    assert set(variants("Phase")) == {"Phase", "Phases"}
+
+
+def test_english_words_are_not_a_variant_of_a_numbered_term():
+    text = """CONSTRUCTION LOAN AGREEMENT
+
+1. Definitions. The first phase of parking decks ("Phase I") and the second ("Phase II") and the
+garage ("Garage") and the lender ("Lender") are financed here.
+
+2. Retainage. Retainage is released when Construction on such Phase is achieved, and when 50% of a Phase is
+complete the Lender may inspect Phase I, Phase II and the Garage.
+
+3. Completion. Phase I is complete when the Lender accepts Phase I and the Garage.
+"""
+    assert [f.message for f in run(text, "DEF006")] == []
 
 
 def test_term_pattern_matches_whole_terms_across_line_breaks():

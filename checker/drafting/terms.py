@@ -225,6 +225,9 @@ def variants(key: str) -> list[str]:
     return list(_variants(key))
 
 
+_ROMAN_WORD = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})")
+
+
 @lru_cache(maxsize=8192)
 def _variants(key: str) -> tuple[str, ...]:
     """variants(key), remembered: the checks ask for the forms of the same terms many times."""
@@ -232,6 +235,8 @@ def _variants(key: str) -> tuple[str, ...]:
     last = key.rsplit(" ", 1)[-1]
     if not last[-1:].isalpha():
         return (key,)
+    if " " in key and (len(last) == 1 or _ROMAN_WORD.fullmatch(last)):
+        return (key,)  # "Phase I", "Class B": no plural ("Phase Is" is "phase is")
     if key.endswith("ies"):
         out.add(key[:-3] + "y")
     elif key.endswith("ses") or key.endswith("xes") or key.endswith("shes") or key.endswith("ches"):
