@@ -42,6 +42,7 @@ import collections
 import contextlib
 import datetime as _dt
 import gc
+import json
 import multiprocessing as mp
 import os
 import signal
@@ -162,6 +163,7 @@ def process_file(task: dict, config: dict) -> dict:
 
 
 def _process_file(task: dict, config: dict) -> dict:
+    from . import store
     from .formats import check_any
 
     t0 = time.perf_counter()
@@ -204,7 +206,10 @@ def _process_file(task: dict, config: dict) -> dict:
                 "rules_hash": config["rules_hash"],
                 "seconds": seconds / max(len(results), 1),
                 "checked_at": _now(),
-                "result": d,
+                # the JSON text and the table rows made here, in the worker: the
+                # process that stores them shares the cores with the workers
+                "result_json": json.dumps(d, sort_keys=True),
+                "rows": store.result_rows(d),
             }
         )
     return {"source_path": task["source_path"], "records": records, "maxrss_kb": _maxrss_kb(),

@@ -181,11 +181,31 @@ def _num(v: Any) -> Any:
     return v
 
 
+def result_rows(result: dict) -> dict[str, list[tuple]]:
+    """The rows of the findings, obligations and errors tables for one
+    document's result (the contract dict), without the document id.  The
+    batch workers make them, so that the process that stores them does not."""
+    return {
+        "findings": [
+            (f.get("code"), f.get("name"), f.get("category"), f.get("severity"), f.get("message"),
+             f.get("line"), f.get("column"), f.get("quote"), f.get("section"), f.get("fingerprint"))
+            for f in result.get("findings", [])
+        ],
+        "obligations": [
+            (o.get("kind"), o.get("party"), _num(o.get("value")), o.get("min"), o.get("unit"),
+             o.get("anchor"), o.get("as_written"), o.get("section"), o.get("line"))
+            for o in result.get("obligations", [])
+        ],
+        "errors": [(e.get("stage"), e.get("message", ""), e.get("line")) for e in result.get("errors", [])],
+    }
+
+
 def record_file(conn: sqlite3.Connection, source_path: str, records: Iterable[dict]) -> list[int]:
     """Replace the store's documents of one input file with ``records``, in one
     transaction.  Each record: path, exhibit, format, sha256, size, doc_type,
     doc_subtype, status, error, tool_version, rules_hash, seconds, checked_at and
-    result (the contract dict, or None)."""
+    result (the contract dict, or None) - or, made ready by a batch worker,
+    result_json (the same dict as JSON text) and rows (:func:`result_rows`)."""
     ids: list[int] = []
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -193,6 +213,12 @@ def record_file(conn: sqlite3.Connection, source_path: str, records: Iterable[di
         for r in records:
             conn.execute("DELETE FROM documents WHERE path=?", (r["path"],))
             result = r.get("result")
+            text = r.get("result_json")
+            if text is None and result is not None:
+                text = json.dumps(result, sort_keys=True)
+            rows = r.get("rows")
+            if rows is None and result is not None:
+                rows = result_rows(result)
             cur = conn.execute(
                 "INSERT INTO documents(path, source_path, exhibit, format, sha256, size, doc_type, doc_subtype,"
                 " status, error, tool_version, rules_hash, seconds, checked_at, result_json)"
@@ -200,13 +226,12 @@ def record_file(conn: sqlite3.Connection, source_path: str, records: Iterable[di
                 (
                     r["path"], source_path, r.get("exhibit"), r.get("format"), r["sha256"], r.get("size"),
                     r.get("doc_type"), r.get("doc_subtype"), r["status"], r.get("error"), r["tool_version"],
-                    r["rules_hash"], r.get("seconds"), r["checked_at"],
-                    json.dumps(result, sort_keys=True) if result is not None else None,
+                    r["rules_hash"], r.get("seconds"), r["checked_at"], text,
                 ),
             )
             doc_id = cur.lastrowid
             ids.append(doc_id)
-            if result is None:
+            if rows is None:
                 if r.get("error"):
                     conn.execute(
                         "INSERT INTO errors(document_id, stage, message, line) VALUES (?,?,?,?)",
@@ -216,27 +241,19 @@ def record_file(conn: sqlite3.Connection, source_path: str, records: Iterable[di
             conn.executemany(
                 'INSERT INTO findings(document_id, code, name, category, severity, message, line, "column",'
                 " quote, section, fingerprint) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (doc_id, f.get("code"), f.get("name"), f.get("category"), f.get("severity"), f.get("message"),
-                     f.get("line"), f.get("column"), f.get("quote"), f.get("section"), f.get("fingerprint"))
-                    for f in result.get("findings", [])
-                ],
+                [(doc_id, *row) for row in rows["findings"]],
             )
             conn.executemany(
                 "INSERT INTO obligations(document_id, kind, party, value, min, unit, anchor, as_written, section, line)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (doc_id, o.get("kind"), o.get("party"), _num(o.get("value")), o.get("min"), o.get("unit"),
-                     o.get("anchor"), o.get("as_written"), o.get("section"), o.get("line"))
-                    for o in result.get("obligations", [])
-                ],
+                [(doc_id, *row) for row in rows["obligations"]],
             )
-            errs = list(result.get("errors", []))
+            errs = list(rows["errors"])
             if r.get("error") and not errs:
-                errs = [{"stage": r.get("error_stage", "batch"), "message": r["error"]}]
+                errs = [(r.get("error_stage", "batch"), r["error"], None)]
             conn.executemany(
                 "INSERT INTO errors(document_id, stage, message, line) VALUES (?,?,?,?)",
-                [(doc_id, e.get("stage"), e.get("message", ""), e.get("line")) for e in errs],
+                [(doc_id, *row) for row in errs],
             )
         conn.execute("COMMIT")
     except BaseException:

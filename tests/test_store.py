@@ -141,3 +141,34 @@ def test_export(db, capsys, tmp_path):
     query.cmd_export(argparse.Namespace(db=db, format="csv", table="findings", output=str(out)))
     rows = list(csv.reader(out.open()))
     assert rows[0][:3] == ["path", "code", "name"] and rows[1][:2] == ["e.txt", "LOCK001"]
+
+
+def test_worker_made_rows_store_the_same_tables(tmp_path):
+    # a batch worker sends the JSON text and the rows ready; the store holds the same as from the dict
+    finding = {"code": "LOCK001", "name": "lockup.short", "category": "lockup", "severity": "error",
+               "message": "lock-up of 90 days", "line": 12, "column": 3, "quote": "90 days", "section": "5(e)",
+               "fingerprint": "f1"}
+    made = rec("a.txt", obligations=[ob("lockup", 90, "day", 12)], findings=[finding])
+    made["result"]["errors"] = [{"stage": "rules", "message": "x failed", "line": None}]
+    ready = dict(made)
+    result = ready.pop("result")
+    ready["result_json"] = json.dumps(result, sort_keys=True)
+    ready["rows"] = store.result_rows(result)
+
+    def tables(record):
+        path = str(tmp_path / f"{len(list(tmp_path.iterdir()))}.sqlite")
+        conn = store.connect(path)
+        store.record_file(conn, "x/a.txt", [record])
+        out = [conn.execute("SELECT path, status, result_json FROM documents").fetchall()]
+        for t, cols in (("findings", 'code, name, category, severity, message, line, "column", quote, section, fingerprint'),
+                        ("obligations", "kind, party, value, min, unit, anchor, as_written, section, line"),
+                        ("errors", "stage, message, line")):
+            out.append(conn.execute(f"SELECT {cols} FROM {t}").fetchall())
+        conn.close()
+        return out
+
+    got = tables(ready)
+    assert got == tables(made)
+    assert got[1] == [("LOCK001", "lockup.short", "lockup", "error", "lock-up of 90 days", 12, 3, "90 days", "5(e)", "f1")]
+    assert got[2] == [("lockup", "Company", 90, None, "day", None, "90 day", "5(e)", 12)]
+    assert got[3] == [("rules", "x failed", None)]
