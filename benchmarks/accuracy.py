@@ -509,6 +509,34 @@ def _gen_governing_law(rel: str, text: str, rng: random.Random) -> list[dict]:
 
 GENERATORS = [_gen_durations, _gen_default, _gen_number_pairs, _gen_table_totals, _gen_xrefs, _gen_definitions, _gen_governing_law]
 
+# a statute named with the year of its neighbour ("Securities Act of 1934")
+_STATUTE_YEAR = re.compile(r"(?<![\w-])(Securities\s+Exchange\s+Act|Securities\s+Act|Trust\s+Indenture\s+Act|Investment\s+Company\s+Act)\s+of\s+(\d{4})")
+_CONFUSED_YEAR = {"1933": "1934", "1934": "1933", "1939": "1940", "1940": "1939"}
+
+
+def _gen_citations(rel: str, text: str, rng: random.Random) -> list[dict]:
+    out = []
+    for m in _STATUTE_YEAR.finditer(text):
+        year = m.group(2)
+        if year not in _CONFUSED_YEAR:
+            continue
+        before = text[max(0, m.start() - 30) : m.start()].split()
+        if before and before[-1][:1].isupper() and before[-1].lower() not in ("the", "under", "of"):
+            continue  # a longer name ("Uniform Securities Act of 1956")
+        find = m.group(0)
+        out.append(
+            dict(file=rel, category="cross-reference", op="replace", find=find,
+                 occurrence=_occurrence(text, find, m.start()), replace=find[: -4] + _CONFUSED_YEAR[year],
+                 line=line_of(text, m.start()), scope="local",
+                 note=f"statute named with the wrong year ({year} -> {_CONFUSED_YEAR[year]})")
+        )
+    return out
+
+
+# mutants sampled on their own (their own random sequence, listed after the
+# others, so that adding them left the earlier list as it was): id prefix, generator
+EXTRA_GENERATORS = [("citation", _gen_citations, 10)]
+
 
 def generate(corpus: Path, seed: int = SEED, per_category: int = PER_CATEGORY) -> list[dict]:
     """Every mutation the patterns find in the corpus, sampled to at most
@@ -539,6 +567,19 @@ def generate(corpus: Path, seed: int = SEED, per_category: int = PER_CATEGORY) -
             take = _lockup_controls(corpus, take)
         for n, m in enumerate(take, start=1):
             m["id"] = f"{cat}-{n:03d}"
+            out.append(m)
+    for prefix, gen, budget in EXTRA_GENERATORS:
+        extra_rng = random.Random(f"{seed}-{prefix}")
+        items = [m for rel in corpus_files(corpus) for m in gen(rel, read(corpus, rel), extra_rng)]
+        seeds = [m for m in items if m["file"].startswith("seeds/")]
+        others = [m for m in items if not m["file"].startswith("seeds/")]
+        extra_rng.shuffle(seeds)
+        extra_rng.shuffle(others)
+        take = seeds[: max(budget // 2, budget - len(others))]
+        take += others[: budget - len(take)]
+        take.sort(key=lambda m: (not m["file"].startswith("seeds/"), m["file"], m["line"]))
+        for n, m in enumerate(take, start=1):
+            m["id"] = f"{prefix}-{n:03d}"
             out.append(m)
     # every mutation must apply to the text it was made from
     for m in out:
