@@ -915,3 +915,27 @@ By:________________________                  By:__________________________
         "3. Notices.", '3. Notices. Imperial Bank ("Bank") may change its address.\n\n4. Other.'
     )
     assert [f.message for f in run(again, "DEF003")] == ["'Bank' is defined again here; it was already defined at line 3"]
+
+
+@pytest.mark.parametrize("head", ["FORM OF NOTE", "FORM\nOF NOTE"])
+def test_form_of_note_headed_over_two_lines(head):
+    # EDGAR's conversions print "FORM" and "OF NOTE" on two lines: the form is a form all the same
+    body = "".join(f"Section 1.{k}. Covenant {k}. The Issuer will keep covenant {k} for the Holders.\n\n" for k in range(1, 30))
+    text = f"""INDENTURE
+
+This Indenture is made between Acme Holdings, Inc. (the "Issuer") and First Bank, as trustee (the "Trustee").
+
+{body}IN WITNESS WHEREOF, the parties have signed this Indenture.
+
+{head}
+
+ACME HOLDINGS, INC., a Nevada corporation ("Issuer"), promises to pay to the holder the principal sum
+stated above, as provided in the Indenture, with First Bank, as trustee (the "Trustee").
+
+ASSIGNMENT FORM. I irrevocably appoint ___________________ agent to transfer this Security.
+"""
+    assert run(text, "DEF003") == []
+    found = run(text, "BLANK")
+    assert [f.code for f in found if f.code == "BLANK003"] == []
+    (summary,) = [f for f in found if f.code == "BLANK000"]
+    assert "1 blank in attached forms" in summary.message

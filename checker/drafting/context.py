@@ -373,7 +373,7 @@ class Context:
         return out
 
     _FORM_HEAD = re.compile(
-        r"(?m)^[^\S\n]*\[?[^\S\n]*(?:\[[^\S\n]*)?(?:(?:Section|SECTION)[^\S\n]+\d+(?:\.\d+)*\.?[^\S\n]+)?(?:FORMS?|Forms?)[^\S\n]+(?:OF|of)[^\S\n]+[A-Z][A-Za-z ,'\-]{2,80}\.?\]?[^\S\n]*$"
+        r"(?m)^[^\S\n]*\[?[^\S\n]*(?:\[[^\S\n]*)?(?:(?:Section|SECTION)[^\S\n]+\d+(?:\.\d+)*\.?[^\S\n]+)?(?:(?:FORMS?|Forms?)[^\S\n]+(?:OF|of)|FORMS?[^\S\n]*\n[^\S\n]*OF)[^\S\n]+[A-Z][A-Za-z ,'\-]{2,80}\.?\]?[^\S\n]*$"
     )
     _SECTION_HEAD = re.compile(
         r"(?m)^[^\S\n]*(?:ARTICLE|Article)[^\S\n]+[\dIVXLC]+\b|^[^\S\n]*(?:Section|SECTION)[^\S\n]+\d+(?:\.\d+)*\.?[^\S\n]+[A-Z]"
