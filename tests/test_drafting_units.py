@@ -939,3 +939,39 @@ ASSIGNMENT FORM. I irrevocably appoint ___________________ agent to transfer thi
     assert [f.code for f in found if f.code == "BLANK003"] == []
     (summary,) = [f for f in found if f.code == "BLANK000"]
     assert "1 blank in attached forms" in summary.message
+
+
+_DECIMAL_SECTIONS = """STOCK PURCHASE AGREEMENT
+
+ARTICLE VIII
+MISCELLANEOUS
+
+8.01           Captions and Headings.  The headings are for convenience only.
+
+8.02           No Oral Change.  This Agreement may be changed only in writing.
+
+8.03           Non Waiver.  No waiver is effective unless it is in writing.
+
+8.04           Time of Essence.  Time is of the essence of this Agreement.
+
+8.05           Entire Agreement.  This Agreement is the entire agreement of the parties.
+{middle}
+8.07           Counterparts.  This Agreement may be executed in counterparts.
+
+8.08           Notices.  All notices shall be in writing.
+"""
+
+
+@pytest.mark.parametrize(
+    "middle, messages",
+    [
+        # a deleted section (in the corpus, the governing-law clause of a stock purchase agreement)
+        ("", ["Section 8.07 ('Counterparts') follows Section 8.05: Section 8.06 is not in the document"]),
+        ("\n8.06           Governing Law.  This Agreement is governed by the laws of Colorado.\n", []),
+        # a repeated number is not evidence enough (a second copy, a quoted section)
+        ("\n8.05           Entire Agreement.  This Agreement is the entire agreement.\n\n"
+         "8.06           Governing Law.  This Agreement is governed by the laws of Colorado.\n", []),
+    ],
+)
+def test_skipped_decimal_section_number(middle, messages):
+    assert [f.message for f in run(_DECIMAL_SECTIONS.format(middle=middle), "NUMB001")] == messages

@@ -123,6 +123,7 @@ def sequence(ctx: Context) -> list[Finding]:
     if len(seconds) >= 3:
         extra = [f for f in extra if f not in seconds]  # a second copy of the instrument in one file
     out.extend(extra)
+    out.extend(_skipped_decimal_sections(ctx))
     return out
 
 
@@ -201,6 +202,82 @@ def _unaccepted_sections(ctx: Context) -> list[Finding]:
                     [ctx.related(prev.start, prev.start + 3, f"Section {prev.number}")],
                 )
             )
+    return out
+
+
+# a line that opens a section numbered "8.07" or "Section 8.07", and its run-in heading
+_DEC_LINE = re.compile(r"^([^\S\n]{0,16})(?:(?:Section|SECTION)[^\S\n]+)?(\d{1,2})\.(\d{1,3})\.?(?:[^\S\n]+|$)(?=[A-Z(\"]|$)")
+_DEC_NUMBER = re.compile(r"(\d+)\.(\d+)")
+_RUNIN_HEADING = re.compile(r"([A-Z][\w'\-]*(?:[^\S\n]+(?:[A-Z][\w'\-,]*|of|and|to|the|for|in|on))*)\.")
+
+
+def _skipped_decimal_sections(ctx: Context) -> list[Finding]:
+    """A section numbered in decimals that skips a number ("8.05 Entire
+    Agreement" then "8.07 Counterparts"): the section tree takes only the next
+    number, so the headings from the skip on are read here, in text order, with
+    the sections it took.  Only a skip of one or two numbers that stand nowhere
+    between the two headings is reported; a repeated or earlier number (a
+    second copy of the instrument, a quoted section) is not."""
+    secs = [s for s in ctx.sections if s.start < ctx.body_end and _DEC_NUMBER.fullmatch(s.number or "")]
+    if len(secs) < 3:
+        return []
+    lines = ctx.layout.lines
+    taken = {ctx.line_index(s.start): s for s in secs}
+    indents = [lines[i].indent for i in taken]
+    common = max(set(indents), key=indents.count)
+    heads: list[tuple[int, int, int, Optional[str]]] = []  # line, major, minor, heading (None: taken by the tree)
+    for idx in range(min(taken), ctx.line_index(max(0, ctx.body_end - 1)) + 1):
+        if idx in taken:
+            m = _DEC_NUMBER.fullmatch(taken[idx].number)
+            heads.append((idx, int(m.group(1)), int(m.group(2)), None))
+            continue
+        ln = lines[idx]
+        t = ln.text
+        if ln.table is not None or not t or not (t.lstrip()[:1].isdigit() or t.lstrip()[:1] == "S"):
+            continue
+        m = _DEC_LINE.match(t)
+        if m is None or abs(len(m.group(1)) - common) > 1:
+            continue
+        hm = _RUNIN_HEADING.match(t, m.end())
+        if hm is None or len(hm.group(1).split()) > 10:
+            continue
+        if idx and not (lines[idx - 1].blank or lines[idx - 1].page_break_before):
+            continue
+        if ctx.form_at(ln.start) is not None:
+            continue
+        heads.append((idx, int(m.group(2)), int(m.group(3)), hm.group(1)))
+    present = {(a, b) for _, a, b, _ in heads}
+    out: list[Finding] = []
+    for k in range(1, len(heads)):
+        idx, major, minor, heading = heads[k]
+        pidx, pmajor, pminor, _ = heads[k - 1]
+        if heading is None or major != pmajor or not (pminor + 1 < minor <= pminor + 3):
+            continue
+        gap = range(pminor + 1, minor)
+        if any((major, g) in present for g in gap):
+            continue
+        seg = ctx.text[lines[pidx].start : lines[idx].start]
+        if any(re.search(r"(?m)^[^\S\n]*(?:(?:Section|SECTION)[^\S\n]+)?" + str(major) + r"\.0?" + str(g) + r"\.?(?:[^\S\n]|$)", seg)
+               for g in gap):
+            continue  # the missing number is there; the outline did not take it
+        m = _DEC_LINE.match(lines[idx].text)
+        num = f"{m.group(2)}.{m.group(3)}"
+        prev = _DEC_LINE.match(lines[pidx].text)
+        prev_num = f"{prev.group(2)}.{prev.group(3)}" if prev else f"{pmajor}.{pminor}"
+        width = len(m.group(3))
+        missing = ", ".join(f"{major}.{g:0{width}d}" for g in gap)
+        a = lines[idx].start + len(m.group(1))
+        pa = lines[pidx].start + lines[pidx].indent
+        out.append(
+            ctx.finding(
+                "NUMB001",
+                f"Section {num} ('{heading}') follows Section {prev_num}: Section{'s' if len(gap) > 1 else ''} {missing} "
+                f"{'are' if len(gap) > 1 else 'is'} not in the document",
+                a,
+                lines[idx].start + m.end() + len(heading) + 1,
+                [ctx.related(pa, pa + len(prev_num), f"Section {prev_num}")],
+            )
+        )
     return out
 
 
