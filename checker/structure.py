@@ -762,7 +762,11 @@ class _Builder:
         return heading, k
 
     def try_signature(self, i: int, s: str) -> Optional[int]:
-        if _SIGNATURE.match(s):
+        head = s
+        if s.rstrip(_WS) in ("IN", "In") and i + 1 < len(self.lines) and not self.lines[i + 1].blank:
+            # "IN" / "WITNESS WHEREOF, ...": the words split over two lines by EDGAR's conversions
+            head = s.rstrip(_WS) + " " + self.lines[i + 1].text.lstrip(_WS)
+        if _SIGNATURE.match(head):
             kind = "signature"
         elif _CLOSING.match(s):
             kind = "closing"

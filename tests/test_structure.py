@@ -635,3 +635,16 @@ def test_attachment_letter_in_quotation_marks():
     src = _SPLIT_EXHIBITS.format(contents="").replace("EXHIBIT\nA\n", 'EXHIBIT "A"\n').replace("EXHIBIT\nB\n", "EXHIBIT \u201cB\u201d\n")
     o = build_structure(fake_layout(src))
     assert [(n.kind, n.number) for n in o.root if n.kind == "exhibit"] == [("exhibit", "A"), ("exhibit", "B")]
+
+
+@pytest.mark.parametrize("testimonium", ["IN WITNESS WHEREOF, the parties", "IN\nWITNESS WHEREOF, the parties"])
+def test_testimonium_split_over_two_lines_opens_the_signature(testimonium):
+    # (converted HTML) "IN" alone on a line, "WITNESS WHEREOF" on the next
+    src = (
+        "1. Sale. The Seller sells the Shares.\n\n2. Price. The price is paid at closing.\n\n"
+        f"{testimonium} have signed this Agreement.\n\nACME INC.\n\nBy: ________\n"
+    )
+    o = build_structure(fake_layout(src))
+    kinds = [(n.kind, n.line) for n in o.root]
+    assert kinds[:2] == [("section", 0), ("section", 2)]
+    assert kinds[2] == ("signature", 4)  # the line of "IN" (0-based)
