@@ -975,3 +975,16 @@ MISCELLANEOUS
 )
 def test_skipped_decimal_section_number(middle, messages):
     assert [f.message for f in run(_DECIMAL_SECTIONS.format(middle=middle), "NUMB001")] == messages
+
+
+def test_term_used_with_a_non_breaking_space_is_used():
+    # EDGAR's HTML conversions keep "Section\u00a0409A": the same term as "Section 409A"
+    text = (
+        "SEVERANCE AGREEMENT\n\n"
+        '1. Payments. This Agreement is meant to comply with section 409A of the Code (collectively, "Section 409A"),\n'
+        'the severance ("Severance Pay") and the bonus ("Bonus") are paid as Section{sp}409A permits, and the Severance Pay\n'
+        "and the Bonus are paid in cash.\n\n"
+        "2. Timing. The Severance Pay is paid within 30 days, subject to Section{sp}409A, and the Bonus with it.\n"
+    )
+    assert [f.message for f in run(text.format(sp="\u00a0"), "DEF002")] == []
+    assert [f.message for f in run(text.format(sp=" "), "DEF002")] == []

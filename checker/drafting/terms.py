@@ -429,7 +429,7 @@ class Terms:
             for m in pat.finditer(text):
                 a, b = m.span()
                 s = text[a:b]
-                key = vo.get(s.lower() if ("\n" not in s and "  " not in s) else " ".join(s.split()).lower())  # the family
+                key = vo.get(" ".join(s.split()).lower())  # the family (a line break or a non-breaking space read as a space)
                 if key is None:
                     continue
                 found = out[key]
@@ -447,8 +447,9 @@ class Terms:
         keys = list(map(vo.get, groups))
         for i in compress(range(len(ms)), map(is_, keys, repeat(None))):
             g = groups[i]
-            if "\n" in g or "  " in g:
-                keys[i] = vo.get(" ".join(g.split()))  # a term over a line break
+            one = " ".join(g.split())
+            if one != g:
+                keys[i] = vo.get(one)  # a term over a line break, or with a non-breaking space
         order = sorted(compress(range(len(ms)), keys), key=keys.__getitem__)
         for key, places in groupby(order, key=keys.__getitem__):
             found = out[key]
