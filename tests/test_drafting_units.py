@@ -988,3 +988,23 @@ def test_term_used_with_a_non_breaking_space_is_used():
     )
     assert [f.message for f in run(text.format(sp="\u00a0"), "DEF002")] == []
     assert [f.message for f in run(text.format(sp=" "), "DEF002")] == []
+
+
+@pytest.mark.parametrize(
+    "note, reported",
+    [
+        ("[rest of page blank]", False),  # a page note, as "[Remainder of page intentionally left blank]"
+        ("[Missing Graphic Reference]", False),  # an image EDGAR's conversion could not carry
+        ("[CS&M Ref. No. 6701-741]", False),  # a law firm's file number
+        ("[or an equivalent Unit]", True),  # an alternative still to be chosen
+    ],
+)
+def test_bracketed_notes_that_are_not_alternatives(note, reported):
+    text = f"""SUPPLY AGREEMENT
+
+1. Supply. The Supplier will deliver the Units {{}} to the Buyer on the Delivery Date.
+
+2. Price. The Buyer will pay the price within thirty days after delivery.
+"""
+    found = run(text.format(note), "BLANK004")
+    assert bool(found) is reported

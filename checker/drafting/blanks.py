@@ -32,11 +32,11 @@ _UNDERSCORES = re.compile(r"_{3,}")
 _BRACKET = re.compile(r"\[([^\[\]\n]{0,300}(?:\n(?![^\S\n]*\n)[^\[\]\n]{0,300}){0,6})\]")
 _BLANK_BRACKET = re.compile(r"^\s*" + _PLACEHOLDER_MARK + r"\s*$")
 _NOT_BLANK = re.compile(  # noqa: E501
-    r"^\s*(?:intentionally\s+(?:omitted|left\s+blank|deleted)|reserved|deleted|omitted|remainder\s+of\s+(?:this\s+)?page.*|"
+    r"^\s*(?:intentionally\s+(?:omitted|left\s+blank|deleted)|reserved|deleted|omitted|(?:remainder|rest|balance)\s+of\s+(?:this\s+)?page.*|"
     r"signature\s+pages?\s+follows?.*|signature\s+page\s+to.*|signatures?\s+on\s+(?:the\s+)?following\s+page.*|"
     r".*\b(?:intentionally|left\s+blank|signatures?|signature\s+pages?|remainder\s+of\s+(?:this\s+)?page|letterhead|continued|continuation)\b.*|"
     r"(?:as\s+(?:defined|such\s+term|used)|under\s+and\s+as\s+defined|i\.e\.|e\.g\.|see\b|including\b|namely\b|which\b|defined\b|[\"\u201c]).*|"
-    r"execution\s+continued.*|text\s+deleted|(?:the\s+)?(?:next|following)\s+page\s+is\s+(?:the\s+)?signature\s+page.*|\*+|logo|.*\blogo|graphic|photo|picture|seal.*|(?:[\w\-]+\s+){1,2}seal|letterhead.*|sic|"
+    r"execution\s+continued.*|text\s+deleted|(?:the\s+)?(?:next|following)\s+page\s+is\s+(?:the\s+)?signature\s+page.*|\*+|logo|.*\blogo|(?:missing\s+)?graphic(?:\s+reference)?|photo|picture|seal.*|.*\bref\.\s*no\..*|(?:[\w\-]+\s+){1,2}seal|letterhead.*|sic|"
     r"emphasis\s+(?:added|supplied)|footnote.*|form\s+of|intentionally\s+blank|end\s+of\s+.*|continued.*|"
     r"page\s+\d+.*|\d{1,3}|[ivx]{2,5})\.?\s*$",
     re.I | re.S,
