@@ -1008,3 +1008,34 @@ def test_bracketed_notes_that_are_not_alternatives(note, reported):
 """
     found = run(text.format(note), "BLANK004")
     assert bool(found) is reported
+
+
+def test_year_with_its_last_figures_blank_is_a_date():
+    text = (
+        "SUPPLEMENTAL INDENTURE\n\nThis Supplemental Indenture is made between Acme Holdings, Inc. and First Bank, as trustee.\n\n"
+        "1. Amendment. The Indenture is amended as set out below, with effect from ___________, 20___.\n\n"
+        "2. Law. This Supplemental Indenture is governed by the laws of the State of New York.\n"
+    )
+    found = run(text, "BLANK")
+    assert sorted(f.code for f in found if f.code != "BLANK000") == ["BLANK002"]
+    assert "2 dates or times" in next(f.message for f in found if f.code == "BLANK000")
+
+
+def test_transfer_form_at_the_end_of_a_note_is_a_form():
+    text = """MASTER NOTE
+
+1. Payment. The Company promises to pay the Holder the amounts due under each Supplemental Obligation.
+
+2. Law. This Note is governed by the laws of the State of New York.
+
+FOR VALUE RECEIVED, the undersigned hereby sell(s), assign(s) and
+transfer(s) unto
+
+[PLEASE INSERT SOCIAL SECURITY OR OTHER IDENTIFYING NUMBER OF ASSIGNEE]
+
+the within Note, and appoints _______________ attorney to transfer the Note.
+"""
+    found = run(text, "BLANK")
+    assert [f.code for f in found if f.code != "BLANK000"] == []
+    (summary,) = [f for f in found if f.code == "BLANK000"]
+    assert "2 blanks in attached forms" in summary.message

@@ -132,6 +132,8 @@ class Blanks:
             return "file"
         if _MONTH_END.search(before) or re.match(r"\s*,?\s*(?:19|20)\d\d\b", after) or re.match(r"\s*(?:day\s+of|,\s*(?:19|20)__)", after, re.I):
             return "date"
+        if re.search(r"(?<![\w$.,/])(?:19|20)\d?$", before):
+            return "date"  # a year with its last figures left blank: "20__", "202[ ]"
         if re.search(r"\b(?:dated(?:\s+as\s+of)?|date[d]?:|as\s+of|on|effective)\s*$", bl) and re.match(r"\s*(?:,|\(|\)|\.|;|$|\s+(?:or|and)\b)", after):
             return "date"
         if re.search(r"\bat\s*$", bl) and re.match(r"\s*(?:a\.m\.|p\.m\.|o'clock)", after, re.I):

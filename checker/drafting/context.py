@@ -425,8 +425,20 @@ class Context:
             nxt = self._SECTION_HEAD.search(self.text, m.end())
             end = nxt.start() if nxt else len(self.text)
             out.append((m.start(), end, squash(line).strip("[]")))
+        # the transfer form printed at the end of a note or a certificate ("FOR VALUE
+        # RECEIVED, the undersigned hereby sell(s), assign(s) and transfer(s) unto
+        # ..."): for a later holder to fill in, up to the next attachment
+        if "VALUE RECEIVED" in self.text:
+            for m in self._TRANSFER_FORM.finditer(self.text):
+                nxt = next((h[0] for h in self.attachment_headings if h[0] > m.start()), len(self.text))
+                out.append((m.start(), nxt, "Form of Assignment"))
         out.sort()
         return out
+
+    _TRANSFER_FORM = re.compile(
+        r"(?m)^[^\S\n]*FOR\s+VALUE\s+RECEIVED,?\s+the\s+undersigned\s+(?:hereby\s+)?(?:sells?|assigns?|transfers?)\b(?:\(s\))?",
+        re.I,
+    )
 
     @cached_property
     def is_template(self) -> bool:
