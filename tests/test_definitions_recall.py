@@ -484,3 +484,30 @@ def test_word_of_a_longer_defined_term_is_not_undefined():
     alone = SEPARATION.replace('"Separation from Service" means a separation from service', '"Termination" means a separation from employment')
     alone = alone.replace("Separation from Service", "Separation").replace("Separation\nfrom Service", "Separation\n")
     assert names(undefined(alone), "Separation")
+
+
+# ---------------------------------------------------------------- a section captioned with the term
+
+CAPTIONED = (
+    "SEVERANCE AGREEMENT\n\nThis Agreement is made between Acme Holdings, Inc. (the \"Company\") and Jane Roe (the \"Executive\").\n\n"
+    "1. Benefits.\n\n"
+    "(a) Entitlement. If the Executive terminates her employment for Good Reason, the Company will pay the\n"
+    "Severance Amount (the \"Severance\"). A termination for Good Reason is communicated by written notice, and the\n"
+    "Severance is paid within 30 days after a termination for Good Reason.\n\n"
+    "(b) {caption}. {body}\n\n"
+    "2. Notices. Notices to the Company are sent to its office, and to the Executive at her home address.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "caption, body, reported",
+    [
+        ("Good Reason", "Termination of employment by the Executive for Good Reason shall be deemed to occur if the\n"
+         "Company reduces her base salary.", False),
+        ("Definition of Good Reason", "Good Reason means a reduction of the Executive's base salary.", False),
+        # a caption that names the term without saying what it means
+        ("Good Reason", "The Executive must give notice within 90 days of the event.", True),
+    ],
+)
+def test_term_defined_by_its_caption(caption, body, reported):
+    assert names(undefined(CAPTIONED.format(caption=caption, body=body)), "Good Reason") is reported

@@ -668,6 +668,13 @@ def undefined_terms(ctx: Context) -> list[Finding]:
             # inside them as well ("Unmatured Event" of "Unmatured Event of Default")
             out, intro = _undefined(ctx, terms, defined | listed, quoted, borrowing, listed)
         out = [f for f in out if not any(t.strip().lower() in listed for t in f.message.split("'")[1].split(" / "))]
+    if out:
+        # a section captioned with the term that says what it means ("(f) Good
+        # Reason. Termination ... for Good Reason shall be deemed to occur if";
+        # "2.2 Definition of Change in Control. Change in Control ... means")
+        captioned = _captioned_terms(ctx)
+        if captioned:
+            out = [f for f in out if not any(t.strip().lower() in captioned for t in f.message.split("'")[1].split(" / "))]
     if out and borrowing is not None:
         # the other instruments define what this one does not: still undefined
         # are the terms this document brings in itself, in ordinary words just
@@ -682,6 +689,39 @@ def undefined_terms(ctx: Context) -> list[Finding]:
             elif not offering_named and any(_OFFERING_DOC_TERM.fullmatch(n) for n in names):
                 keep.append(f)
         out = keep
+    return out
+
+
+_DEFINITION_OF = re.compile(r"definitions?\s+of\s+(?:the\s+terms?\s+)?[\"\u201c]?(.+?)[\"\u201d]?\Z", re.I)
+# what a caption's term is followed by when the section says what it means
+_DEFINING_VERB = r"[^.;:]{0,40}?\b(?:means?|shall\s+mean|shall\s+be\s+deemed|(?:shall|will)\s+(?:be\s+deemed\s+to\s+)?(?:have\s+)?occurr?(?:ed)?|occurs?|shall\s+exist|exists?|(?:shall\s+)?refers?\s+to|is\s+defined)\b"
+
+
+def _captioned_terms(ctx: Context) -> set[str]:
+    """Terms (every form, lower case) of sections captioned with them whose
+    first lines use the term with a word that defines it."""
+    out: set[str] = set()
+    text = ctx.text
+    for s in ctx.sections:
+        h = s.heading
+        if not h or len(h) > 80:
+            continue
+        h = squash(h).strip(" .:")
+        m = _DEFINITION_OF.match(h)
+        term = m.group(1).strip() if m else h
+        words = term.split()
+        if not words or len(words) > 6 or not all(w[:1].isupper() or w.lower() in SMALL for w in words):
+            continue
+        head_end = text.find(words[-1], s.start, s.start + 200)
+        if head_end < 0:
+            continue
+        body = text[head_end + len(words[-1]) : min(s.end, head_end + 700)]
+        pat = r"(?<![\w\-])" + r"\s+".join(re.escape(w) for w in words) + r"(?![\w\-])" + _DEFINING_VERB
+        if re.search(pat, body) is None:
+            continue
+        for v in variants(term):
+            out.add(v.lower())
+        out.add(term.lower())
     return out
 
 
