@@ -505,6 +505,7 @@ CAPTIONED = (
         ("Good Reason", "Termination of employment by the Executive for Good Reason shall be deemed to occur if the\n"
          "Company reduces her base salary.", False),
         ("Definition of Good Reason", "Good Reason means a reduction of the Executive's base salary.", False),
+        ("Good Reason", "The Executive's good reason to resign is a reduction of her base salary.", False),
         # a caption that names the term without saying what it means
         ("Good Reason", "The Executive must give notice within 90 days of the event.", True),
     ],

@@ -694,7 +694,11 @@ def undefined_terms(ctx: Context) -> list[Finding]:
 
 _DEFINITION_OF = re.compile(r"definitions?\s+of\s+(?:the\s+terms?\s+)?[\"\u201c]?(.+?)[\"\u201d]?\Z", re.I)
 # what a caption's term is followed by when the section says what it means
-_DEFINING_VERB = r"[^.;:]{0,40}?\b(?:means?|shall\s+mean|shall\s+be\s+deemed|(?:shall|will)\s+(?:be\s+deemed\s+to\s+)?(?:have\s+)?occurr?(?:ed)?|occurs?|shall\s+exist|exists?|(?:shall\s+)?refers?\s+to|is\s+defined)\b"
+# ("3.1 Base Salary. Executive's base salary ... shall be $250,000": the amount it is)
+_DEFINING_VERB = (
+    r"[^.;:]{0,60}?\b(?:means?|shall\s+mean|shall\s+be\s+deemed|(?:shall|will)\s+(?:be\s+deemed\s+to\s+)?(?:have\s+)?occurr?(?:ed)?|"
+    r"occurs?|shall\s+exist|exists?|(?:shall\s+)?refers?\s+to|is\s+defined|(?:shall|will)\s+(?:be|consist\s+of|equal)|is|are|equals?)\b"
+)
 
 
 def _captioned_terms(ctx: Context) -> set[str]:
@@ -717,7 +721,7 @@ def _captioned_terms(ctx: Context) -> set[str]:
             continue
         body = text[head_end + len(words[-1]) : min(s.end, head_end + 700)]
         pat = r"(?<![\w\-])" + r"\s+".join(re.escape(w) for w in words) + r"(?![\w\-])" + _DEFINING_VERB
-        if re.search(pat, body) is None:
+        if re.search(pat, body, re.I) is None:
             continue
         for v in variants(term):
             out.add(v.lower())
