@@ -512,3 +512,17 @@ CAPTIONED = (
 )
 def test_term_defined_by_its_caption(caption, body, reported):
     assert names(undefined(CAPTIONED.format(caption=caption, body=body)), "Good Reason") is reported
+
+
+@pytest.mark.parametrize("defining, reported", [
+    ("For purposes of this Contract, the Contract Documents shall consist of this Contract and its exhibits.", False),
+    ("The Contract Documents are listed in the exhibits.", True),
+])
+def test_term_defined_for_the_purposes_of_the_contract(defining, reported):
+    text = (
+        "VESSEL CONSTRUCTION CONTRACT\n\nThis Contract is made between Acme Marine, Inc. (the \"Builder\") and Ocean Tugs LLC (the \"Owner\").\n\n"
+        f"1. Documents. {defining}\n\n"
+        "2. Work. The Builder will build two tugs (the \"Units\") in accordance with the Contract Documents, and the Owner may inspect\n"
+        "the Units for compliance with the Contract Documents at any time before delivery.\n"
+    )
+    assert names(undefined(text), "Contract Documents") is reported

@@ -672,7 +672,7 @@ def undefined_terms(ctx: Context) -> list[Finding]:
         # a section captioned with the term that says what it means ("(f) Good
         # Reason. Termination ... for Good Reason shall be deemed to occur if";
         # "2.2 Definition of Change in Control. Change in Control ... means")
-        captioned = _captioned_terms(ctx)
+        captioned = _captioned_terms(ctx) | _purposes_terms(ctx.text)
         if captioned:
             out = [f for f in out if not any(t.strip().lower() in captioned for t in f.message.split("'")[1].split(" / "))]
     if out and borrowing is not None:
@@ -699,6 +699,26 @@ _DEFINING_VERB = (
     r"[^.;:]{0,60}?\b(?:means?|shall\s+mean|shall\s+be\s+deemed|(?:shall|will)\s+(?:be\s+deemed\s+to\s+)?(?:have\s+)?occurr?(?:ed)?|"
     r"occurs?|shall\s+exist|exists?|(?:shall\s+)?refers?\s+to|is\s+defined|(?:shall|will)\s+(?:be|consist\s+of|equal)|is|are|equals?)\b"
 )
+
+
+# "For purposes of this Contract, the Contract Documents shall consist of ...":
+# a definition without quotation marks
+_PURPOSES_DEF = re.compile(
+    r"[Ff]or\s+(?:the\s+)?purposes?\s+of\s+this\s+(?:Agreement|Contract|Section\s+[\w.()]+|Article\s+\w+)\s*,\s*"
+    r"(?:the\s+(?:term\s+)?)?([A-Z][\w'\u2019\-]*(?:\s+(?:of|and|the|[A-Z][\w'\u2019\-]*)){0,5})\s+"
+    r"(?:shall\s+(?:mean|consist\s+of|include)|means|includes|consists\s+of)\b"
+)
+
+
+def _purposes_terms(text: str) -> set[str]:
+    out: set[str] = set()
+    if "urposes of this" not in text:
+        return out
+    for m in _PURPOSES_DEF.finditer(text):
+        term = " ".join(m.group(1).split())
+        out.update(v.lower() for v in variants(term))
+        out.add(term.lower())
+    return out
 
 
 def _captioned_terms(ctx: Context) -> set[str]:
