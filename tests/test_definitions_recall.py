@@ -526,3 +526,20 @@ def test_term_defined_for_the_purposes_of_the_contract(defining, reported):
         "the Units for compliance with the Contract Documents at any time before delivery.\n"
     )
     assert names(undefined(text), "Contract Documents") is reported
+
+
+@pytest.mark.parametrize("pointer, reported", [
+    (", as defined in ERISA,", False),
+    (" or Prohibited Transaction, as defined in ERISA,", False),
+    (" or prohibited transaction (each as defined in ERISA)", False),
+    (" (as defined below)", True),  # promised here, never given
+    ("", True),
+])
+def test_term_defined_by_a_statute_beside_another(pointer, reported):
+    text = (
+        PARTIES
+        + f"1. Plans. No Reportable Event{pointer} has occurred with respect to any plan of the Company.\n\n"
+        "2. Notices. The Company will notify the Underwriters of any Reportable Event within ten days, and of\n"
+        "the steps it takes about the Reportable Event.\n"
+    )
+    assert names(undefined(text), "Reportable Event") is reported

@@ -260,10 +260,14 @@ def _in_brackets(text: str, i: int) -> bool:
     return text.find("]", a, i) < 0 and text.find("]", i, i + 300) >= 0
 
 
+# what may stand between a term and the words saying where it is defined: a
+# second term sharing them ("Reportable Event or Prohibited Transaction, as
+# defined in ERISA", "... or prohibited transaction (each as defined in ERISA)")
+_POINTER_LEAD = r"\s*(?:(?:or|and)\s+(?:[\w\-']+\s+){0,4}?[\w\-']+\s*)?,?\s*\(?\s*(?:each\s+|both\s+)?"
 # "(as defined below)", "(as hereinafter defined)", "as defined in Section 5": a
 # definition promised in this document (which the document does not give)
 _INTERNAL_POINTER = re.compile(
-    r"\s*\(?\s*as\s+(?:such\s+term\s+is\s+)?(?:(?:hereinafter|hereinbelow|hereinabove|herein|below|above)\s+defined|"
+    _POINTER_LEAD + r"as\s+(?:such\s+term\s+is\s+)?(?:(?:hereinafter|hereinbelow|hereinabove|herein|below|above)\s+defined|"
     r"defined\s+(?:below|above|herein|hereinafter|hereunder|in\s+(?:this\s+Agreement|Section|Article|paragraph|subsection)\b))",
     re.I,
 )
@@ -447,7 +451,7 @@ _ACT_LONG_NAME = re.compile(r"([A-Z](?<![\w\-][A-Z])[a-z]+\s+(?:(?:of|and|the)\s
 # Indenture)": a pointer to a definition elsewhere (but not "shares of Common
 # Stock as set forth in the Terms Agreement", which says where a number is)
 _DEFINED_ELSEWHERE = re.compile(
-    r"\s*\(?\s*(?:as\s+(?:such\s+term\s+is\s+)?defined|within\s+the\s+meaning)|\s*\(\s*as\s+set\s+forth\s+in", re.I
+    _POINTER_LEAD + r"(?:as\s+(?:such\s+term\s+is\s+)?defined|within\s+the\s+meaning)|\s*\(\s*as\s+set\s+forth\s+in", re.I
 )
 
 
