@@ -1039,3 +1039,17 @@ the within Note, and appoints _______________ attorney to transfer the Note.
     assert [f.code for f in found if f.code != "BLANK000"] == []
     (summary,) = [f for f in found if f.code == "BLANK000"]
     assert "2 blanks in attached forms" in summary.message
+
+
+def test_unbalanced_quotation_mark_message_and_quote():
+    text = (
+        "1. Definitions. In this Agreement the term \u201cBuilding Contractor shall mean the firm engaged by the Owner to build\n"
+        "the project, and the Owner shall pay the Building Contractor in accordance with the schedule.\n"
+    )
+    (f,) = run(text, "NUMB004")
+    assert f.message.startswith("this paragraph has 1 opening quotation mark against 0 closing:")
+    # the quote starts and ends on whole words
+    assert f.quote == "1. Definitions. In this Agreement the term \u201cBuilding Contractor shall mean the firm"
+    # ... cut back to a whole word when the window ends inside one
+    (g,) = run(text.replace("the firm engaged", "the contractorfirmengaged"), "NUMB004")
+    assert g.quote.endswith("shall mean the")

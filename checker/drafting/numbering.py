@@ -483,11 +483,7 @@ def unbalanced_brackets(ctx: Context) -> list[Finding]:
                     continue
             ch = text[i]
             what = "parenthesis" if ch == "(" else "bracket"
-            hi = min(p.end, i + 70)
-            if hi < p.end and text[hi - 1].isalnum() and text[hi].isalnum():
-                cut = text.rfind(" ", i, hi)  # not in the middle of a word
-                hi = cut if cut > i + 20 else hi
-            snippet = squash(text[i:hi])
+            snippet = _words_around(text, i, 0, 70, p.start, p.end)
             out.append(
                 ctx.finding(
                     "NUMB003",
@@ -501,11 +497,7 @@ def unbalanced_brackets(ctx: Context) -> list[Finding]:
         for i in closes:
             ch = text[i]
             what = "parenthesis" if ch == ")" else "bracket"
-            lo = max(p.start, i - 60)
-            stop = max(p.start, lo - 25)
-            while lo > stop and text[lo - 1].isalnum():
-                lo -= 1  # from the start of a word
-            snippet = squash(text[lo : i + 1])
+            snippet = _words_around(text, i, 60, 1, p.start, p.end)
             out.append(
                 ctx.finding(
                     "NUMB003",
@@ -546,12 +538,32 @@ def _quote_balance(ctx: Context, p) -> Optional[tuple[int, int, int, str]]:
     closes_in = [i for i in closes_all if not text[i - 1 : i].isdigit()]
     closes = closes_all if abs(len(opens) - len(closes_all)) <= abs(len(opens) - len(closes_in)) else closes_in
     if len(straight) % 2 == 1:
-        return straight[-1], len(straight), 0, "quotation marks"
+        return straight[-1], len(straight), 0, _marks(len(straight), "quotation mark")
     if len(opens) > len(closes):
-        return opens[-1], len(opens), 1, f"opening quotation marks against {len(closes)} closing"
+        return opens[-1], len(opens), 1, f"{_marks(len(opens), 'opening quotation mark')} against {len(closes)} closing"
     if len(closes) > len(opens):
-        return closes[-1], len(closes), -1, f"closing quotation marks against {len(opens)} opening"
+        return closes[-1], len(closes), -1, f"{_marks(len(closes), 'closing quotation mark')} against {len(opens)} opening"
     return None
+
+
+def _marks(n: int, noun: str) -> str:
+    return noun if n == 1 else noun + "s"
+
+
+def _words_around(text: str, i: int, before: int, after: int, lo: int, hi: int) -> str:
+    """The text from ``before`` characters before offset ``i`` to ``after``
+    characters after it, within [lo, hi), widened to the start of its first
+    word and cut back to the end of its last: a quote of whole words."""
+    a = max(lo, i - before)
+    if before:
+        stop = max(lo, a - 25)
+        while a > stop and text[a - 1].isalnum():
+            a -= 1
+    b = min(hi, i + after)
+    if b < hi and text[b - 1].isalnum() and text[b].isalnum():
+        cut = text.rfind(" ", i + 1, b)
+        b = cut if cut > i + min(20, after // 2) else b
+    return squash(text[a:b])
 
 
 def _holding(paras: list, marks: list[int]) -> list[int]:
@@ -603,8 +615,7 @@ def unbalanced_quotes(ctx: Context) -> list[Finding]:
         if b is None:
             continue
         i, n, _d, what = b
-        lo = max(p.start, i - 50)
-        snippet = squash(text[lo : min(p.end, i + 40)])
+        snippet = _words_around(text, i, 50, 40, p.start, p.end)
         out.append(
             ctx.finding(
                 "NUMB004",
