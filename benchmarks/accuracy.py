@@ -533,9 +533,50 @@ def _gen_citations(rel: str, text: str, rng: random.Random) -> list[dict]:
     return out
 
 
+# a section heading at the start of its line: "5. Covenants.", "8.06  Governing Law.", "Section 7. Indemnity."
+_SECTION_HEAD = re.compile(
+    r"(?m)^[^\S\n]{0,16}(?:Section[^\S\n]+|SECTION[^\S\n]+)?(\d{1,2})\.(?:(\d{1,2})\.?)?[^\S\n]+[A-Z][A-Za-z ,;'&-]{2,60}\.(?=[^\S\n]|$)"
+)
+
+
+def _gen_section_deletions(rel: str, text: str, rng: random.Random) -> list[dict]:
+    """A whole section deleted (its heading and its text, up to the next
+    heading of the same series): the numbering then skips."""
+    heads = []
+    for m in _SECTION_HEAD.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if text[line_start:m.start()].strip():
+            continue
+        prev_end = text.rfind("\n", 0, max(0, line_start - 1))
+        if text[prev_end + 1 : line_start].strip():
+            continue  # a heading follows a blank line
+        key = (int(m.group(1)), int(m.group(2)) if m.group(2) else None)
+        heads.append((line_of(text, m.start()), key))
+    out = []
+    for k in range(1, len(heads) - 1):
+        (l0, a), (l1, b), (l2, c) = heads[k - 1], heads[k], heads[k + 1]
+        if a[1] is None:
+            consecutive = b[1] is None and c[1] is None and b[0] == a[0] + 1 and c[0] == b[0] + 1
+        else:
+            consecutive = a[0] == b[0] == c[0] and b[1] == a[1] + 1 and c[1] == b[1] + 1
+        if not consecutive or l2 - l1 > 60:
+            continue
+        shown = text.split("\n")[l1 - 1].strip()
+        num = shown.split()[0] if not shown.startswith(("Section", "SECTION")) else shown.split()[1]
+        num_re = re.escape(num)
+        num = num.rstrip(".")
+        out.append(
+            dict(file=rel, category="numbering", op="delete_lines", ranges=[[l1, l2 - 1]],
+                 expect=r"(?m)^\s*(?:Section\s+|SECTION\s+)?" + num_re, line=l2,
+                 window=[l2 - 3, l2 + 3], scope="local",
+                 note=f"section {num} deleted with its text; the numbering skips it")
+        )
+    return out
+
+
 # mutants sampled on their own (their own random sequence, listed after the
 # others, so that adding them left the earlier list as it was): id prefix, generator
-EXTRA_GENERATORS = [("citation", _gen_citations, 10)]
+EXTRA_GENERATORS = [("citation", _gen_citations, 10), ("numbering", _gen_section_deletions, 10)]
 
 
 def generate(corpus: Path, seed: int = SEED, per_category: int = PER_CATEGORY) -> list[dict]:
@@ -691,11 +732,15 @@ def new_findings(orig: list[dict], mutant: list[dict], shifts: list) -> list[dic
     for f in orig:
         index[(f["code"], _norm(f["quote"]))].append(f["line"])
     out = []
+    shifts = [tuple(s) for s in shifts]
     for f in mutant:
-        ol = to_original_line(f["line"], [tuple(s) for s in shifts])
+        ol = to_original_line(f["line"], shifts)
         lines = index.get((f["code"], _norm(f["quote"])), [])
         if not any(abs(ol - x) <= 2 for x in lines):
-            out.append(f)
+            # its lines in the original, as the windows are
+            out.append(dict(f, line=ol, end_line=to_original_line(f.get("end_line") or f["line"], shifts),
+                            related=[dict(r, line=to_original_line(r.get("line", 0), shifts)) for r in f.get("related") or ()],
+                            mutant_line=f["line"]))
     return out
 
 
@@ -719,7 +764,8 @@ def detected(m: dict, new: list[dict]) -> list[dict]:
 
 def score(muts: list[dict], originals: dict, mutants: dict) -> dict:
     per_cat: dict[str, dict] = {c: {"mutants": 0, "detected": 0, "apply_errors": 0, "missed": [], "other_category": 0,
-                                    "controls": 0, "controls_silent": 0, "controls_flagged": []} for c in MUTATED}
+                                    "controls": 0, "controls_silent": 0, "controls_flagged": []}
+               for c in dict.fromkeys(MUTATED + [m["category"] for m in muts])}
     details = []
     for m in muts:
         r = mutants.get(m["id"])

@@ -1053,3 +1053,17 @@ def test_unbalanced_quotation_mark_message_and_quote():
     # ... cut back to a whole word when the window ends inside one
     (g,) = run(text.replace("the firm engaged", "the contractorfirmengaged"), "NUMB004")
     assert g.quote.endswith("shall mean the")
+
+
+def test_skipped_decimal_section_at_the_indent_of_its_article():
+    # most headings stand at 10 spaces; Article 4's at 5 (as in a warrant of the corpus)
+    secs = "".join(f"          {a}.{b}  Heading {a}{b}. The Company shall do thing {a}{b}.\n\n" for a in (1, 2, 3) for b in (1, 2, 3))
+    text = (
+        "WARRANT\n\n" + secs
+        + "     4.1  Adjustments. The Exercise Price is adjusted as provided below.\n\n"
+        + "     4.2  Notices of Adjustments. The Company shall give notice of each adjustment.\n\n"
+        + "     4.4  Other Notices. If at any time the Company pays a dividend, it shall give notice.\n"
+    )
+    assert [f.message for f in run(text, "NUMB001")] == [
+        "Section 4.4 ('Other Notices') follows Section 4.2: Section 4.3 is not in the document"
+    ]

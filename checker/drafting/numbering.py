@@ -208,7 +208,7 @@ def _unaccepted_sections(ctx: Context) -> list[Finding]:
 # a line that opens a section numbered "8.07" or "Section 8.07", and its run-in heading
 _DEC_LINE = re.compile(r"^([^\S\n]{0,16})(?:(?:Section|SECTION)[^\S\n]+)?(\d{1,2})\.(\d{1,3})\.?(?:[^\S\n]+|$)(?=[A-Z(\"]|$)")
 _DEC_NUMBER = re.compile(r"(\d+)\.(\d+)")
-_RUNIN_HEADING = re.compile(r"([A-Z][\w'\-]*(?:[^\S\n]+(?:[A-Z][\w'\-,]*|of|and|to|the|for|in|on))*)\.")
+_RUNIN_HEADING = re.compile(r"([A-Z][\w'\-,]*(?:[^\S\n]+(?:[A-Z][\w'\-,]*|of|and|to|the|for|in|on))*)\.")
 
 
 def _skipped_decimal_sections(ctx: Context) -> list[Finding]:
@@ -225,6 +225,10 @@ def _skipped_decimal_sections(ctx: Context) -> list[Finding]:
     taken = {ctx.line_index(s.start): s for s in secs}
     indents = [lines[i].indent for i in taken]
     common = max(set(indents), key=indents.count)
+    # the indents of the headings the tree took, by major number ("4.4" at 5 where most stand at 10)
+    indents_of: dict[str, set[int]] = {}
+    for i, s in taken.items():
+        indents_of.setdefault(s.number.split(".")[0], set()).add(lines[i].indent)
     heads: list[tuple[int, int, int, Optional[str]]] = []  # line, major, minor, heading (None: taken by the tree)
     for idx in range(min(taken), ctx.line_index(max(0, ctx.body_end - 1)) + 1):
         if idx in taken:
@@ -236,7 +240,10 @@ def _skipped_decimal_sections(ctx: Context) -> list[Finding]:
         if ln.table is not None or not t or not (t.lstrip()[:1].isdigit() or t.lstrip()[:1] == "S"):
             continue
         m = _DEC_LINE.match(t)
-        if m is None or abs(len(m.group(1)) - common) > 1:
+        if m is None:
+            continue
+        ind = len(m.group(1))
+        if abs(ind - common) > 1 and not any(abs(ind - x) <= 1 for x in indents_of.get(m.group(2), ())):
             continue
         hm = _RUNIN_HEADING.match(t, m.end())
         if hm is None or len(hm.group(1).split()) > 10:
