@@ -581,6 +581,8 @@ class _Builder:
         k = 0
         limit = n * 0.6
         while k < len(labels) and labels[k][0] < limit:
+            if self.toc is not None and nb[labels[k][0]] - nb[self.toc[1]] > 20:
+                return  # nothing more close below the contents
             if last[labels[k][1]] == k:
                 k += 1
                 continue
@@ -610,9 +612,29 @@ class _Builder:
                             if len(sj) > 90:
                                 break
                     j += 1
-                self.toc = (header if near_header else a, b - 1)
-                return
+                if self.toc is not None:
+                    if not self._short_lines(a, b):
+                        return
+                    self.toc = (self.toc[0], b - 1)  # a second run right after the first: one contents
+                else:
+                    self.toc = (header if near_header else a, b - 1)
+                # another run starting close below (a contents after a flattened table of
+                # cross-references, or split by page headings) belongs to the same contents,
+                # when both are lists of short lines (not text whose numbers come again below)
+                if not self._short_lines(self.toc[0], b):
+                    return
+                k = e + 1
+                while k < len(labels) and labels[k][0] < b:
+                    k += 1
+                continue
             k = e + 1
+        if self.toc is not None:
+            return
+
+    def _short_lines(self, a: int, b: int) -> bool:
+        """Lines a to b are a list, not text: four in five of the non-blank ones are short."""
+        sizes = [len(ln.text.strip(_WS)) for ln in self.lines[a:b] if not ln.blank]
+        return bool(sizes) and sum(1 for x in sizes if x < 50) >= 0.8 * len(sizes)
 
     # -- one line ----------------------------------------------------------
 

@@ -648,3 +648,21 @@ def test_testimonium_split_over_two_lines_opens_the_signature(testimonium):
     kinds = [(n.kind, n.line) for n in o.root]
     assert kinds[:2] == [("section", 0), ("section", 2)]
     assert kinds[2] == ("signature", 4)  # the line of "IN" (0-based)
+
+
+def test_contents_after_a_flattened_cross_reference_table():
+    # (converted HTML) the Trust Indenture Act table's cells each on a line of
+    # their own, then the contents - one entry over three lines - then the body
+    table = "".join(f"Section {k + 1}.01\n\n(a)\n\n{k + 2}.02\n\n(b)\n\n{k + 3}.03\n\n" for k in range(6))
+    contents = "TABLE OF CONTENTS\n\n" + "".join(
+        f"Section {a}.0{b}\n\nHeading {a}{b}\n\n{a + b}\n\n" for a in range(1, 10) for b in range(1, 4))
+    body = "".join(
+        f"ARTICLE {a}\n\n" + "".join(f"Section {a}.0{b} Heading {a}{b}. The Company shall do thing {a}{b}.\n\n" for b in range(1, 4))
+        for a in range(1, 10))
+    # (the table's last cells, not labels, stand between it and the contents)
+    src = "INDENTURE\n\n" + table + "N.A.\n\n" * 14 + contents + body
+    o = build_structure(fake_layout(src))
+    first = [n for n in o.root if n.kind not in ("preamble",)][0]
+    body_line = src.split("\n").index("ARTICLE 1")
+    assert first.line == body_line
+    assert [n.number for n in o.root if n.kind == "section"] == [str(a) for a in range(1, 10)]
