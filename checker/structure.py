@@ -904,6 +904,10 @@ class _Builder:
         first_ok = (pe == "blank" and not self.seen_section
                     and (bool(m.group("sec")) or _runin_heading(rest) is not None))
         choice = self.choose(cands, indent, first_ok)
+        if choice is None and pe == "blank" and _runin_heading(rest) is not None:
+            # "8.05 Entire Agreement. ..." then "8.07 Counterparts. ...": a section was
+            # deleted; the headings after the gap are still sections (NUMB001 reports it)
+            choice = self.choose(cands, indent, first_ok, skip=True)
         if choice is None:
             return None
         action, depth, (st, o, p, v) = choice
@@ -948,7 +952,7 @@ class _Builder:
         holder.body.append((first.start, at))
         holder.end = at
 
-    def choose(self, cands, indent: int, first_ok: bool = False):
+    def choose(self, cands, indent: int, first_ok: bool = False, skip: bool = False):
         """Where a marker goes: ('sib', depth, reading) or ('child', depth, reading), or None."""
         stack = self.stack
         ci = self.container_index()
@@ -982,7 +986,7 @@ class _Builder:
                 if nd.style != st:
                     continue
                 if st.startswith("dec"):
-                    if nd.prefix == p and o == nd.ordinal + 1:
+                    if nd.prefix == p and (o == nd.ordinal + 1 or (skip and o == nd.ordinal + 2)):
                         options.append(("sib", base + d, c))
                     elif (o in (0, 1) and _next_prefix(nd.prefix) == p
                           and not any(_number_key(x) == nd.prefix for x in path[:d])):

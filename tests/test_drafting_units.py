@@ -1067,3 +1067,20 @@ def test_skipped_decimal_section_at_the_indent_of_its_article():
     assert [f.message for f in run(text, "NUMB001")] == [
         "Section 4.4 ('Other Notices') follows Section 4.2: Section 4.3 is not in the document"
     ]
+
+
+def test_skipped_decimal_section_after_numbered_items():
+    # items "(1)" ... "(5)" inside Section 11.04 do not stand for the missing Section 11.05
+    items = "".join(f"({k}) the Company shall give notice number {k};\n\n" for k in range(1, 6))
+    text = (
+        "INDENTURE\n\nARTICLE 11\n\nREDEMPTION\n\n"
+        "Section 11.01 Applicability. This Article applies to the Securities.\n\n"
+        "Section 11.02 Election. The Company may elect to redeem the Securities.\n\n"
+        "Section 11.03 Selection. The Trustee shall select the Securities to be redeemed.\n\n"
+        "Section 11.04 Notice. Notice of redemption shall be given as follows:\n\n" + items
+        + "Section 11.06 Payment. The Securities shall be paid on the Redemption Date.\n\n"
+        "Section 11.07 Partial Redemption. A Security redeemed in part is exchanged.\n"
+    )
+    assert [f.message for f in run(text, "NUMB001")] == [
+        "Section 11.06 ('Payment') follows Section 11.04: Section 11.05 is not in the document"
+    ]

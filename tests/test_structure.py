@@ -666,3 +666,13 @@ def test_contents_after_a_flattened_cross_reference_table():
     body_line = src.split("\n").index("ARTICLE 1")
     assert first.line == body_line
     assert [n.number for n in o.root if n.kind == "section"] == [str(a) for a in range(1, 10)]
+
+
+def test_section_after_a_deleted_one_is_still_a_section():
+    # "8.05 Entire Agreement." then "8.07 Counterparts.": the headings after the gap stay sections
+    src = "".join(f"8.0{k}  Heading {k}. The parties agree to thing {k}.\n\n" for k in (1, 2, 3, 4, 5, 7, 8))
+    o = build_structure(fake_layout(src))
+    assert numbers(o, "section") == ["8.01", "8.02", "8.03", "8.04", "8.05", "8.07", "8.08"]
+    # a number farther on, or in a line of prose, is not taken
+    src2 = src.replace("8.07  Heading 7. The", "8.09  heading 7, the")
+    assert "8.09" not in numbers(build_structure(fake_layout(src2)), "section")

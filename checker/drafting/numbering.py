@@ -107,6 +107,13 @@ def sequence(ctx: Context) -> list[Finding]:
                     continue  # the number is there; the section tree placed it elsewhere
                 if cv == pv:
                     what = f"{c.label.strip()} is numbered the same as the {kind} before it"
+                elif cv > pv + 1 and style == "decimal" and _DEC_NUMBER.fullmatch(c.number or "") and _DEC_NUMBER.fullmatch(p.number or ""):
+                    # "Section 8.07 ('Counterparts') follows Section 8.05: Section 8.06 is not in the document"
+                    major, minor = c.number.split(".")
+                    gap = [f"{major}.{g:0{len(minor)}d}" for g in range(pv + 1, cv)]
+                    head = f" ('{c.heading}')" if c.heading else ""
+                    what = (f"Section {c.number}{head} follows Section {p.number}: Section{'s' if len(gap) > 1 else ''} "
+                            f"{', '.join(gap)} {'are' if len(gap) > 1 else 'is'} not in the document")
                 elif cv > pv + 1:
                     missing = cv - pv - 1
                     what = f"{c.label.strip()} follows {p.label.strip()}: {missing} number{'s' if missing != 1 else ''} skipped"
@@ -140,6 +147,11 @@ def _missing_label_present(ctx: Context, p, c, style: str, want: int) -> bool:
         lab = str(want)
     a = ctx.to_clean(p.span.offset)
     b = ctx.to_clean(c.span.offset)
+    if style == "decimal" and "." in (c.number or ""):
+        # "11.05" (or "11.5") for the section missing between "11.04" and "11.06", not any "5."
+        head, last = c.number.rsplit(".", 1)
+        pat = re.compile(r"(?:^|\n)[^\S\n]*(?:Section[^\S\n]+)?" + re.escape(head) + r"\.0*" + str(want) + r"(?![\d])", re.I)
+        return pat.search(ctx.text, a, b + 1) is not None
     pat = re.compile(r"(?:^|\n)[^\S\n]*(?:Section[^\S\n]+)?\(?" + re.escape(lab) + r"[.)]", re.I if style in ("arabic", "digit", "decimal") else 0)
     return pat.search(ctx.text, a, b + 1) is not None
 
