@@ -676,7 +676,8 @@ def undefined_terms(ctx: Context) -> list[Finding]:
         # a section captioned with the term that says what it means ("(f) Good
         # Reason. Termination ... for Good Reason shall be deemed to occur if";
         # "2.2 Definition of Change in Control. Change in Control ... means")
-        captioned = _captioned_terms(ctx) | _purposes_terms(ctx.text)
+        reported = {t.strip().lower() for f in out for t in f.message.split("'")[1].split(" / ")}
+        captioned = _captioned_terms(ctx, reported) | _purposes_terms(ctx.text)
         if captioned:
             out = [f for f in out if not any(t.strip().lower() in captioned for t in f.message.split("'")[1].split(" / "))]
     if out and borrowing is not None:
@@ -725,9 +726,13 @@ def _purposes_terms(text: str) -> set[str]:
     return out
 
 
-def _captioned_terms(ctx: Context) -> set[str]:
+_DEFINING = re.compile(_DEFINING_VERB, re.I)
+
+
+def _captioned_terms(ctx: Context, wanted: set[str]) -> set[str]:
     """Terms (every form, lower case) of sections captioned with them whose
-    first lines use the term with a word that defines it."""
+    first lines use the term with a word that defines it; only those of
+    ``wanted`` (lower case) are looked for."""
     out: set[str] = set()
     text = ctx.text
     for s in ctx.sections:
@@ -737,19 +742,26 @@ def _captioned_terms(ctx: Context) -> set[str]:
         h = squash(h).strip(" .:")
         m = _DEFINITION_OF.match(h)
         term = m.group(1).strip() if m else h
+        low = term.lower()
+        if not (low in wanted or any(v.lower() in wanted for v in variants(term))):
+            continue
         words = term.split()
         if not words or len(words) > 6 or not all(w[:1].isupper() or w.lower() in SMALL for w in words):
             continue
         head_end = text.find(words[-1], s.start, s.start + 200)
         if head_end < 0:
             continue
-        body = text[head_end + len(words[-1]) : min(s.end, head_end + 700)]
-        pat = r"(?<![\w\-])" + r"\s+".join(re.escape(w) for w in words) + r"(?![\w\-])" + _DEFINING_VERB
-        if re.search(pat, body, re.I) is None:
-            continue
-        for v in variants(term):
-            out.add(v.lower())
-        out.add(term.lower())
+        # the section's first lines, white space made single spaces, in lower case
+        body = " ".join(text[head_end + len(words[-1]) : min(s.end, head_end + 700)].split()).lower()
+        i = body.find(low)
+        while i >= 0:
+            j = i + len(low)
+            if (i == 0 or not (body[i - 1].isalnum() or body[i - 1] in "-_")) and not (
+                    j < len(body) and (body[j].isalnum() or body[j] in "-_")) and _DEFINING.match(body, j):
+                out.update(v.lower() for v in variants(term))
+                out.add(low)
+                break
+            i = body.find(low, i + 1)
     return out
 
 
