@@ -220,6 +220,7 @@ def _unaccepted_sections(ctx: Context) -> list[Finding]:
 # a line that opens a section numbered "8.07" or "Section 8.07", and its run-in heading
 _DEC_LINE = re.compile(r"^([^\S\n]{0,16})(?:(?:Section|SECTION)[^\S\n]+)?(\d{1,2})\.(\d{1,3})\.?(?:[^\S\n]+|$)(?=[A-Z(\"]|$)")
 _DEC_NUMBER = re.compile(r"(\d+)\.(\d+)")
+_DEC_LINE_START = re.compile(r"(?m)^[^\S\n]{0,16}(?:(?:Section|SECTION)[^\S\n]+)?\d{1,2}\.\d")
 _RUNIN_HEADING = re.compile(r"([A-Z][\w'\-,]*(?:[^\S\n]+(?:[A-Z][\w'\-,]*|of|and|to|the|for|in|on))*)\.")
 
 
@@ -242,14 +243,18 @@ def _skipped_decimal_sections(ctx: Context) -> list[Finding]:
     for i, s in taken.items():
         indents_of.setdefault(s.number.split(".")[0], set()).add(lines[i].indent)
     heads: list[tuple[int, int, int, Optional[str]]] = []  # line, major, minor, heading (None: taken by the tree)
-    for idx in range(min(taken), ctx.line_index(max(0, ctx.body_end - 1)) + 1):
+    for idx, s in taken.items():
+        m = _DEC_NUMBER.fullmatch(s.number)
+        heads.append((idx, int(m.group(1)), int(m.group(2)), None))
+    # the other lines that open like one ("8.07 ...", "Section 8.07 ..."), found by one search
+    first = lines[min(taken)].start
+    for found in _DEC_LINE_START.finditer(ctx.text, first, ctx.body_end):
+        idx = ctx.line_index(found.start())
         if idx in taken:
-            m = _DEC_NUMBER.fullmatch(taken[idx].number)
-            heads.append((idx, int(m.group(1)), int(m.group(2)), None))
             continue
         ln = lines[idx]
         t = ln.text
-        if ln.table is not None or not t or not (t.lstrip()[:1].isdigit() or t.lstrip()[:1] == "S"):
+        if ln.table is not None:
             continue
         m = _DEC_LINE.match(t)
         if m is None:
@@ -265,6 +270,7 @@ def _skipped_decimal_sections(ctx: Context) -> list[Finding]:
         if ctx.form_at(ln.start) is not None:
             continue
         heads.append((idx, int(m.group(2)), int(m.group(3)), hm.group(1)))
+    heads.sort()
     present = {(a, b) for _, a, b, _ in heads}
     out: list[Finding] = []
     for k in range(1, len(heads)):
