@@ -1084,3 +1084,13 @@ def test_skipped_decimal_section_after_numbered_items():
     assert [f.message for f in run(text, "NUMB001")] == [
         "Section 11.06 ('Payment') follows Section 11.04: Section 11.05 is not in the document"
     ]
+
+
+def test_transition_period_line_of_a_report_cover_is_not_a_blank():
+    text = (
+        "FORM 10-Q\n\nQUARTERLY REPORT PURSUANT TO SECTION 13 OR 15(d) OF THE SECURITIES EXCHANGE ACT OF 1934\n\n"
+        "For the transition period from ________________ to ________________\n\n"
+        "Commission file number: 333-____\n\n1. Financial Statements. The statements are attached.\n"
+    )
+    # only the file number left blank (line 7) is reported, not the transition period (line 5)
+    assert [f.line for f in run(text, "BLANK") if f.code != "BLANK000"] == [7]
