@@ -628,8 +628,6 @@ class _Builder:
                     k += 1
                 continue
             k = e + 1
-        if self.toc is not None:
-            return
 
     def _short_lines(self, a: int, b: int) -> bool:
         """Lines a to b are a list, not text: four in five of the non-blank ones are short."""

@@ -60,10 +60,10 @@ _OPEN_BOX = re.compile(r"\[[ _]?\]")
 # a run of underscores, continued on the next line; "___+" (not "_{3,}") starts
 # with a literal, which the engine skips to
 _UNDERSCORE_RUN = re.compile(r"___+(?:[^\S\n]*\n?[^\S\n]*_{2,})*")
-# "By:" opens a signature line; so does "Per:" (the Canadian form)
 # the line of a periodic report's cover page that stays blank unless the report is a
 # transition report: "For the transition period from ________ to ________"
 _COVER_BLANK = re.compile(r"transition\s+period\s+from\s+_", re.I)
+# "By:" opens a signature line; so does "Per:" (the Canadian form)
 _BY_WORD = re.compile(r"^(?:By\b|Per[^\S\n]*:)")
 _NAME_LINE = re.compile(r"^(?:Name|Print(?:ed)?\s+Name)\s*:", re.I)
 _TITLE_LINE = re.compile(r"^(?:Title|Its)\s*:", re.I)
@@ -167,7 +167,6 @@ class Blanks:
                 continue  # written over: "the State of _New York______"
             if _COVER_BLANK.search(ln.text):
                 continue  # an SEC report's cover page, left blank when it does not apply
-
             # the continuation of a blank on the line before ("___________\n_____ and any ...")
             kind = self._classify(a, b)
             self._add(a, b, kind)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Optional
+from typing import Iterable, Optional
 
 from ..model import Finding
 from . import as_rule
@@ -110,10 +110,7 @@ def sequence(ctx: Context) -> list[Finding]:
                 elif cv > pv + 1 and style == "decimal" and _DEC_NUMBER.fullmatch(c.number or "") and _DEC_NUMBER.fullmatch(p.number or ""):
                     # "Section 8.07 ('Counterparts') follows Section 8.05: Section 8.06 is not in the document"
                     major, minor = c.number.split(".")
-                    gap = [f"{major}.{g:0{len(minor)}d}" for g in range(pv + 1, cv)]
-                    head = f" ('{c.heading}')" if c.heading else ""
-                    what = (f"Section {c.number}{head} follows Section {p.number}: Section{'s' if len(gap) > 1 else ''} "
-                            f"{', '.join(gap)} {'are' if len(gap) > 1 else 'is'} not in the document")
+                    what = _skip_message(c.number, c.heading, p.number, major, range(pv + 1, cv), len(minor))
                 elif cv > pv + 1:
                     missing = cv - pv - 1
                     what = f"{c.label.strip()} follows {p.label.strip()}: {missing} number{'s' if missing != 1 else ''} skipped"
@@ -224,6 +221,15 @@ _DEC_LINE_START = re.compile(r"(?m)^[^\S\n]{0,16}(?:(?:Section|SECTION)[^\S\n]+)
 _RUNIN_HEADING = re.compile(r"([A-Z][\w'\-,]*(?:[^\S\n]+(?:[A-Z][\w'\-,]*|of|and|to|the|for|in|on))*)\.")
 
 
+def _skip_message(num: str, heading: Optional[str], prev: str, major, gap: Iterable[int], width: int) -> str:
+    """"Section 8.07 ('Counterparts') follows Section 8.05: Section 8.06 is not in the document"."""
+    missing = [f"{major}.{g:0{width}d}" for g in gap]
+    head = f" ('{heading}')" if heading else ""
+    many = len(missing) > 1
+    return (f"Section {num}{head} follows Section {prev}: Section{'s' if many else ''} {', '.join(missing)} "
+            f"{'are' if many else 'is'} not in the document")
+
+
 def _skipped_decimal_sections(ctx: Context) -> list[Finding]:
     """A section numbered in decimals that skips a number ("8.05 Entire
     Agreement" then "8.07 Counterparts"): the section tree takes only the next
@@ -289,15 +295,12 @@ def _skipped_decimal_sections(ctx: Context) -> list[Finding]:
         num = f"{m.group(2)}.{m.group(3)}"
         prev = _DEC_LINE.match(lines[pidx].text)
         prev_num = f"{prev.group(2)}.{prev.group(3)}" if prev else f"{pmajor}.{pminor}"
-        width = len(m.group(3))
-        missing = ", ".join(f"{major}.{g:0{width}d}" for g in gap)
         a = lines[idx].start + len(m.group(1))
         pa = lines[pidx].start + lines[pidx].indent
         out.append(
             ctx.finding(
                 "NUMB001",
-                f"Section {num} ('{heading}') follows Section {prev_num}: Section{'s' if len(gap) > 1 else ''} {missing} "
-                f"{'are' if len(gap) > 1 else 'is'} not in the document",
+                _skip_message(num, heading, prev_num, major, gap, len(m.group(3))),
                 a,
                 lines[idx].start + m.end() + len(heading) + 1,
                 [ctx.related(pa, pa + len(prev_num), f"Section {prev_num}")],
