@@ -18,6 +18,7 @@ from typing import Iterable, Optional
 
 from ..model import Finding
 from . import as_rule
+from .blanks import _BY_LINE  # the start of a signature line: "By:", "Per:"
 from .context import Context, literal_starts, search_near, squash, trie_regex
 from .terms import SMALL, Definition, Terms, case_class, get_terms, unspace_hyphens, variants
 
@@ -1391,7 +1392,6 @@ _RESTATES = re.compile(
 
 # a line of nothing but parenthesised terms: '("Bank")', '("Bank")     ("Borrower")'
 _LABEL_LINE = re.compile(r"[^\S\n]*(?:\([^\S\n]*[\"\u201c][^\"\u201d\n]{1,60}[\"\u201d][^\S\n]*\)[^\S\n]*)+")
-_BY_LINE_START = re.compile(r"[^\S\n]*(?:By\b|Per[^\S\n]*:)")
 
 
 def _signature_label(ctx: Context, pos: int) -> bool:
@@ -1401,7 +1401,7 @@ def _signature_label(ctx: Context, pos: int) -> bool:
     i = ctx.line_index(pos)
     if not _LABEL_LINE.fullmatch(lines[i].text):
         return False
-    return any(_BY_LINE_START.match(lines[k].text) for k in range(i + 1, min(len(lines), i + 7)))
+    return any(_BY_LINE.match(lines[k].text) for k in range(i + 1, min(len(lines), i + 7)))
 
 
 @as_rule

@@ -146,7 +146,7 @@ def _missing_label_present(ctx: Context, p, c, style: str, want: int) -> bool:
     b = ctx.to_clean(c.span.offset)
     if style == "decimal" and "." in (c.number or ""):
         # "11.05" (or "11.5") for the section missing between "11.04" and "11.06", not any "5."
-        head, last = c.number.rsplit(".", 1)
+        head = c.number.rsplit(".", 1)[0]
         pat = re.compile(r"(?:^|\n)[^\S\n]*(?:Section[^\S\n]+)?" + re.escape(head) + r"\.0*" + str(want) + r"(?![\d])", re.I)
         return pat.search(ctx.text, a, b + 1) is not None
     pat = re.compile(r"(?:^|\n)[^\S\n]*(?:Section[^\S\n]+)?\(?" + re.escape(lab) + r"[.)]", re.I if style in ("arabic", "digit", "decimal") else 0)
@@ -231,12 +231,13 @@ def _skip_message(num: str, heading: Optional[str], prev: str, major, gap: Itera
 
 
 def _skipped_decimal_sections(ctx: Context) -> list[Finding]:
-    """A section numbered in decimals that skips a number ("8.05 Entire
-    Agreement" then "8.07 Counterparts"): the section tree takes only the next
-    number, so the headings from the skip on are read here, in text order, with
-    the sections it took.  Only a skip of one or two numbers that stand nowhere
-    between the two headings is reported; a repeated or earlier number (a
-    second copy of the instrument, a quoted section) is not."""
+    """A section numbered in decimals that skips numbers ("8.05 Entire
+    Agreement" then "8.08 Counterparts") where the section tree did not take
+    the heading after the gap (it takes one a single number on, which the
+    sequence check above reports): the headings are read here, in text order,
+    with the sections it took.  Only a skip of one or two numbers that stand
+    nowhere between the two headings is reported; a repeated or earlier number
+    (a second copy of the instrument, a quoted section) is not."""
     secs = [s for s in ctx.sections if s.start < ctx.body_end and _DEC_NUMBER.fullmatch(s.number or "")]
     if len(secs) < 3:
         return []
