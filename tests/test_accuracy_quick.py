@@ -57,7 +57,7 @@ def test_originals_check_without_internal_errors(quick_run):
 
 
 @pytest.mark.parametrize(
-    "category", ["lockup", "option", "default", "numbers", "cross-reference", "definitions", "missing-provision"]
+    "category", ["lockup", "option", "default", "numbers", "cross-reference", "definitions", "missing-provision", "numbering"]
 )
 def test_recall(quick_run, category):
     _, summary, seen = quick_run
@@ -91,3 +91,10 @@ def test_scoring_mechanics():
     assert A.detected(m, [{"code": "NUM001", "category": "numbers", "line": 4, "end_line": 4, "quote": "q"}])
     assert not A.detected(m, [{"code": "NUM001", "category": "numbers", "line": 6, "end_line": 6, "quote": "q"}])
     assert not A.detected(m, [{"code": "XREF001", "category": "cross-reference", "line": 2, "end_line": 2, "quote": "q"}])
+    # after deleted lines, a new finding is placed at its line in the original, as the windows are
+    k = {"id": "t3", "op": "delete_lines", "ranges": [[4, 5]], "line": 6, "window": [5, 7], "category": "numbering",
+         "scope": "local"}
+    new = A.new_findings([], [{"code": "NUMB001", "category": "numbering", "line": 4, "end_line": 4, "quote": "q",
+                              "related": [{"line": 3, "quote": "p"}]}], shifts)
+    assert new[0]["line"] == 6 and new[0]["mutant_line"] == 4
+    assert A.detected(k, new)
