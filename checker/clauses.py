@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterator, Optional
 
 from lark import Lark, Token, Transformer
 from lark.lexer import Lexer, PatternStr
-from lark.parse_tree_builder import ExpandSingleChild
+from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
 
 from . import model
 from .model import (  # noqa: F401  (Span is part of the signature)
@@ -1294,6 +1294,29 @@ def _picklable_callback(cb: Any, builder: "NodeBuilder") -> Any:
     return cb
 
 
+def _reducer(n: int, cb: Any) -> tuple:
+    """A rule's callback taken apart for :meth:`_Grammar.build`: (length, function,
+    children to keep or None for all, whether a single kept child stands for the rule).
+
+    Lark's chain is an optional child filter around an optional single-child
+    expansion around the function; the default callback becomes the
+    :class:`_Tree` it makes.  Any other chain is called as it is."""
+    include = None
+    expand1 = False
+    f = cb
+    if type(f) is ChildFilterLALR_NoPlaceholders:
+        include = tuple(f.to_include)
+        f = f.node_builder
+    if type(f) is ExpandSingleChild:
+        expand1 = True
+        f = f.node_builder
+    if type(f) is _DefaultCallback and type(f.builder).__default__ is NodeBuilder.__default__:
+        f = functools.partial(_Tree, f.data)
+    elif not callable(f) or isinstance(f, (ChildFilterLALR_NoPlaceholders, ExpandSingleChild)):
+        return n, cb, None, False  # pragma: no cover - a chain of another shape
+    return n, f, include, expand1
+
+
 # Parser configurations kept per process (each a stack the scanner reached, with its steps).
 _CONFIG_LIMIT = 200000
 
@@ -1363,12 +1386,16 @@ class _Grammar:
             actions[state] = row
         self.actions = actions
         self.rules = rules
+        # the callbacks taken apart (None for a rule whose single child stands for it)
+        self.reducers = [None if cb is None else _reducer(n, cb) for n, _, cb in rules]
         self.may_end = {s for s, row in actions.items() if "$END" in row}
         self._configs: dict[tuple, _Config] = {}  # parser stack -> its configuration
+        self._programs: dict[tuple, tuple] = {}  # token types -> the reductions build() makes
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_configs"] = {}
+        state["_programs"] = {}
         return state
 
     def _step(self, cfg: _Config, typ: str) -> Optional[_Config]:
@@ -1456,42 +1483,91 @@ class _Grammar:
         cfg.accepts = result
         return result
 
-    def build(self, src: str, toks: list[tuple[str, int, int, int]], base: int) -> list[_Spec]:
-        """Parse the tokens (offsets relative to ``base``) and build the nodes.
+    def _program(self, types: tuple) -> tuple:
+        """The reductions that build values for a token type sequence the grammar accepts:
+        one tuple of reducers before each token is shifted, and one at end of input.
 
-        The LALR loop of Lark's parser, over the same tables, calling the callbacks
-        Lark made for the grammar (which call the NodeBuilder).
-        """
-        actions, rules, end_state = self.actions, self.rules, self.end_state
-        self.builder.src = src
+        The LALR loop of Lark's parser over the same tables, run once per sequence;
+        rules whose single child stands for them build nothing and are left out."""
+        actions, rules, reducers, end_state = self.actions, self.rules, self.reducers, self.end_state
         stack = [self.start_state]
-        values: list = []
-        for typ, s, e, _ in itertools.chain(toks, _END_OF_INPUT):
+        program = []
+        for typ in types + ("$END",):
+            reds = []
             while True:
                 code = actions[stack[-1]][typ]
                 if code >= 0:
                     break
-                n, origin, callback = rules[-1 - code]
-                if callback is None:  # the single child stands for the rule
+                n, origin, _ = rules[-1 - code]
+                red = reducers[-1 - code]
+                if red is None:
                     del stack[-1]
                 else:
                     if n:
-                        args = values[-n:]
-                        del values[-n:]
                         del stack[-n:]
-                    else:
-                        args = []
-                    values.append(callback(args))
+                    reds.append(red)
                 stack.append(actions[stack[-1]][origin])
                 if stack[-1] == end_state and typ == "$END":
-                    return values[-1]
+                    program.append(tuple(reds))
+                    if len(self._programs) < _CONFIG_LIMIT:
+                        self._programs[types] = tuple(program)
+                    return tuple(program)
             stack.append(code)
-            values.append(_token(typ, src[s - base:e - base], s - base, e - base))
+            program.append(tuple(reds))
         raise AssertionError("the tokens were accepted by longest(): end of input is accepted")
 
+    def build(self, src: str, toks: list[tuple[str, int, int, int]], base: int, k: Optional[int] = None) -> list[_Spec]:
+        """Parse the first ``k`` tokens (all by default; offsets relative to ``base``) and build the nodes.
 
-# the end-of-input token that closes build()'s loop
-_END_OF_INPUT = (("$END", 0, 0, 0),)
+        Runs the reductions Lark's parser makes for these token types (see
+        :meth:`_program`), calling the NodeBuilder's methods.
+        """
+        if k is None:
+            k = len(toks)
+        types = tuple([t[0] for t in toks[:k]]) if k != len(toks) else tuple([t[0] for t in toks])
+        program = self._programs.get(types) or self._program(types)
+        self.builder.src = src
+        values: list = []
+        append = values.append
+        new, tok_cls = _new_str, Token
+        i = 0
+        for reds in program:
+            for n, f, include, expand1 in reds:
+                if n:
+                    args = values[-n:]
+                    del values[-n:]
+                else:
+                    args = []
+                if include is not None:  # Lark's child filter (LALR, no placeholders)
+                    kept: list = []
+                    for j, to_expand in include:
+                        if to_expand:
+                            if kept:
+                                kept += args[j].children
+                            else:
+                                kept = args[j].children
+                        else:
+                            kept.append(args[j])
+                    args = kept
+                if expand1 and len(args) == 1:
+                    append(args[0])
+                else:
+                    append(f(args))
+            if i < k:
+                typ, s, e, _ = toks[i]
+                i += 1
+                s -= base
+                e -= base
+                # a Lark Token, made without Token.__new__'s keyword handling
+                v = src[s:e]
+                tok = new(tok_cls, v)
+                tok.type = typ
+                tok.value = v
+                tok.start_pos = s
+                tok.end_pos = e
+                tok.line = tok.column = tok.end_line = tok.end_column = None
+                append(tok)
+        return values[-1]
 
 
 _GRAMMAR: Optional[_Grammar] = None
@@ -1891,7 +1967,7 @@ def _attempt(g: _Grammar, text: str, c: int, memo: dict) -> Optional[list[_Found
                 # (fields left at None are dropped: the models default them, and fewer
                 # arguments make the nodes quicker to validate)
                 cached = [(sp.s, sp.e, sp.cls, {k2: v for k2, v in sp.f.items() if v is not None})
-                          for sp in g.build(src, toks[:k], c)]
+                          for sp in g.build(src, toks, c, k)]
             except _Reject:
                 cached = []
             except Exception as exc:  # a node that cannot be built is reported, never raised
