@@ -311,6 +311,11 @@ class ClauseLexer(Lexer):
         self._word_end = re.compile(r"[\w'’-]")
         self.keywords = keywords
         self._looked_up = frozenset(keywords) | frozenset(self.word_lists)
+        # both lookups at once: token type -> lower-cased word -> (keyword type, word-list type)
+        self._lookup: dict[str, dict[str, tuple[Optional[str], Optional[str]]]] = {}
+        for typ in self._looked_up:
+            kws, lst = keywords.get(typ, _NO_WORDS), self.word_lists.get(typ, _NO_WORDS)
+            self._lookup[typ] = {w: (kws.get(w), lst.get(w)) for w in set(kws) | set(lst)}
         self.terminal_names = {str(t.name) for t in terminals}
         self._ordered = [(str(t.name), t.pattern.to_regexp()) for t in ordered]
         # Python's regex engine tries every alternative of a pattern in turn; one
@@ -352,13 +357,14 @@ class ClauseLexer(Lexer):
         m = pat.match(text, pos)
         typ = m.lastgroup
         end = m.end(typ)
-        if typ in self._looked_up:
-            word = text[pos:end].lower()
-            new = self.keywords.get(typ, _NO_WORDS).get(word)
-            if new is None and not self._word_end.match(text, end):
-                new = self.word_lists.get(typ, _NO_WORDS).get(word)
-            if new is not None:
-                typ = new
+        lookup = self._lookup.get(typ)
+        if lookup is not None:
+            hit = lookup.get(text[pos:end].lower())
+            if hit is not None:
+                if hit[0] is not None:  # a keyword
+                    typ = hit[0]
+                elif not self._word_end.match(text, end):  # a word of a list, as a whole word
+                    typ = hit[1]
         return typ, pos, end, m.end()
 
     def tokens(self, text: str) -> Iterator[tuple[str, int, int, int]]:
@@ -410,20 +416,20 @@ class _Reject(Exception):
 
 
 class _V:
-    """A value with its extent (offsets relative to the parsed phrase)."""
-
-    __slots__ = ("s", "e", "d")
+    """A value with its extent (offsets relative to the parsed phrase): ``s``, ``e``
+    and the named fields, all plain attributes; ``d`` holds them (``"unit" in v.d``)."""
 
     def __init__(self, s: int, e: int, **d: Any) -> None:
-        self.s = s
-        self.e = e
-        self.d = d
+        d["s"] = s
+        d["e"] = e
+        self.__dict__ = d
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.d[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    @property
+    def d(self) -> dict:
+        return self.__dict__
+
+    def __getattr__(self, name: str) -> Any:  # a field the value does not have
+        raise AttributeError(name)
 
 
 class _Tree:
@@ -666,9 +672,9 @@ class NodeBuilder(Transformer):
     def _basis_unit(self, c: list) -> tuple[Optional[str], bool, str]:
         basis, consecutive, unit = None, False, None
         for x in c:
-            if isinstance(x, _V) and "consecutive" in x.d:
+            if isinstance(x, _V) and "consecutive" in x.__dict__:
                 basis, consecutive = x.basis, x.consecutive
-            elif isinstance(x, _V) and "unit" in x.d:
+            elif isinstance(x, _V) and "unit" in x.__dict__:
                 unit = x.unit
         return basis, consecutive, unit
 
@@ -690,7 +696,7 @@ class NodeBuilder(Transformer):
         return _V(tok.start_pos, tok.end_pos, value=val, words=self._text(tok.start_pos, tok.end_pos), numeral=None)
 
     def duration_ordinal(self, c: list) -> _V:
-        ordv = next(x for x in c if isinstance(x, _V) and "numeral" in x.d)
+        ordv = next(x for x in c if isinstance(x, _V) and "numeral" in x.__dict__)
         basis, consecutive, unit = self._basis_unit(c)
         s, e = _start(c[0]), _end(c[-1])
         spec = _Spec(Duration, s, e, count=float(ordv.value), unit=unit, basis=basis,
@@ -728,7 +734,7 @@ class NodeBuilder(Transformer):
     def _anchor(self, rel: _V, relation: str, event: Any) -> _V:
         s, e = rel.s, _end(event)
         specs = [_Spec(Anchor, s, e, relation=relation, event=self._text(_start(event), e))]
-        if isinstance(event, _V) and "specs" in event.d:
+        if isinstance(event, _V) and "specs" in event.__dict__:
             specs.extend(event.specs)  # a date as the event
         else:  # scan the event's words again for nodes inside it
             specs.append(_Spec(_RESUME, _start(event), _start(event)))
@@ -834,7 +840,7 @@ class NodeBuilder(Transformer):
 
     def ratio_percent_words(self, c: list) -> _V:
         cnt = c[0]
-        paren = c[-1] if isinstance(c[-1], _V) and "numeral" in c[-1].d and c[-1] is not cnt else None
+        paren = c[-1] if isinstance(c[-1], _V) and "numeral" in c[-1].__dict__ and c[-1] is not cnt else None
         s, e = cnt.s, _end(c[-1])
         if cnt.blank is not None:
             return self._node(s, e, _Spec(Ratio, s, e, value=None, form="percent"), _blank_spec(cnt.blank, "percent"))
@@ -854,7 +860,7 @@ class NodeBuilder(Transformer):
         f = words_fraction(tok.value)
         if f is None:
             raise _Reject()
-        paren = c[-1] if isinstance(c[-1], _V) and "numeral" in c[-1].d else None
+        paren = c[-1] if isinstance(c[-1], _V) and "numeral" in c[-1].__dict__ else None
         s, e = tok.start_pos, _end(c[-1])
         words_value = float(f) / 100.0
         words = self._text(s, paren.s if paren else e)
@@ -1017,7 +1023,7 @@ class NodeBuilder(Transformer):
 
     def date_day_of(self, c: list) -> _V:
         daypart = next(x for x in c if isinstance(x, _V))
-        if "blank" in daypart.d and daypart.blank is not None:
+        if "blank" in daypart.__dict__ and daypart.blank is not None:
             day, blank = None, daypart.blank
         else:
             day, blank = daypart.value, None
@@ -1085,8 +1091,8 @@ class NodeBuilder(Transformer):
 
     def _targets(self, lst: Any) -> list[_V]:
         """Targets of a ref_list/rel_list/doc_list, with integer ranges ("6 through 9") spelled out."""
-        items = [x for x in lst.children if isinstance(x, _V) and "target" in x.d]
-        seps = [x for x in lst.children if isinstance(x, _V) and "through" in x.d]
+        items = [x for x in lst.children if isinstance(x, _V) and "target" in x.__dict__]
+        seps = [x for x in lst.children if isinstance(x, _V) and "through" in x.__dict__]
         out: list[_V] = []
         for i, it in enumerate(items):
             if i > 0 and seps[i - 1].through and out:
@@ -1122,7 +1128,7 @@ class NodeBuilder(Transformer):
 
     def xref_relative_of(self, c: list) -> _V:
         kw, lst = c[0], c[1]
-        ref = c[-1] if isinstance(c[-1], _V) and "target" in c[-1].d else None
+        ref = c[-1] if isinstance(c[-1], _V) and "target" in c[-1].__dict__ else None
         s, e = _start(kw), _end(c[-1])
         labels = self._targets(lst)
         of_start = _start(c[2])
@@ -1229,7 +1235,7 @@ class NodeBuilder(Transformer):
         return _V(_start(c[0]), _end(c[-1]), terms=terms)
 
     def _definitions(self, c: list, form: str) -> _V:
-        terms = next(x for x in c if isinstance(x, _V) and "terms" in x.d)
+        terms = next(x for x in c if isinstance(x, _V) and "terms" in x.__dict__)
         s, e = _start(c[0]), _end(c[-1])
         return self._node(s, e, *[_Spec(Definition, s, e, term=t, form=form) for t in terms.terms])
 
@@ -1565,8 +1571,7 @@ class _Grammar:
                 tok.value = v
                 tok.start_pos = s
                 tok.end_pos = e
-                tok.line = tok.column = tok.end_line = tok.end_column = None
-                append(tok)
+                append(tok)  # (line and column are not read: the offsets are what counts)
         return values[-1]
 
 
