@@ -137,12 +137,17 @@ class _Amendment:
 
 
 _AMENDMENT = _Amendment()
-_CAP = r"[A-Z][a-z]+(?:[-\u2010\u2011\u00ad][A-Za-z]+)*(?:'s)?"
+# a capitalised word: "Closing", "Lock-Up", "Company's".  The runs of letters
+# and of spaces are possessive (no giving back): what may follow each is
+# neither a letter nor a space, so giving back could never lead to a match -
+# the same matches, without the engine trying it at every capital.  (Not the
+# "'s": without it, what follows may end the phrase.)
+_CAP = r"[A-Z][a-z]++(?:[-\u2010\u2011\u00ad][A-Za-z]++)*+(?:'s)?"
 # (the look-behind after the first capital, not before it: the search can then
 # skip ahead to a capital letter; the same matches)
 # (group 1: the last word)
 _PHRASE = re.compile(
-    r"[A-Z](?<![\w\-'\u2019\u2010\u2011\u00ad][A-Z])" + _CAP[len("[A-Z]"):] + r"(?:[^\S\n]+(?:(?:of|and|for|to|in|on|under|the)[^\S\n]+)?(" + _CAP + r")){1,4}(?![\w\-])"
+    r"[A-Z](?<![\w\-'\u2019\u2010\u2011\u00ad][A-Z])" + _CAP[len("[A-Z]"):] + r"(?:[^\S\n]++(?:(?:of|and|for|to|in|on|under|the)[^\S\n]++)?(" + _CAP + r")){1,4}(?![\w\-])"
 )
 _PHRASE_LAST_WORDS = frozenset(
     w + s for w in _HEADS | {"Stock"} | {x.split()[-1] for x in ("Rules and Regulations", "Regulations and Rules")} for s in ("", "'s")
@@ -414,7 +419,7 @@ _OFFERING_DOC_TERM = re.compile(
 _STOCK_CLASS = frozenset(("Common", "Preferred", "Capital", "Class", "Series", "Ordinary"))
 # a phrase led by an acronym: "MHC Application", "OTS Approval"
 _ACR_PHRASE = re.compile(
-    r"([A-Z](?<![\w\-'\u2019.&][A-Z])[A-Z]{1,5})[^\S\n]+(" + _CAP + r"(?:[^\S\n]+" + _CAP + r"){0,2})(?![\w\-])"
+    r"([A-Z](?<![\w\-'\u2019.&][A-Z])[A-Z]{1,5}+)[^\S\n]++(" + _CAP + r"(?:[^\S\n]++" + _CAP + r"){0,2})(?![\w\-])"
 )
 # words after "the" that are names of offices, regulators, places or kinds of
 # instrument, not short forms that need a definition ("the Board", "the Exchange")
@@ -432,6 +437,27 @@ _SHORT_FORM_STOP = frozenset(
     Article Chapter Title Part Item Paragraph Clause Certificate Charter Bylaws Policy Policies""".split()
 )
 _CODE_WORD = re.compile(r"(?:Code|Compilation|Book|Digest|Accord)(?![\w\-])")
+_CODE_WORDS = ("Code", "Compilation", "Book", "Digest", "Accord")
+
+
+def _code_words(text: str, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, word) of every match of ``_CODE_WORD`` in text[:end], in
+    order: each word found with str.find, faster than the engine trying
+    the pattern at each of their first letters.  (No two of the words can
+    overlap, nor two of them match at one place: these are all the matches.)"""
+    out = []
+    for w in _CODE_WORDS:
+        n = len(w)
+        i = text.find(w, 0, end)
+        while i >= 0:
+            j = i + n
+            # (?![\w\-]), the text read as ending at ``end`` (as finditer's endpos does)
+            if j >= end or not (text[j] == "-" or text[j] == "_" or text[j].isalnum()):
+                out.append((i, j, w))
+            i = text.find(w, j, end)
+        # (the next search from the word's end: an occurrence cannot start inside it)
+    out.sort()
+    return out
 # the last word of a name that the document may go on to use alone ("the Internal Revenue
 # Code of 1986 ... the Code", "the Legal Opinion Accord ... the Accord")
 _SHORT_NAME_WORDS = frozenset({"Code", "Accord"})
@@ -635,12 +661,36 @@ def _borrowing(ctx: Context) -> Optional[tuple[bool]]:
     return (bool(_OFFERING_INSTRUMENT.search(named)),)
 
 
+def _quoted_matches(text: str) -> list[re.Match]:
+    """``list(_QUOTED.finditer(text))``: the pattern tried only where an
+    opening quotation mark is (found with str.find, faster than the engine's
+    search for one of two characters), from the end of the last match on."""
+    starts = []
+    find = text.find
+    for q in ('"', "\u201c"):
+        i = find(q)
+        while i >= 0:
+            starts.append(i)
+            i = find(q, i + 1)
+    starts.sort()
+    out = []
+    pos = 0
+    match = _QUOTED.match
+    for p in starts:
+        if p >= pos:
+            m = match(text, p)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+    return out
+
+
 def _quoted_phrases(text: str, body_end: int, own_form) -> set[str]:
     """Every phrase in quotation marks (``_QUOTED``), white space squashed,
     the punctuation at its end left out ('(the "Agent Information," which
     ...)'), in lower case; after the body only those outside an attached form
     of another instrument (``own_form(offset)``)."""
-    qms = list(_QUOTED.finditer(text))
+    qms = _quoted_matches(text)
     k = bisect.bisect_left(list(map(_START, qms)), body_end)
     phrases = list(map(_GROUP1, qms[:k]))
     phrases += [m.group(1) for m in qms[k:] if not own_form(m.start())]
@@ -717,11 +767,54 @@ _PURPOSES_DEF = re.compile(
 )
 
 
+def _for_before(text: str, q: int) -> Optional[int]:
+    """Where "For" or "for" starts when it stands before the white space
+    that ends at ``q``; else None."""
+    k = q - 1
+    while k >= 0 and text[k].isspace():
+        k -= 1
+    if k == q - 1 or k < 2:
+        return None
+    return k - 2 if text[k - 1 : k + 1] == "or" and text[k - 2] in "Ff" else None
+
+
+def _purposes_matches(text: str) -> list[re.Match]:
+    """``list(_PURPOSES_DEF.finditer(text))``: the pattern tried only where it
+    can match, before each "purpose" (found with str.find, faster than the
+    engine's search for an "F" or an "f"): "For purpose", "for the purpose"."""
+    starts = set()
+    find = text.find
+    q = find("purpose")
+    while q >= 0:
+        p = _for_before(text, q)
+        if p is not None:
+            starts.add(p)
+        # "for the purpose"
+        k = q - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        if k < q - 1 and k >= 2 and text[k - 2 : k + 1] == "the":
+            p = _for_before(text, k - 2)
+            if p is not None:
+                starts.add(p)
+        q = find("purpose", q + 1)
+    out = []
+    pos = 0
+    match = _PURPOSES_DEF.match
+    for p in sorted(starts):
+        if p >= pos:
+            m = match(text, p)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+    return out
+
+
 def _purposes_terms(text: str) -> set[str]:
     out: set[str] = set()
     if "urposes of this" not in text:
         return out
-    for m in _PURPOSES_DEF.finditer(text):
+    for m in _purposes_matches(text):
         term = " ".join(m.group(1).split())
         out.update(v.lower() for v in variants(term))
         out.add(term.lower())
@@ -870,8 +963,8 @@ class _Reading:
             occ.setdefault(phrase, []).append((a, b))
         for m in _ACR_PHRASE.finditer(text, 0, body_end):
             words = m.group(2).split()
-            if words[0] in _LEADS:
-                continue
+            if words[0] in _LEADS or words[-1] not in _HEADS:
+                continue  # (without a head noun at the end, passed over below)
             occ.setdefault(m.group(1) + " " + " ".join(words), []).append((m.start(), m.end()))
         out = []
         for phrase, spans in occ.items():
@@ -964,11 +1057,20 @@ class _Reading:
     @property
     def words(self):
         """Every capitalised word of the body (``_WORD``): the matches, their
-        words, and how many times each word is used."""
+        words, and (word, lower case, the lower case of its forms) of those
+        used at least MIN_SINGLE_USES times that may be terms (not a month,
+        a sentence's lead, a word capitalised by convention or a head noun
+        that is no term alone), in the order first used."""
         if self._words is None:
             matches = list(_WORD.finditer(self.text, 0, self.body_end))
             words_of = list(map(_GROUP1, matches))
-            self._words = (matches, words_of, Counter(words_of))
+            pool = [
+                (w, w.lower(), [v.lower() for v in variants(w)])
+                for w, n in Counter(words_of).items()
+                if n >= MIN_SINGLE_USES
+                and w not in _MONTHS and w not in _LEADS and w not in _CONVENTIONAL and w not in _HEADS_NOT_ALONE
+            ]
+            self._words = (matches, words_of, pool)
         return self._words
 
 
@@ -987,7 +1089,7 @@ def _undefined(
     text = ctx.text
     # the defined terms in lower case, each in its singular and plural forms
     # ("Original Issue Discount Security" holds "Issue Discount Securities" too)
-    defined_keys_lower = sorted({v.lower() for k in terms.by_key for v in variants(k)}.union(more_keys))
+    # (made when a phrase first asks for them)
     holding = None
 
     out: list[Finding] = []
@@ -1006,7 +1108,7 @@ def _undefined(
         if first.endswith(("'s", "\u2019s")) and first[:-2].lower() in defined:
             continue  # "Borrower's Accounts": a defined party's things
         if holding is None:
-            holding = _Holding(defined_keys_lower)
+            holding = _Holding(sorted({v.lower() for k in terms.by_key for v in variants(k)}.union(more_keys)))
         longer = [k for k in holding(low) if k != low]
         generic_rules = phrase in _GENERIC_RULES
         good = []
@@ -1082,6 +1184,26 @@ def _undefined(
     return out, intro
 
 
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _find_word(text: str, word: str) -> Optional[tuple[int, int]]:
+    """(start, end) of ``re.search(r"\b" + re.escape(word) + r"\b", text)``
+    for a ``word`` that begins and ends with a word character, or None;
+    found with str.find (the pattern has no literal first, and the engine
+    would try it at every place)."""
+    n = len(word)
+    end = len(text)
+    i = text.find(word)
+    while i >= 0:
+        j = i + n
+        if (i == 0 or not _is_word_char(text[i - 1])) and (j >= end or not _is_word_char(text[j])):
+            return i, j
+        i = text.find(word, i + 1)
+    return None
+
+
 def _role_finding(ctx: Context, w: str, spans: list[tuple[int, int]]) -> Optional[Finding]:
     """DEF001 for a role name ("the Representatives") used at ``spans``, when
     it is used at least twice outside headings and capitals, and described in
@@ -1091,12 +1213,12 @@ def _role_finding(ctx: Context, w: str, spans: list[tuple[int, int]]) -> Optiona
     if len(uses) < 2:
         return None
     # the role is described in lower case somewhere ("as representatives of the several Underwriters")
-    lower = re.search(r"\b" + re.escape(w.lower()) + r"\b", text)
+    lower = _find_word(text, w.lower())
     if lower is None:
         return None
     a, b = uses[0]
     rel = [ctx.related(x, y, "also used here") for x, y in uses[1:3]]
-    rel.append(ctx.related(lower.start(), lower.end(), "described here in lower case, not defined"))
+    rel.append(ctx.related(lower[0], lower[1], "described here in lower case, not defined"))
     return ctx.finding(
         "DEF001",
         f"'{w}' is used as a defined term ({len(uses)} times) but is never defined",
@@ -1151,20 +1273,19 @@ def _short_form_candidates(ctx: Context) -> dict[str, tuple[int, int, str, bool]
     # Legal Opinion Accord" -> "the Accord");
     # the tail of a code of laws after "of": "Code of Massachusetts Regulations"
     # -> "Massachusetts Regulations"
-    for cm in _CODE_WORD.finditer(text, 0, body_end):
-        c = cm.start()
+    for c, ce, w in _code_words(text, body_end):
         if c and (text[c - 1].isalnum() or text[c - 1] == "-"):
             continue
-        tm = _CODE_TAIL.match(text, cm.end())
+        tm = _CODE_TAIL.match(text, ce)
         if tm is not None:
             t = squash(tm.group(1))
             if t not in cands:
                 cands[t] = (c, tm.end())
                 kinds[t] = "tail"
-        elif (w := cm.group(0)) in _SHORT_NAME_WORDS and w not in cands and not _OF_CAP.match(text, cm.end()):
+        elif w in _SHORT_NAME_WORDS and w not in cands and not _OF_CAP.match(text, ce):
             nm = _NAME_BEFORE.search(text, max(0, c - 80), c)
             if nm is not None:
-                cands[w] = (nm.start(), cm.end())
+                cands[w] = (nm.start(), ce)
                 kinds[w] = "statute"
     # the first words of a firm's name: "Luse Gorman Pomerenk & Schick, P.C." -> "Luse Gorman"
     for sm in _FIRM_SUFFIX.finditer(text, 0, body_end):
@@ -1259,7 +1380,8 @@ def _short_form_finding(ctx: Context, s: str, fa: int, fb: int, kind: str) -> Op
 
 
 # a capitalised word after a determiner, standing alone: "the Company", "such Stock"
-_WORD = re.compile(r"([A-Z](?<![\w\-'\u2019./\u2010\u2011\u00ad][A-Z])[a-z]+(?:-(?:[a-z]+|[A-Z][a-z]+))*)(?![\w\-\u2010\u2011\u00ad])")
+# (possessive runs, as in _CAP: the same matches)
+_WORD = re.compile(r"([A-Z](?<![\w\-'\u2019./\u2010\u2011\u00ad][A-Z])[a-z]++(?:-(?:[a-z]++|[A-Z][a-z]++))*+)(?![\w\-\u2010\u2011\u00ad])")
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|such|each|any|said|that|a|an|no|every|all|either|neither)[^\S\n]+\n?[^\S\n]*$", re.I)
 _CAP_BEFORE = re.compile(r"[A-Z][\w\-'.\u2019]*,?[^\S\n]*\n?[^\S\n]*$")
 _CAP_AFTER = re.compile(r"(?:'s|\u2019s|s'|\u2019)?[^\S\n]*\n?[^\S\n]*(?:(?:of|and|or|for|to|&)[^\S\n]+)?[A-Z]")
@@ -1314,16 +1436,13 @@ def _frequent_undefined(
     body_end = ctx.body_end
     # every capitalised word of the body, once: the candidates' places too
     # (a candidate is such a word, so its occurrences are among these matches)
-    matches, words_of, counts = rd.words
+    matches, words_of, pool = rd.words
     out: list[Finding] = []
     cands: list[str] = []
-    for w, n in counts.items():
-        if n < MIN_SINGLE_USES or w in done:
+    for w, wl, forms in pool:
+        if w in done or wl in defined or wl in quoted:
             continue
-        if w in _MONTHS or w in _LEADS or w in _CONVENTIONAL or w in _HEADS_NOT_ALONE:
-            continue
-        wl = w.lower()
-        if wl in defined or wl in quoted or any(v.lower() in defined for v in variants(w)):
+        if any(v in defined for v in forms):
             continue
         cands.append(w)
     if not cands:
