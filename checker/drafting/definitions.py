@@ -468,6 +468,23 @@ _OF_CAP = re.compile(r"[^\S\n]+of[^\S\n]+[A-Z]")
 _NAME_BEFORE = re.compile(r"[A-Z](?<![\w\-][A-Z])[a-z]+[^\S\n]+(?:[A-Z][a-z]+[^\S\n]+){0,2}$")
 _ACT_WORD = re.compile(r"Act(?![\w\-])")
 _FIRM_SUFFIX = re.compile(r"[PLI](?<![\w.][PLI])(?:\.C\.|C|\.?L\.?P\.?|LC|nc\.|td\.|\.A\.|LLC)(?![A-Za-z])")
+# the same for each of its first letters: a pattern with a literal first is
+# searched for faster than one with a set of letters first
+_FIRM_SUFFIX_BY_LETTER = tuple(
+    re.compile(c + r"(?<![\w.]" + c + r")(?:\.C\.|C|\.?L\.?P\.?|LC|nc\.|td\.|\.A\.|LLC)(?![A-Za-z])") for c in "PLI"
+)
+
+
+def _firm_suffixes(text: str, end: int) -> list[re.Match]:
+    """``list(_FIRM_SUFFIX.finditer(text, 0, end))``: the matches of each
+    first letter's pattern, in order.  (No match starts inside another: a
+    letter or a full stop is before every place inside one, which the
+    look-behind refuses; so these are all the matches.)"""
+    out = []
+    for p in _FIRM_SUFFIX_BY_LETTER:
+        out += p.finditer(text, 0, end)
+    out.sort(key=_START)
+    return out
 # the words of a firm's name just before its suffix
 _FIRM_NAME = re.compile(r"([A-Z](?<![\w\-][A-Z])[a-z]+(?:,?\s+|\s*&\s*)(?:[A-Z][a-z]+(?:,?\s+|\s*&\s*)){1,5})$")
 # the words of a statute's name just before "Act"
@@ -1288,7 +1305,7 @@ def _short_form_candidates(ctx: Context) -> dict[str, tuple[int, int, str, bool]
                 cands[w] = (nm.start(), ce)
                 kinds[w] = "statute"
     # the first words of a firm's name: "Luse Gorman Pomerenk & Schick, P.C." -> "Luse Gorman"
-    for sm in _FIRM_SUFFIX.finditer(text, 0, body_end):
+    for sm in _firm_suffixes(text, body_end):
         m = _FIRM_NAME.search(text, max(0, sm.start() - 120), sm.start())
         if m is None:
             continue
