@@ -128,12 +128,34 @@ _AMENDMENT_TITLE = re.compile(
 )
 
 
+# one of these is in every match of _AMENDMENT_TITLE
+_AMENDMENT_TITLE_WORDS = ("AMENDMENT", "Amendment", "CHANGE", "WAIVER", "JOINDER", "ADDENDUM", "SUPPLEMENT")
+
+
 class _Amendment:
     """Is the document an amendment, a supplement, a waiver or a change order
     (which use the terms and sections of the instrument they amend)?"""
 
+    def __init__(self) -> None:
+        self._last: tuple[Optional[str], bool] = (None, False)
+
     def search(self, head: str) -> bool:
-        return bool(_AMENDMENT_TITLE.search(head[:1500]) or _AMENDMENT_TEXT.search(head))
+        # the checks of one document ask about the same head in turn
+        last, found = self._last
+        if head == last:
+            return found
+        found = self._search(head)
+        self._last = (head, found)
+        return found
+
+    def _search(self, head: str) -> bool:
+        title = head[:1500]
+        # (each pattern tried only when a word it needs is there)
+        if any(w in title for w in _AMENDMENT_TITLE_WORDS) and _AMENDMENT_TITLE.search(title):
+            return True
+        if head.isascii() and "amend" not in head.lower():
+            return False
+        return bool(_AMENDMENT_TEXT.search(head))
 
 
 _AMENDMENT = _Amendment()
@@ -300,9 +322,12 @@ def _ws1(s: str) -> str:
 # a list of definitions without quotation marks: "(j) Improvements: The buildings ...",
 # "(s) Premises. The Land and the Improvements", "Required Lenders shall mean, at any time, ...",
 # "Loan(s) is defined in Section 2.1.", "Continuation/Conversion Notice shall mean ..."
+# (the runs of letters, digits and spaces possessive where what may follow
+# them is none of theirs, so that giving back could never lead to a match:
+# the same matches, without the engine trying every shorter run at each line)
 _LISTED = re.compile(
-    r"(?m)^[^\S\n]*(?:(?:\(?[a-zA-Z0-9]{1,5}[.)]|\d+(?:\.\d+)+\.?)[^\S\n]+)?"
-    r"([A-Z][\w'\u2019\-]*(?:/[A-Z][\w'\u2019\-]*)?(?:[^\S\n]+(?:of|and|or|to|for|in|the|on|under|[A-Z][\w'\u2019\-]*)){0,6})[^\S\n]*([:.]|[^\S\n](?:means|shall\s+mean|shall\s+have\s+the\s+meaning|(?:is|are)\s+defined\s+in)\b,?)[^\S\n]+\S"
+    r"(?m)^[^\S\n]*+(?:(?:\(?[a-zA-Z0-9]{1,5}+[.)]|\d++(?:\.\d++)++\.?)[^\S\n]++)?"
+    r"([A-Z][\w'\u2019\-]*+(?:/[A-Z][\w'\u2019\-]*+)?(?:[^\S\n]++(?:of|and|or|to|for|in|the|on|under|[A-Z][\w'\u2019\-]*+)){0,6})[^\S\n]*([:.]|[^\S\n](?:means|shall\s+mean|shall\s+have\s+the\s+meaning|(?:is|are)\s+defined\s+in)\b,?)[^\S\n]++\S"
 )
 # _LISTED after a line break (the line break first: the search skips ahead to it)
 _LISTED_NL = re.compile("\n" + _LISTED.pattern[len("(?m)^") :], re.M)
