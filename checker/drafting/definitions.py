@@ -116,6 +116,29 @@ _INCORPORATED_BY_REF = re.compile(
 )
 # the words one of those sentences must contain (where _INCORPORATED_BY_REF is tried)
 _INCORPORATED_ANCHORS = ("meaning", "used as", "used herein as")
+# the words (lower case) one of its matches starts with
+_INCORPORATED_FIRST = ("capitali", "defined", "all", "other", "terms")
+
+
+class _IncorporatedByRef:
+    """``_INCORPORATED_BY_REF.search(text, pos, endpos)``, the pattern tried
+    only where one of the words its matches start with is (in a stretch of
+    ASCII text, where lower case is what the pattern's case folding
+    matches); the engine would try it at every place (it has no literal first)."""
+
+    def search(self, text: str, pos: int, endpos: int):
+        win = text[pos:endpos]
+        if not win.isascii():
+            return _INCORPORATED_BY_REF.search(text, pos, endpos)
+        match = _INCORPORATED_BY_REF.match
+        for i in literal_starts(win.lower(), _INCORPORATED_FIRST):
+            m = match(text, pos + i, endpos)
+            if m is not None:
+                return m
+        return None
+
+
+_INCORPORATED = _IncorporatedByRef()
 
 _AMENDMENT_TEXT = re.compile(
     r"(?i:\bamendment\s+(?:no\.\s*\d+\s+)?to\s+(?:the\s+|that\s+certain\s+)?[A-Z]|\bhereby\s+amend)"
@@ -695,7 +718,7 @@ def _borrowing(ctx: Context) -> Optional[tuple[bool]]:
     meanings set forth in the Indenture")?  None when it does not; else
     (whether one of those instruments is an agreement of the offering, which
     defines the offering documents,)."""
-    m = search_near(_INCORPORATED_BY_REF, ctx.text, _INCORPORATED_ANCHORS, 300, 40, low=ctx.lower)
+    m = search_near(_INCORPORATED, ctx.text, _INCORPORATED_ANCHORS, 300, 40, low=ctx.lower)
     if m is None:
         return None
     tail = _BORROWED_FROM.match(ctx.text, m.end())
