@@ -1913,6 +1913,30 @@ _AS_DEFINED = re.compile(
 )
 
 
+def _as_defined_matches(text: str, lo: int, hi: int) -> list[re.Match]:
+    """``list(_AS_DEFINED.finditer(text, lo, hi))``: in a stretch of ASCII
+    text (where lower case is what the pattern's case folding matches), the
+    pattern tried only where an "as" is - the engine would try it at every
+    place (a look-behind comes first) - from the end of the last match on."""
+    win = text[lo:hi]
+    if not win.isascii():
+        return list(_AS_DEFINED.finditer(text, lo, hi))
+    out = []
+    pos = lo
+    match = _AS_DEFINED.match
+    low = win.lower()
+    i = low.find("as")
+    while i >= 0:
+        p = lo + i
+        if p >= pos:
+            m = match(text, p, hi)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+        i = low.find("as", i + 1)
+    return out
+
+
 _TERM_BEFORE = re.compile(r"((?:[A-Z][\w'\-]*|of|and|the|in|for|to)(?:\s+(?:[A-Z][\w'\-]*|of|and|the|in|for|to))*)\s*\(?\s*$")
 
 
@@ -1936,7 +1960,7 @@ def wrong_definition_reference(ctx: Context) -> list[Finding]:
     found_as: list = []
     seen_as: set[int] = set()
     for dm in re.finditer(r"defined\b", text):
-        for m in _AS_DEFINED.finditer(text, max(0, dm.start() - 60), min(len(text), dm.end() + 80)):
+        for m in _as_defined_matches(text, max(0, dm.start() - 60), min(len(text), dm.end() + 80)):
             if m.start() not in seen_as and m.start() <= dm.start() < m.end():
                 seen_as.add(m.start())
                 found_as.append(m)
