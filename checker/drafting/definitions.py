@@ -116,6 +116,29 @@ _INCORPORATED_BY_REF = re.compile(
 )
 # the words one of those sentences must contain (where _INCORPORATED_BY_REF is tried)
 _INCORPORATED_ANCHORS = ("meaning", "used as", "used herein as")
+# the words (lower case) one of its matches starts with
+_INCORPORATED_FIRST = ("capitali", "defined", "all", "other", "terms")
+
+
+class _IncorporatedByRef:
+    """``_INCORPORATED_BY_REF.search(text, pos, endpos)``, the pattern tried
+    only where one of the words its matches start with is (in a stretch of
+    ASCII text, where lower case is what the pattern's case folding
+    matches); the engine would try it at every place (it has no literal first)."""
+
+    def search(self, text: str, pos: int, endpos: int):
+        win = text[pos:endpos]
+        if not win.isascii():
+            return _INCORPORATED_BY_REF.search(text, pos, endpos)
+        match = _INCORPORATED_BY_REF.match
+        for i in literal_starts(win.lower(), _INCORPORATED_FIRST):
+            m = match(text, pos + i, endpos)
+            if m is not None:
+                return m
+        return None
+
+
+_INCORPORATED = _IncorporatedByRef()
 
 _AMENDMENT_TEXT = re.compile(
     r"(?i:\bamendment\s+(?:no\.\s*\d+\s+)?to\s+(?:the\s+|that\s+certain\s+)?[A-Z]|\bhereby\s+amend)"
@@ -128,21 +151,48 @@ _AMENDMENT_TITLE = re.compile(
 )
 
 
+# one of these is in every match of _AMENDMENT_TITLE
+_AMENDMENT_TITLE_WORDS = ("AMENDMENT", "Amendment", "CHANGE", "WAIVER", "JOINDER", "ADDENDUM", "SUPPLEMENT")
+
+
 class _Amendment:
     """Is the document an amendment, a supplement, a waiver or a change order
     (which use the terms and sections of the instrument they amend)?"""
 
+    def __init__(self) -> None:
+        self._last: tuple[Optional[str], bool] = (None, False)
+
     def search(self, head: str) -> bool:
-        return bool(_AMENDMENT_TITLE.search(head[:1500]) or _AMENDMENT_TEXT.search(head))
+        # the checks of one document ask about the same head in turn
+        last, found = self._last
+        if head == last:
+            return found
+        found = self._search(head)
+        self._last = (head, found)
+        return found
+
+    def _search(self, head: str) -> bool:
+        title = head[:1500]
+        # (each pattern tried only when a word it needs is there)
+        if any(w in title for w in _AMENDMENT_TITLE_WORDS) and _AMENDMENT_TITLE.search(title):
+            return True
+        if head.isascii() and "amend" not in head.lower():
+            return False
+        return bool(_AMENDMENT_TEXT.search(head))
 
 
 _AMENDMENT = _Amendment()
-_CAP = r"[A-Z][a-z]+(?:[-\u2010\u2011\u00ad][A-Za-z]+)*(?:'s)?"
+# a capitalised word: "Closing", "Lock-Up", "Company's".  The runs of letters
+# and of spaces are possessive (no giving back): what may follow each is
+# neither a letter nor a space, so giving back could never lead to a match -
+# the same matches, without the engine trying it at every capital.  (Not the
+# "'s": without it, what follows may end the phrase.)
+_CAP = r"[A-Z][a-z]++(?:[-\u2010\u2011\u00ad][A-Za-z]++)*+(?:'s)?"
 # (the look-behind after the first capital, not before it: the search can then
 # skip ahead to a capital letter; the same matches)
 # (group 1: the last word)
 _PHRASE = re.compile(
-    r"[A-Z](?<![\w\-'\u2019\u2010\u2011\u00ad][A-Z])" + _CAP[len("[A-Z]"):] + r"(?:[^\S\n]+(?:(?:of|and|for|to|in|on|under|the)[^\S\n]+)?(" + _CAP + r")){1,4}(?![\w\-])"
+    r"[A-Z](?<![\w\-'\u2019\u2010\u2011\u00ad][A-Z])" + _CAP[len("[A-Z]"):] + r"(?:[^\S\n]++(?:(?:of|and|for|to|in|on|under|the)[^\S\n]++)?(" + _CAP + r")){1,4}(?![\w\-])"
 )
 _PHRASE_LAST_WORDS = frozenset(
     w + s for w in _HEADS | {"Stock"} | {x.split()[-1] for x in ("Rules and Regulations", "Regulations and Rules")} for s in ("", "'s")
@@ -295,9 +345,12 @@ def _ws1(s: str) -> str:
 # a list of definitions without quotation marks: "(j) Improvements: The buildings ...",
 # "(s) Premises. The Land and the Improvements", "Required Lenders shall mean, at any time, ...",
 # "Loan(s) is defined in Section 2.1.", "Continuation/Conversion Notice shall mean ..."
+# (the runs of letters, digits and spaces possessive where what may follow
+# them is none of theirs, so that giving back could never lead to a match:
+# the same matches, without the engine trying every shorter run at each line)
 _LISTED = re.compile(
-    r"(?m)^[^\S\n]*(?:(?:\(?[a-zA-Z0-9]{1,5}[.)]|\d+(?:\.\d+)+\.?)[^\S\n]+)?"
-    r"([A-Z][\w'\u2019\-]*(?:/[A-Z][\w'\u2019\-]*)?(?:[^\S\n]+(?:of|and|or|to|for|in|the|on|under|[A-Z][\w'\u2019\-]*)){0,6})[^\S\n]*([:.]|[^\S\n](?:means|shall\s+mean|shall\s+have\s+the\s+meaning|(?:is|are)\s+defined\s+in)\b,?)[^\S\n]+\S"
+    r"(?m)^[^\S\n]*+(?:(?:\(?[a-zA-Z0-9]{1,5}+[.)]|\d++(?:\.\d++)++\.?)[^\S\n]++)?"
+    r"([A-Z][\w'\u2019\-]*+(?:/[A-Z][\w'\u2019\-]*+)?(?:[^\S\n]++(?:of|and|or|to|for|in|the|on|under|[A-Z][\w'\u2019\-]*+)){0,6})[^\S\n]*([:.]|[^\S\n](?:means|shall\s+mean|shall\s+have\s+the\s+meaning|(?:is|are)\s+defined\s+in)\b,?)[^\S\n]++\S"
 )
 # _LISTED after a line break (the line break first: the search skips ahead to it)
 _LISTED_NL = re.compile("\n" + _LISTED.pattern[len("(?m)^") :], re.M)
@@ -414,7 +467,7 @@ _OFFERING_DOC_TERM = re.compile(
 _STOCK_CLASS = frozenset(("Common", "Preferred", "Capital", "Class", "Series", "Ordinary"))
 # a phrase led by an acronym: "MHC Application", "OTS Approval"
 _ACR_PHRASE = re.compile(
-    r"([A-Z](?<![\w\-'\u2019.&][A-Z])[A-Z]{1,5})[^\S\n]+(" + _CAP + r"(?:[^\S\n]+" + _CAP + r"){0,2})(?![\w\-])"
+    r"([A-Z](?<![\w\-'\u2019.&][A-Z])[A-Z]{1,5}+)[^\S\n]++(" + _CAP + r"(?:[^\S\n]++" + _CAP + r"){0,2})(?![\w\-])"
 )
 # words after "the" that are names of offices, regulators, places or kinds of
 # instrument, not short forms that need a definition ("the Board", "the Exchange")
@@ -432,6 +485,27 @@ _SHORT_FORM_STOP = frozenset(
     Article Chapter Title Part Item Paragraph Clause Certificate Charter Bylaws Policy Policies""".split()
 )
 _CODE_WORD = re.compile(r"(?:Code|Compilation|Book|Digest|Accord)(?![\w\-])")
+_CODE_WORDS = ("Code", "Compilation", "Book", "Digest", "Accord")
+
+
+def _code_words(text: str, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, word) of every match of ``_CODE_WORD`` in text[:end], in
+    order: each word found with str.find, faster than the engine trying
+    the pattern at each of their first letters.  (No two of the words can
+    overlap, nor two of them match at one place: these are all the matches.)"""
+    out = []
+    for w in _CODE_WORDS:
+        n = len(w)
+        i = text.find(w, 0, end)
+        while i >= 0:
+            j = i + n
+            # (?![\w\-]), the text read as ending at ``end`` (as finditer's endpos does)
+            if j >= end or not (text[j] == "-" or text[j] == "_" or text[j].isalnum()):
+                out.append((i, j, w))
+            i = text.find(w, j, end)
+        # (the next search from the word's end: an occurrence cannot start inside it)
+    out.sort()
+    return out
 # the last word of a name that the document may go on to use alone ("the Internal Revenue
 # Code of 1986 ... the Code", "the Legal Opinion Accord ... the Accord")
 _SHORT_NAME_WORDS = frozenset({"Code", "Accord"})
@@ -442,6 +516,23 @@ _OF_CAP = re.compile(r"[^\S\n]+of[^\S\n]+[A-Z]")
 _NAME_BEFORE = re.compile(r"[A-Z](?<![\w\-][A-Z])[a-z]+[^\S\n]+(?:[A-Z][a-z]+[^\S\n]+){0,2}$")
 _ACT_WORD = re.compile(r"Act(?![\w\-])")
 _FIRM_SUFFIX = re.compile(r"[PLI](?<![\w.][PLI])(?:\.C\.|C|\.?L\.?P\.?|LC|nc\.|td\.|\.A\.|LLC)(?![A-Za-z])")
+# the same for each of its first letters: a pattern with a literal first is
+# searched for faster than one with a set of letters first
+_FIRM_SUFFIX_BY_LETTER = tuple(
+    re.compile(c + r"(?<![\w.]" + c + r")(?:\.C\.|C|\.?L\.?P\.?|LC|nc\.|td\.|\.A\.|LLC)(?![A-Za-z])") for c in "PLI"
+)
+
+
+def _firm_suffixes(text: str, end: int) -> list[re.Match]:
+    """``list(_FIRM_SUFFIX.finditer(text, 0, end))``: the matches of each
+    first letter's pattern, in order.  (No match starts inside another: a
+    letter or a full stop is before every place inside one, which the
+    look-behind refuses; so these are all the matches.)"""
+    out = []
+    for p in _FIRM_SUFFIX_BY_LETTER:
+        out += p.finditer(text, 0, end)
+    out.sort(key=_START)
+    return out
 # the words of a firm's name just before its suffix
 _FIRM_NAME = re.compile(r"([A-Z](?<![\w\-][A-Z])[a-z]+(?:,?\s+|\s*&\s*)(?:[A-Z][a-z]+(?:,?\s+|\s*&\s*)){1,5})$")
 # the words of a statute's name just before "Act"
@@ -627,7 +718,7 @@ def _borrowing(ctx: Context) -> Optional[tuple[bool]]:
     meanings set forth in the Indenture")?  None when it does not; else
     (whether one of those instruments is an agreement of the offering, which
     defines the offering documents,)."""
-    m = search_near(_INCORPORATED_BY_REF, ctx.text, _INCORPORATED_ANCHORS, 300, 40, low=ctx.lower)
+    m = search_near(_INCORPORATED, ctx.text, _INCORPORATED_ANCHORS, 300, 40, low=ctx.lower)
     if m is None:
         return None
     tail = _BORROWED_FROM.match(ctx.text, m.end())
@@ -635,12 +726,36 @@ def _borrowing(ctx: Context) -> Optional[tuple[bool]]:
     return (bool(_OFFERING_INSTRUMENT.search(named)),)
 
 
+def _quoted_matches(text: str) -> list[re.Match]:
+    """``list(_QUOTED.finditer(text))``: the pattern tried only where an
+    opening quotation mark is (found with str.find, faster than the engine's
+    search for one of two characters), from the end of the last match on."""
+    starts = []
+    find = text.find
+    for q in ('"', "\u201c"):
+        i = find(q)
+        while i >= 0:
+            starts.append(i)
+            i = find(q, i + 1)
+    starts.sort()
+    out = []
+    pos = 0
+    match = _QUOTED.match
+    for p in starts:
+        if p >= pos:
+            m = match(text, p)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+    return out
+
+
 def _quoted_phrases(text: str, body_end: int, own_form) -> set[str]:
     """Every phrase in quotation marks (``_QUOTED``), white space squashed,
     the punctuation at its end left out ('(the "Agent Information," which
     ...)'), in lower case; after the body only those outside an attached form
     of another instrument (``own_form(offset)``)."""
-    qms = list(_QUOTED.finditer(text))
+    qms = _quoted_matches(text)
     k = bisect.bisect_left(list(map(_START, qms)), body_end)
     phrases = list(map(_GROUP1, qms[:k]))
     phrases += [m.group(1) for m in qms[k:] if not own_form(m.start())]
@@ -663,7 +778,8 @@ def undefined_terms(ctx: Context) -> list[Finding]:
     # one in an attached form of another instrument
     quoted = _quoted_phrases(text, body_end, own_form)
 
-    out, intro = _undefined(ctx, terms, defined, quoted, borrowing)
+    rd = _Reading(ctx)
+    out, intro = _undefined(ctx, terms, defined, quoted, borrowing, rd=rd)
     if out:
         # a list of definitions without quotation marks ("(j) Improvements: The buildings ...",
         # "Required Lenders shall mean ..."), read only when there is something to report
@@ -671,7 +787,7 @@ def undefined_terms(ctx: Context) -> list[Finding]:
         if listed - defined:
             # read again with its terms defined: they hold the phrases found
             # inside them as well ("Unmatured Event" of "Unmatured Event of Default")
-            out, intro = _undefined(ctx, terms, defined | listed, quoted, borrowing, listed)
+            out, intro = _undefined(ctx, terms, defined | listed, quoted, borrowing, listed, rd)
         out = [f for f in out if not any(t.strip().lower() in listed for t in f.message.split("'")[1].split(" / "))]
     if out:
         # a section captioned with the term that says what it means ("(f) Good
@@ -716,11 +832,54 @@ _PURPOSES_DEF = re.compile(
 )
 
 
+def _for_before(text: str, q: int) -> Optional[int]:
+    """Where "For" or "for" starts when it stands before the white space
+    that ends at ``q``; else None."""
+    k = q - 1
+    while k >= 0 and text[k].isspace():
+        k -= 1
+    if k == q - 1 or k < 2:
+        return None
+    return k - 2 if text[k - 1 : k + 1] == "or" and text[k - 2] in "Ff" else None
+
+
+def _purposes_matches(text: str) -> list[re.Match]:
+    """``list(_PURPOSES_DEF.finditer(text))``: the pattern tried only where it
+    can match, before each "purpose" (found with str.find, faster than the
+    engine's search for an "F" or an "f"): "For purpose", "for the purpose"."""
+    starts = set()
+    find = text.find
+    q = find("purpose")
+    while q >= 0:
+        p = _for_before(text, q)
+        if p is not None:
+            starts.add(p)
+        # "for the purpose"
+        k = q - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        if k < q - 1 and k >= 2 and text[k - 2 : k + 1] == "the":
+            p = _for_before(text, k - 2)
+            if p is not None:
+                starts.add(p)
+        q = find("purpose", q + 1)
+    out = []
+    pos = 0
+    match = _PURPOSES_DEF.match
+    for p in sorted(starts):
+        if p >= pos:
+            m = match(text, p)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+    return out
+
+
 def _purposes_terms(text: str) -> set[str]:
     out: set[str] = set()
     if "urposes of this" not in text:
         return out
-    for m in _PURPOSES_DEF.finditer(text):
+    for m in _purposes_matches(text):
         term = " ".join(m.group(1).split())
         out.update(v.lower() for v in variants(term))
         out.add(term.lower())
@@ -766,113 +925,276 @@ def _captioned_terms(ctx: Context, wanted: set[str]) -> set[str]:
     return out
 
 
+class _Holding:
+    """The strings of a list (in its order) that hold a given string: one
+    search in all of them joined, rather than a test of each."""
+
+    __slots__ = ("keys", "joined", "starts")
+
+    def __init__(self, keys: list[str]):
+        self.keys = keys
+        self.joined = "\n".join(keys)
+        starts = []
+        p = 0
+        for k in keys:
+            starts.append(p)
+            p += len(k) + 1
+        self.starts = starts
+
+    def __call__(self, s: str) -> list[str]:
+        """``[k for k in keys if s in k]`` (``s``: no line break in it)."""
+        out = []
+        find = self.joined.find
+        starts = self.starts
+        n = len(starts)
+        i = find(s)
+        while i >= 0:
+            j = bisect.bisect_right(starts, i) - 1
+            out.append(self.keys[j])
+            if j + 1 >= n:
+                break
+            i = find(s, starts[j + 1])
+        return out
+
+
+_SKIP, _BREAK, _GOOD = 0, 1, 2
+
+
+class _Reading:
+    """What DEF001 reads in a document whatever terms it defines (the
+    capitalised phrases and words, the short forms of names, the roles): read
+    once, for both passes over the document (the second with the terms of a
+    list of definitions without quotation marks defined too), each place
+    judged once on what does not depend on the defined terms."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.text = ctx.text
+        self.body_end = ctx.body_end
+        self._phrases: Optional[list] = None
+        self.spans: dict[str, list] = {}  # phrase -> [(a, b, passed over before the longer terms are asked)]
+        self.post: dict[tuple[int, int, bool], int] = {}  # (a, b, generic rules) -> _SKIP, _BREAK, _GOOD
+        self.lower_form: dict[str, bool] = {}
+        self.introduced: dict[tuple, Optional[tuple[int, int]]] = {}
+        self.findings: dict[tuple, Finding] = {}
+        self._words = None
+        self.word_uses: dict[str, tuple[list, list]] = {}  # word -> (after a determiner, without one)
+        self.common_word: dict[str, bool] = {}
+        self.bare_uses: dict[str, list] = {}
+        self.caps_spans: dict[str, list] = {}
+        self.explained: dict[str, bool] = {}
+        self._statutes = None
+        self.statute_found: dict[str, Optional[Finding]] = {}
+        self._short_cands = None
+        self.short_found: dict[str, Optional[Finding]] = {}
+        self._singles = None
+        self.single_found: dict[str, Optional[Finding]] = {}
+
+    @property
+    def phrases(self) -> list:
+        """The capitalised phrases of the body that look like terms, with the
+        places they are used: (phrase, spans, first word is an acronym, a
+        class of stock, looks like a defined term, lower-case forms)."""
+        if self._phrases is None:
+            self._phrases = self._read_phrases()
+        return self._phrases
+
+    def _read_phrases(self) -> list:
+        text = self.text
+        body_end = self.body_end
+        occ: dict[str, list[tuple[int, int]]] = {}
+        # only the phrases that can be reported are gathered: those whose last
+        # word (without "'s") is a head noun, "Stock" or that of "Rules and
+        # Regulations" (the test below); the others are passed over without a
+        # loop of ours
+        matches = list(_PHRASE.finditer(text, 0, body_end))
+        for m in compress(matches, map(_PHRASE_LAST_WORDS.__contains__, map(_GROUP1, matches))):
+            a, b = m.start(), m.end()
+            phrase = m.group(0)
+            words = phrase.split()
+            if _at_sentence_start(text, a):
+                if words[0] in _LEADS:
+                    words = words[1:]
+                    while words and words[0].lower() in SMALL:
+                        words = words[1:]
+                    if len(words) < 2:
+                        continue
+                    a = b - len(" ".join(words)) if text[a:b].endswith(" ".join(words)) else a
+                else:
+                    continue  # a capital that may only be the sentence's
+            phrase = " ".join(words)
+            if phrase.endswith("'s"):
+                phrase = phrase[:-2]  # (what re.sub(r"'s$", "", phrase) does: the phrase has no line break)
+            occ.setdefault(phrase, []).append((a, b))
+        for m in _ACR_PHRASE.finditer(text, 0, body_end):
+            words = m.group(2).split()
+            if words[0] in _LEADS or words[-1] not in _HEADS:
+                continue  # (without a head noun at the end, passed over below)
+            occ.setdefault(m.group(1) + " " + " ".join(words), []).append((m.start(), m.end()))
+        out = []
+        for phrase, spans in occ.items():
+            words = phrase.split()
+            first = words[0]
+            acronym = first.isupper() and len(first) > 1
+            stock_class = words[-1] == "Stock" and words[0] in _STOCK_CLASS
+            # a defined-term noun at the end, no word of a name, not a class of stock
+            # ("Common Stock" names the class the charter creates); other phrases
+            # only when the document brings them in in ordinary words (below).
+            # (Asked first: it rules out most phrases, and costs least.)
+            looks_defined = (
+                words[-1] in _HEADS
+                and not any(w.strip("'s") in _PROPER for w in words[1 if acronym else 0 :])
+                and not stock_class
+            ) or phrase in _GENERIC_RULES
+            if not looks_defined and not stock_class:
+                continue
+            if words[0] in _LEADS or any(w in _MONTHS for w in words):
+                continue
+            out.append((phrase, spans, acronym, stock_class, looks_defined, [v.lower() for v in _all_variants(phrase)]))
+        return out
+
+    def phrase_spans(self, phrase: str, spans: list[tuple[int, int]], acronym: bool) -> list:
+        """(a, b, passed over) of each use: passed over when a word in
+        capitals comes right before it or a capitalised word right after
+        (part of a longer name)."""
+        got = self.spans.get(phrase)
+        if got is None:
+            text = self.text
+            got = self.spans[phrase] = [
+                (a, b, (not acronym and _CAPS_WORD_BEFORE.search(text[max(0, a - 12) : a]) is not None)
+                 or _NAME_GOES_ON.match(text[b : b + 3]) is not None)
+                for a, b in spans
+            ]
+        return got
+
+    def judge(self, a: int, b: int, generic_rules: bool) -> int:
+        """What a use of a phrase is, on what does not depend on the defined
+        terms: passed over (a heading, capitals, a drafting note, a quoted
+        caption, a name of rules), the sign the phrase is a name or defined
+        elsewhere, or a use."""
+        key = (a, b, generic_rules)
+        r = self.post.get(key)
+        if r is None:
+            r = self.post[key] = self._judge(a, b, generic_rules)
+        return r
+
+    def _judge(self, a: int, b: int, generic_rules: bool) -> int:
+        text = self.text
+        if _heading_like_line(text, a) or _in_caps_context(text, a, b):
+            return _SKIP
+        if _in_brackets(text, a):
+            return _SKIP  # "[Subordination provisions ... to be provided here.]": a drafting note
+        if _in_quotes(text, a, b):
+            return _SKIP  # a caption quoted: '"Business -- Intellectual Property,"'
+        # "Pricing Date (as defined in the Terms Agreement)": defined elsewhere
+        tail = text[b : b + 60]
+        if generic_rules and _OF_CAP.match(tail):
+            return _SKIP  # "the Rules and Regulations of the NASD": a name
+        if _ENTITY_AFTER.match(tail):
+            return _BREAK  # "Credit Suisse Securities (USA) LLC": a company's name
+        if _DEFINED_ELSEWHERE.match(tail) and not _INTERNAL_POINTER.match(tail):
+            return _BREAK  # defined in another instrument
+        return _GOOD
+
+    def lower_form_in(self, phrase: str) -> bool:
+        r = self.lower_form.get(phrase)
+        if r is None:
+            r = self.lower_form[phrase] = _lower_form_in(self.ctx, phrase)
+        return r
+
+    def introduced_in_lower(self, phrase: str, uses: list[tuple[int, int]]) -> Optional[tuple[int, int]]:
+        key = (phrase, tuple(uses))
+        if key in self.introduced:
+            return self.introduced[key]
+        r = self.introduced[key] = _introduced_in_lower(self.ctx, phrase, uses)
+        return r
+
+    def finding(self, message: str, a: int, b: int, rel_spec: tuple) -> Finding:
+        """``ctx.finding("DEF001", ...)``, made once for both passes;
+        ``rel_spec``: (start, end, message) of each related place."""
+        key = (message, a, b, rel_spec)
+        f = self.findings.get(key)
+        if f is None:
+            ctx = self.ctx
+            f = self.findings[key] = ctx.finding("DEF001", message, a, b, [ctx.related(x, y, m) for x, y, m in rel_spec])
+        return f
+
+    @property
+    def words(self):
+        """Every capitalised word of the body (``_WORD``): the matches, their
+        words, and (word, lower case, the lower case of its forms) of those
+        used at least MIN_SINGLE_USES times that may be terms (not a month,
+        a sentence's lead, a word capitalised by convention or a head noun
+        that is no term alone), in the order first used."""
+        if self._words is None:
+            matches = list(_WORD.finditer(self.text, 0, self.body_end))
+            words_of = list(map(_GROUP1, matches))
+            pool = [
+                (w, w.lower(), [v.lower() for v in variants(w)])
+                for w, n in Counter(words_of).items()
+                if n >= MIN_SINGLE_USES
+                and w not in _MONTHS and w not in _LEADS and w not in _CONVENTIONAL and w not in _HEADS_NOT_ALONE
+            ]
+            self._words = (matches, words_of, pool)
+        return self._words
+
+
 def _undefined(
     ctx: Context, terms: Terms, defined: set[str], quoted: set[str], borrowing: Optional[tuple[bool]],
-    more_keys: Iterable[str] = (),
+    more_keys: Iterable[str] = (), rd: Optional[_Reading] = None,
 ) -> tuple[list[Finding], dict[str, tuple[int, bool]]]:
     """DEF001's findings before the lists of definitions without quotation
     marks and the other instruments are taken into account; and where each
     term reported was brought in in lower case ((offset, right before its
     use)).  ``more_keys``: defined terms (lower case, every form) besides
-    the document's quoted ones."""
+    the document's quoted ones.  ``rd``: what an earlier pass read in the
+    document."""
+    if rd is None:
+        rd = _Reading(ctx)
     text = ctx.text
-    body_end = ctx.body_end
     # the defined terms in lower case, each in its singular and plural forms
     # ("Original Issue Discount Security" holds "Issue Discount Securities" too)
-    defined_keys_lower = sorted({v.lower() for k in terms.by_key for v in variants(k)}.union(more_keys))
-    occ: dict[str, list[tuple[int, int]]] = {}
-    # only the phrases that can be reported are gathered: those whose last
-    # word (without "'s") is a head noun, "Stock" or that of "Rules and
-    # Regulations" (the test below); the others are passed over without a
-    # loop of ours
-    matches = list(_PHRASE.finditer(text, 0, body_end))
-    for m in compress(matches, map(_PHRASE_LAST_WORDS.__contains__, map(_GROUP1, matches))):
-        a, b = m.start(), m.end()
-        phrase = m.group(0)
-        words = phrase.split()
-        if _at_sentence_start(text, a):
-            if words[0] in _LEADS:
-                words = words[1:]
-                while words and words[0].lower() in SMALL:
-                    words = words[1:]
-                if len(words) < 2:
-                    continue
-                a = b - len(" ".join(words)) if text[a:b].endswith(" ".join(words)) else a
-            else:
-                continue  # a capital that may only be the sentence's
-        phrase = " ".join(words)
-        if phrase.endswith("'s"):
-            phrase = phrase[:-2]  # (what re.sub(r"'s$", "", phrase) does: the phrase has no line break)
-        occ.setdefault(phrase, []).append((a, b))
-    for m in _ACR_PHRASE.finditer(text, 0, body_end):
-        words = m.group(2).split()
-        if words[0] in _LEADS:
-            continue
-        occ.setdefault(m.group(1) + " " + " ".join(words), []).append((m.start(), m.end()))
+    # (made when a phrase first asks for them)
+    holding = None
 
     out: list[Finding] = []
     # where each finding's term was brought in with ordinary words, and whether
     # right before a capitalised use
     intro: dict[str, tuple[int, bool]] = {}
-    for phrase, spans in occ.items():
-        words = phrase.split()
-        first = words[0]
-        acronym = first.isupper() and len(first) > 1
-        stock_class = words[-1] == "Stock" and words[0] in _STOCK_CLASS
-        # a defined-term noun at the end, no word of a name, not a class of stock
-        # ("Common Stock" names the class the charter creates); other phrases
-        # only when the document brings them in in ordinary words (below).
-        # (Asked first: it rules out most phrases, and costs least.)
-        looks_defined = (
-            words[-1] in _HEADS
-            and not any(w.strip("'s") in _PROPER for w in words[1 if acronym else 0 :])
-            and not stock_class
-        ) or phrase in _GENERIC_RULES
-        if not looks_defined and not stock_class:
-            continue
-        if words[0] in _LEADS or any(w in _MONTHS for w in words):
-            continue
+    for phrase, spans, acronym, stock_class, looks_defined, lower_forms in rd.phrases:
         low = phrase.lower()
         if low in defined or low in quoted:
             continue
-        if any(v.lower() in defined or v.lower() in quoted for v in _all_variants(phrase)):
+        if any(v in defined or v in quoted for v in lower_forms):
             continue
         if _composed_of_defined(phrase, defined):
             continue
+        first = phrase.split(" ", 1)[0]
         if first.endswith(("'s", "\u2019s")) and first[:-2].lower() in defined:
             continue  # "Borrower's Accounts": a defined party's things
-        longer = [k for k in defined_keys_lower if low in k and k != low]
+        if holding is None:
+            holding = _Holding(sorted({v.lower() for k in terms.by_key for v in variants(k)}.union(more_keys)))
+        longer = [k for k in holding(low) if k != low]
+        generic_rules = phrase in _GENERIC_RULES
         good = []
-        for a, b in spans:
-            if not acronym and _CAPS_WORD_BEFORE.search(text[max(0, a - 12) : a]):
-                continue  # "LIBOR Interest Rate": part of a longer name
-            if _NAME_GOES_ON.match(text[b : b + 3]):
-                continue  # "Common Stock Purchase Warrant": part of a longer name
+        for a, b, passed in rd.phrase_spans(phrase, spans, acronym):
+            if passed:
+                continue  # "LIBOR Interest Rate", "Common Stock Purchase Warrant": part of a longer name
             if longer and _inside_longer(text, a, b, longer):
                 continue  # a part of a longer defined term ("Putnam Selling Stockholders")
-            if _heading_like_line(text, a) or _in_caps_context(text, a, b):
+            r = rd.judge(a, b, generic_rules)
+            if r == _SKIP:
                 continue
-            if _in_brackets(text, a):
-                continue  # "[Subordination provisions ... to be provided here.]": a drafting note
-            if _in_quotes(text, a, b):
-                continue  # a caption quoted: '"Business -- Intellectual Property,"'
-            # "Pricing Date (as defined in the Terms Agreement)": defined elsewhere
-            tail = text[b : b + 60]
-            if phrase in _GENERIC_RULES and _OF_CAP.match(tail):
-                continue  # "the Rules and Regulations of the NASD": a name
-            if _ENTITY_AFTER.match(tail):
+            if r == _BREAK:
                 good = []
-                break  # "Credit Suisse Securities (USA) LLC": a company's name
-            if _DEFINED_ELSEWHERE.match(tail) and not _INTERNAL_POINTER.match(tail):
-                good = []
-                break  # defined in another instrument
+                break
             good.append((a, b))
         if not good:
             continue
         brought = None
         near = False
-        if (not looks_defined or len(good) < 2 or borrowing is not None) and _lower_form_in(ctx, phrase):
-            brought = _introduced_in_lower(ctx, phrase, good)
+        if (not looks_defined or len(good) < 2 or borrowing is not None) and rd.lower_form_in(phrase):
+            brought = rd.introduced_in_lower(phrase, good)
             if brought is not None:
                 near = brought[1] - brought[0] <= _NEAR and ctx.paragraph_at(brought[0]) is ctx.paragraph_at(brought[1])
                 intro[phrase] = (brought[0], near)
@@ -886,12 +1208,11 @@ def _undefined(
         if len(good) < 2 and not (near and _INDEFINITE_BEFORE.search(text, max(0, at - 12), at)):
             continue
         a, b = good[0]
-        rel = [ctx.related(x, y, "also used here") for x, y in good[1:4]]
+        rel = tuple((x, y, "also used here") for x, y in good[1:4])
         if at is not None:
-            rel.insert(0, ctx.related(at, at + len(squash(text[at : at + 2 * len(phrase)])[: len(phrase)]), "brought in here in lower case, not defined"))
+            rel = ((at, at + len(squash(text[at : at + 2 * len(phrase)])[: len(phrase)]), "brought in here in lower case, not defined"),) + rel
         out.append(
-            ctx.finding(
-                "DEF001",
+            rd.finding(
                 f"'{phrase}' is used as a defined term ({len(good)} time{'s' if len(good) != 1 else ''}) but is never defined",
                 a,
                 b,
@@ -899,80 +1220,140 @@ def _undefined(
             )
         )
 
-    out.extend(_frequent_undefined(ctx, terms, defined, quoted, {f.message.split("'")[1] for f in out}, intro))
-    out.extend(_statute_short_forms(ctx, defined, quoted))
+    out.extend(_frequent_undefined(ctx, terms, defined, quoted, {f.message.split("'")[1] for f in out}, intro, rd))
+    out.extend(_statute_short_forms(ctx, defined, quoted, rd))
     done = {t for f in out for t in f.message.split("'")[1].split(" / ")}
-    out.extend(_short_forms(ctx, defined, quoted, done))
+    out.extend(_short_forms(ctx, defined, quoted, done, rd))
 
     # single words used as role names: "the Representatives"
     seen: set[str] = {f.message.split("'")[1] for f in out}
-    # every "the <role>" of the body, by role, in one pass (a match's role is a
-    # whole word, so a role's matches are those of the same pattern for it alone)
-    singles: dict[str, list[tuple[int, int]]] = {}
-    for m in _SINGLE.finditer(text, 0, body_end):
-        singles.setdefault(m.group(1), []).append(m.span(1))
-    for w, spans in singles.items():
+    if rd._singles is None:
+        # every "the <role>" of the body, by role, in one pass (a match's role is a
+        # whole word, so a role's matches are those of the same pattern for it alone)
+        singles: dict[str, list[tuple[int, int]]] = {}
+        for m in _SINGLE.finditer(text, 0, ctx.body_end):
+            singles.setdefault(m.group(1), []).append(m.span(1))
+        rd._singles = singles
+    for w, spans in rd._singles.items():
         if w in seen:
             continue
         if w.lower() in defined or any(v.lower() in defined for v in variants(w)):
             continue
-        uses = [(x, y) for x, y in spans if not _heading_like_line(text, x) and not _in_caps_context(text, x, y)]
         seen.add(w)
-        if len(uses) < 2:
-            continue
-        # the role is described in lower case somewhere ("as representatives of the several Underwriters")
-        lower = re.search(r"\b" + re.escape(w.lower()) + r"\b", text)
-        if lower is None:
-            continue
-        a, b = uses[0]
-        rel = [ctx.related(x, y, "also used here") for x, y in uses[1:3]]
-        rel.append(ctx.related(lower.start(), lower.end(), "described here in lower case, not defined"))
-        out.append(
-            ctx.finding(
-                "DEF001",
-                f"'{w}' is used as a defined term ({len(uses)} times) but is never defined",
-                a,
-                b,
-                rel,
-            )
-        )
+        if w in rd.single_found:
+            f = rd.single_found[w]
+        else:
+            f = rd.single_found[w] = _role_finding(ctx, w, spans)
+        if f is not None:
+            out.append(f)
     return out, intro
 
-def _short_forms(ctx: Context, defined: set[str], quoted: set[str], done: set[str]) -> list[Finding]:
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _find_word(text: str, word: str) -> Optional[tuple[int, int]]:
+    """(start, end) of ``re.search(r"\b" + re.escape(word) + r"\b", text)``
+    for a ``word`` that begins and ends with a word character, or None;
+    found with str.find (the pattern has no literal first, and the engine
+    would try it at every place)."""
+    n = len(word)
+    end = len(text)
+    i = text.find(word)
+    while i >= 0:
+        j = i + n
+        if (i == 0 or not _is_word_char(text[i - 1])) and (j >= end or not _is_word_char(text[j])):
+            return i, j
+        i = text.find(word, i + 1)
+    return None
+
+
+def _role_finding(ctx: Context, w: str, spans: list[tuple[int, int]]) -> Optional[Finding]:
+    """DEF001 for a role name ("the Representatives") used at ``spans``, when
+    it is used at least twice outside headings and capitals, and described in
+    lower case somewhere; else None."""
+    text = ctx.text
+    uses = [(x, y) for x, y in spans if not _heading_like_line(text, x) and not _in_caps_context(text, x, y)]
+    if len(uses) < 2:
+        return None
+    # the role is described in lower case somewhere ("as representatives of the several Underwriters")
+    lower = _find_word(text, w.lower())
+    if lower is None:
+        return None
+    a, b = uses[0]
+    rel = [ctx.related(x, y, "also used here") for x, y in uses[1:3]]
+    rel.append(ctx.related(lower[0], lower[1], "described here in lower case, not defined"))
+    return ctx.finding(
+        "DEF001",
+        f"'{w}' is used as a defined term ({len(uses)} times) but is never defined",
+        a,
+        b,
+        rel,
+    )
+
+
+def _short_forms(ctx: Context, defined: set[str], quoted: set[str], done: set[str], rd: Optional[_Reading] = None) -> list[Finding]:
     """A short form of a name the document gives in full, used as a name and
     never defined: "the Internal Revenue Code of 1986 ... the Code", "the
     Legal Opinion Accord ... the Accord", "the Code of Massachusetts
     Regulations ... the Massachusetts Regulations", "Luse Gorman Pomerenk &
     Schick, P.C. ... Luse Gorman", "the Employee Retirement Income Security Act
     of 1974 ... ERISA".  Not the short names of offices and regulators ("the
-    Board", "the Exchange")."""
+    Board", "the Exchange").  ``done``: the terms reported already (not
+    the acronyms of statutes).  ``rd``: what an earlier pass read in the
+    document."""
+    if rd is None:
+        rd = _Reading(ctx)
+    if rd._short_cands is None:
+        rd._short_cands = _short_form_candidates(ctx)
+    out: list[Finding] = []
+    found = rd.short_found
+    for s, (fa, fb, kind, acr) in rd._short_cands.items():
+        if not acr and s in done:
+            continue
+        low = s.lower()
+        if low in defined or low in quoted or any(v.lower() in defined or v.lower() in quoted for v in variants(s)):
+            continue
+        if s in found:
+            f = found[s]
+        else:
+            f = found[s] = _short_form_finding(ctx, s, fa, fb, kind)
+        if f is not None:
+            out.append(f)
+    return out
+
+
+def _short_form_candidates(ctx: Context) -> dict[str, tuple[int, int, str, bool]]:
+    """The short forms of the names the body gives in full: short form ->
+    (start and end of the full name, kind: statute, tail or firm, whether an
+    acronym of a statute)."""
     text = ctx.text
     body_end = ctx.body_end
-    out: list[Finding] = []
     cands: dict[str, tuple[int, int]] = {}  # short form -> the full name's span
     kinds: dict[str, str] = {}  # short form -> statute, word, tail, firm
+    acronyms: set[str] = set()
 
     # a code's short name: "the Internal Revenue Code of 1986" -> "the Code" (and "the
     # Legal Opinion Accord" -> "the Accord");
     # the tail of a code of laws after "of": "Code of Massachusetts Regulations"
     # -> "Massachusetts Regulations"
-    for cm in _CODE_WORD.finditer(text, 0, body_end):
-        c = cm.start()
+    for c, ce, w in _code_words(text, body_end):
         if c and (text[c - 1].isalnum() or text[c - 1] == "-"):
             continue
-        tm = _CODE_TAIL.match(text, cm.end())
+        tm = _CODE_TAIL.match(text, ce)
         if tm is not None:
             t = squash(tm.group(1))
-            if t not in cands and t not in done:
+            if t not in cands:
                 cands[t] = (c, tm.end())
                 kinds[t] = "tail"
-        elif (w := cm.group(0)) in _SHORT_NAME_WORDS and w not in cands and w not in done and not _OF_CAP.match(text, cm.end()):
+        elif w in _SHORT_NAME_WORDS and w not in cands and not _OF_CAP.match(text, ce):
             nm = _NAME_BEFORE.search(text, max(0, c - 80), c)
             if nm is not None:
-                cands[w] = (nm.start(), cm.end())
+                cands[w] = (nm.start(), ce)
                 kinds[w] = "statute"
     # the first words of a firm's name: "Luse Gorman Pomerenk & Schick, P.C." -> "Luse Gorman"
-    for sm in _FIRM_SUFFIX.finditer(text, 0, body_end):
+    for sm in _firm_suffixes(text, body_end):
         m = _FIRM_NAME.search(text, max(0, sm.start() - 120), sm.start())
         if m is None:
             continue
@@ -980,7 +1361,7 @@ def _short_forms(ctx: Context, defined: set[str], quoted: set[str], done: set[st
         if len(ws) < 3 or ws[0] in _LEADS:
             continue
         t = " ".join(ws[:2])
-        if t not in cands and t not in done:
+        if t not in cands:
             cands[t] = (m.start(), m.end())
             kinds[t] = "firm"
     # an acronym of a statute named in full: "Employee Retirement Income Security Act" -> "ERISA"
@@ -998,71 +1379,74 @@ def _short_forms(ctx: Context, defined: set[str], quoted: set[str], done: set[st
             if len(acr) >= 3 and acr not in cands:
                 cands[acr] = (m.start(), am.end())
                 kinds[acr] = "statute"
-    for s, (fa, fb) in cands.items():
-        # the full name, and no use of the short form: fewer than two places
-        # (apart) in the body with its white space squashed
-        _i, j = _spaced_end(text, s, 0, body_end)
-        if j < 0 or _spaced_end(text, s, j, body_end)[0] < 0:
+                acronyms.add(acr)
+    return {s: (fa, fb, kinds[s], s in acronyms) for s, (fa, fb) in cands.items()}
+
+
+def _short_form_finding(ctx: Context, s: str, fa: int, fb: int, kind: str) -> Optional[Finding]:
+    """DEF001 for the short form ``s`` of the name at text[fa:fb], when the
+    body uses it as a name and does not define it without quotation marks;
+    else None."""
+    text = ctx.text
+    body_end = ctx.body_end
+    # the full name, and no use of the short form: fewer than two places
+    # (apart) in the body with its white space squashed
+    _i, j = _spaced_end(text, s, 0, body_end)
+    if j < 0 or _spaced_end(text, s, j, body_end)[0] < 0:
+        return None
+    if re.match(r"[^.;]{0,80}?\(\s*(?:the\s+)?" + r"\s+".join(map(re.escape, s.split())) + r"\s*\)", text[fb : fb + 120]):
+        return None  # "Security Act of 1974, as amended (ERISA)": defined without quotation marks
+    acronym = s.isupper()
+    # the literal first (the search skips ahead to it), the look-behind
+    # "(?<![\w\-])" tested by hand: a failed place is searched past by one
+    # character, so the matches are those of the pattern with the look-behind
+    if acronym:
+        pat = re.compile(re.escape(s) + r"(?![\w\-])")
+    else:
+        pat = re.compile(r"[^\S\n]+".join(map(re.escape, s.split())) + r"(?![\w\-])")
+    uses = []
+    search = pat.search
+    x = search(text, fb, body_end)
+    while x is not None:
+        a, b = x.start(), x.end()
+        if a and (text[a - 1].isalnum() or text[a - 1] in "_-"):
+            x = search(text, a + 1, body_end)
             continue
-        kind = kinds[s]
-        if re.match(r"[^.;]{0,80}?\(\s*(?:the\s+)?" + r"\s+".join(map(re.escape, s.split())) + r"\s*\)", text[fb : fb + 120]):
-            continue  # "Security Act of 1974, as amended (ERISA)": defined without quotation marks
-        low = s.lower()
-        if low in defined or low in quoted or any(v.lower() in defined or v.lower() in quoted for v in variants(s)):
+        x = search(text, b, body_end)
+        if kind != "firm" and not acronym:
+            # a word or a tail stands for the name only after a determiner
+            pre = text[max(0, a - 14) : a].split()
+            if not pre or pre[-1].lower() not in _DETERMINERS:
+                continue
+        if re.search(r"(?<![\w\-'.])(?:[A-Z][\w\-'.]*\s*(?:&\s*)?|[A-Z][a-z]+\s+of\s+(?:the\s+)?)$", text[max(0, a - 40) : a]):
+            continue  # inside a longer name again
+        if _CAP_AFTER.match(text, b) or re.match(r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?[A-Z]", text[b : b + 12]) or re.match(r",?[^\S\n]*(?:&|[A-Z])", text[b : b + 4]):
             continue
-        acronym = s.isupper()
-        # the literal first (the search skips ahead to it), the look-behind
-        # "(?<![\w\-])" tested by hand: a failed place is searched past by one
-        # character, so the matches are those of the pattern with the look-behind
-        if acronym:
-            pat = re.compile(re.escape(s) + r"(?![\w\-])")
-        else:
-            pat = re.compile(r"[^\S\n]+".join(map(re.escape, s.split())) + r"(?![\w\-])")
-        uses = []
-        search = pat.search
-        x = search(text, fb, body_end)
-        while x is not None:
-            a, b = x.start(), x.end()
-            if a and (text[a - 1].isalnum() or text[a - 1] in "_-"):
-                x = search(text, a + 1, body_end)
-                continue
-            x = search(text, b, body_end)
-            if kind != "firm" and not acronym:
-                # a word or a tail stands for the name only after a determiner
-                pre = text[max(0, a - 14) : a].split()
-                if not pre or pre[-1].lower() not in _DETERMINERS:
-                    continue
-            if re.search(r"(?<![\w\-'.])(?:[A-Z][\w\-'.]*\s*(?:&\s*)?|[A-Z][a-z]+\s+of\s+(?:the\s+)?)$", text[max(0, a - 40) : a]):
-                continue  # inside a longer name again
-            if _CAP_AFTER.match(text, b) or re.match(r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?[A-Z]", text[b : b + 12]) or re.match(r",?[^\S\n]*(?:&|[A-Z])", text[b : b + 4]):
-                continue
-            if _heading_like_line(text, a) or _in_caps_context(text, a, b) or _in_brackets(text, a):
-                continue
-            if re.match(r"\s*\(?\s*(?:as\s+(?:such\s+term\s+is\s+)?defined|within\s+the\s+meaning)", text[b : b + 60], re.I) and not _INTERNAL_POINTER.match(text[b : b + 60]):
-                uses = []
-                break
-            uses.append((a, b))
-        # a code's short form once is enough ("Section 4980B of the Code", "the meaning set forth in the Accord")
-        if not uses or (len(uses) < 2 and s not in _SHORT_NAME_WORDS):
+        if _heading_like_line(text, a) or _in_caps_context(text, a, b) or _in_brackets(text, a):
             continue
-        a, b = uses[0]
-        fb = fa + len(text[fa:fb].rstrip(", "))
-        rel = [ctx.related(fa, fb, "the full name, with no short form defined")]
-        rel += [ctx.related(x, y, "also used here") for x, y in uses[1:3]]
-        out.append(
-            ctx.finding(
-                "DEF001",
-                f"'{s}' is used as a defined term ({len(uses)} time{'s' if len(uses) != 1 else ''}) but is never defined (a short form of '{squash(text[fa:fb])}')",
-                a,
-                b,
-                rel,
-            )
-        )
-    return out
+        if re.match(r"\s*\(?\s*(?:as\s+(?:such\s+term\s+is\s+)?defined|within\s+the\s+meaning)", text[b : b + 60], re.I) and not _INTERNAL_POINTER.match(text[b : b + 60]):
+            uses = []
+            break
+        uses.append((a, b))
+    # a code's short form once is enough ("Section 4980B of the Code", "the meaning set forth in the Accord")
+    if not uses or (len(uses) < 2 and s not in _SHORT_NAME_WORDS):
+        return None
+    a, b = uses[0]
+    fb = fa + len(text[fa:fb].rstrip(", "))
+    rel = [ctx.related(fa, fb, "the full name, with no short form defined")]
+    rel += [ctx.related(x, y, "also used here") for x, y in uses[1:3]]
+    return ctx.finding(
+        "DEF001",
+        f"'{s}' is used as a defined term ({len(uses)} time{'s' if len(uses) != 1 else ''}) but is never defined (a short form of '{squash(text[fa:fb])}')",
+        a,
+        b,
+        rel,
+    )
 
 
 # a capitalised word after a determiner, standing alone: "the Company", "such Stock"
-_WORD = re.compile(r"([A-Z](?<![\w\-'\u2019./\u2010\u2011\u00ad][A-Z])[a-z]+(?:-(?:[a-z]+|[A-Z][a-z]+))*)(?![\w\-\u2010\u2011\u00ad])")
+# (possessive runs, as in _CAP: the same matches)
+_WORD = re.compile(r"([A-Z](?<![\w\-'\u2019./\u2010\u2011\u00ad][A-Z])[a-z]++(?:-(?:[a-z]++|[A-Z][a-z]++))*+)(?![\w\-\u2010\u2011\u00ad])")
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|such|each|any|said|that|a|an|no|every|all|either|neither)[^\S\n]+\n?[^\S\n]*$", re.I)
 _CAP_BEFORE = re.compile(r"[A-Z][\w\-'.\u2019]*,?[^\S\n]*\n?[^\S\n]*$")
 _CAP_AFTER = re.compile(r"(?:'s|\u2019s|s'|\u2019)?[^\S\n]*\n?[^\S\n]*(?:(?:of|and|or|for|to|&)[^\S\n]+)?[A-Z]")
@@ -1101,7 +1485,8 @@ def _bare_use(text: str, a: int, b: int) -> bool:
 
 
 def _frequent_undefined(
-    ctx: Context, terms: Terms, defined: set[str], quoted: set[str], done: set[str], intro: Optional[dict[str, tuple[int, bool]]] = None
+    ctx: Context, terms: Terms, defined: set[str], quoted: set[str], done: set[str], intro: Optional[dict[str, tuple[int, bool]]] = None,
+    rd: Optional[_Reading] = None,
 ) -> list[Finding]:
     """A capitalised word of common English ("Company", "Underwriters", "Stock")
     used mid-sentence after a determiner at least four times, on its own, and
@@ -1109,56 +1494,78 @@ def _frequent_undefined(
     document brings in in lower case just before its first capitalised use
     ("warrants to purchase shares ... the Warrants") needs only two uses after
     a determiner among four mid-sentence uses.  ``intro`` collects where such
-    words were brought in."""
+    words were brought in.  ``rd``: what an earlier pass read in the document."""
+    if rd is None:
+        rd = _Reading(ctx)
     text = ctx.text
     body_end = ctx.body_end
     # every capitalised word of the body, once: the candidates' places too
-    # (a candidate is such a word, so its occurrences are among these matches);
-    # the matches listed, counted and picked out without a loop of our own
-    matches = list(_WORD.finditer(text, 0, body_end))
-    words_of = list(map(_GROUP1, matches))
-    counts = Counter(words_of)
+    # (a candidate is such a word, so its occurrences are among these matches)
+    matches, words_of, pool = rd.words
     out: list[Finding] = []
     cands: list[str] = []
-    for w, n in counts.items():
-        if n < MIN_SINGLE_USES or w in done:
+    for w, wl, forms in pool:
+        if w in done or wl in defined or wl in quoted:
             continue
-        if w in _MONTHS or w in _LEADS or w in _CONVENTIONAL or w in _HEADS_NOT_ALONE:
-            continue
-        wl = w.lower()
-        if wl in defined or wl in quoted or any(v.lower() in defined for v in variants(w)):
+        if any(v in defined for v in forms):
             continue
         cands.append(w)
     if not cands:
         return out
+    word_uses = rd.word_uses
+    new = {w for w in cands if w not in word_uses}
+    if new:
+        # the uses of the words not read before, in one pass over the matches
+        # (picked out without a loop of our own): after a determiner, on
+        # their own (not part of a longer name, a heading, capitals or
+        # brackets); or mid-sentence with no determiner before
+        for w in new:
+            word_uses[w] = ([], [])
+        for x in compress(matches, map(new.__contains__, words_of)):
+            w, a, b = x.group(1), x.start(1), x.end(1)
+            pre = text[max(0, a - 14) : a].split()
+            if not pre or not text[a - 1].isspace():
+                continue
+            if pre[-1].lower() not in _DETERMINERS:
+                word_uses[w][1].append((a, b))  # looked at only when needed, below
+                continue
+            if _CAP_AFTER.match(text, b) or _NAME_LIST_AFTER.match(text, b):
+                continue  # a part of a longer name ("the Company Stock Plan", "the Health, Safety and Environmental Plan")
+            if _heading_like_line(text, a) or _in_caps_context(text, a, b) or _in_brackets(text, a):
+                continue
+            word_uses[w][0].append((a, b))
     found: dict[str, list[tuple[int, int]]] = {}
     bare: dict[str, list[tuple[int, int]]] = {}  # mid-sentence, no determiner before
-    longer_of: dict[str, list[str]] = {}  # the longer defined terms holding each word
-    for x in compress(matches, map(set(cands).__contains__, words_of)):
-        w, a, b = x.group(1), x.start(1), x.end(1)
-        pre = text[max(0, a - 14) : a].split()
-        if not pre or not text[a - 1].isspace():
+    holding = None
+    for w in cands:
+        ok, no_det = word_uses[w]
+        if no_det:
+            bare[w] = no_det
+        if not ok:
             continue
-        if pre[-1].lower() not in _DETERMINERS:
-            bare.setdefault(w, []).append((a, b))  # looked at only when needed, below
-            continue
-        if _CAP_AFTER.match(text, b) or _NAME_LIST_AFTER.match(text, b):
-            continue  # a part of a longer name ("the Company Stock Plan", "the Health, Safety and Environmental Plan")
-        if _heading_like_line(text, a) or _in_caps_context(text, a, b) or _in_brackets(text, a):
-            continue
-        longer = longer_of.get(w)
-        if longer is None:
-            wl = w.lower()
-            longer = longer_of[w] = [k for k in defined if wl in k and k != wl and (wl + " " in k or " " + wl in k)]
-        if longer and _inside_longer(text, a, b, longer):
-            continue  # a word of a longer defined term ("a Separation from Service", "Assignment and / Acceptance")
-        found.setdefault(w, []).append((a, b))
+        wl = w.lower()
+        if holding is None:
+            holding = _Holding(sorted(defined))
+        # the longer defined terms holding the word
+        longer = [k for k in holding(wl) if k != wl and (wl + " " in k or " " + wl in k)]
+        if longer:
+            # not a word of a longer defined term ("a Separation from Service", "Assignment and / Acceptance")
+            ok = [(a, b) for a, b in ok if not _inside_longer(text, a, b, longer)]
+            if not ok:
+                continue
+        found[w] = ok
     # a word of common English, not a name: written in lower case somewhere too
-    cands = [
-        w for w in cands
-        if len(found.get(w, ())) >= 2
-        and (w in _ROLES or w in _HEADS or w in _COMMON_TERMS or any(_has_word(text, v.lower()) for v in variants(w)))
-    ]
+    common = rd.common_word
+    kept = []
+    for w in cands:
+        if len(found.get(w, ())) < 2:
+            continue
+        c = common.get(w)
+        if c is None:
+            c = common[w] = w in _ROLES or w in _HEADS or w in _COMMON_TERMS or any(_has_word(text, v.lower()) for v in variants(w))
+        if c:
+            kept.append(w)
+    cands = kept
     # singular and plural together ("Product" / "Products"), reported once
     groups: dict[str, list[str]] = {}
     for w in cands:
@@ -1171,35 +1578,50 @@ def _frequent_undefined(
             # a defined-term noun brought in in lower case shortly before its
             # capitalised uses ("warrants to purchase ... the Warrants"): its
             # uses without a determiner count too
-            more = sorted(u for w in ws for u in bare.get(w, []) if _bare_use(text, u[0], u[1]))
-            if len(uses) + len(more) >= MIN_SINGLE_USES and any(_lower_form_in(ctx, w) for w in ws):
-                caps = sorted(u for w in ws for u in _phrase_spans(text, w, 0, body_end))
-                brought = next((r for w in ws for r in [_introduced_in_lower(ctx, w, caps)] if r is not None), None)
+            more = sorted(u for w in ws for u in _bare_uses(rd, w, bare.get(w, [])))
+            if len(uses) + len(more) >= MIN_SINGLE_USES and any(rd.lower_form_in(w) for w in ws):
+                caps = sorted(u for w in ws for u in _caps_spans(rd, w))
+                brought = next((r for w in ws for r in [rd.introduced_in_lower(w, caps)] if r is not None), None)
                 if brought is not None:
                     uses = sorted(uses + more)
         if len(uses) < MIN_SINGLE_USES:
             continue
-        if any(_explained_elsewhere(text, w) for w in ws):
+        if any(_explained(rd, w) for w in ws):
             continue
         a, b = uses[0]
         shown = " / ".join(sorted(ws, key=lambda w: -len(found.get(w, []))))
-        rel = [ctx.related(x, y, "also used here") for x, y in uses[1:4]]
+        rel = tuple((x, y, "also used here") for x, y in uses[1:4])
         if brought is not None:
             at = brought[0]
             near = brought[1] - at <= _NEAR and ctx.paragraph_at(at) is ctx.paragraph_at(brought[1])
-            rel.insert(0, ctx.related(at, at + len(ws[0]), "brought in here in lower case, not defined"))
+            rel = ((at, at + len(ws[0]), "brought in here in lower case, not defined"),) + rel
             if intro is not None:
                 intro.update({w: (at, near) for w in ws})
-        out.append(
-            ctx.finding(
-                "DEF001",
-                f"'{shown}' is used as a defined term ({len(uses)} times) but is never defined",
-                a,
-                b,
-                rel,
-            )
-        )
+        out.append(rd.finding(f"'{shown}' is used as a defined term ({len(uses)} times) but is never defined", a, b, rel))
     return out
+
+
+def _bare_uses(rd: _Reading, w: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The uses of ``w`` without a determiner (``spans``) that are on their own mid-sentence (``_bare_use``)."""
+    got = rd.bare_uses.get(w)
+    if got is None:
+        text = rd.text
+        got = rd.bare_uses[w] = [u for u in spans if _bare_use(text, u[0], u[1])]
+    return got
+
+
+def _caps_spans(rd: _Reading, w: str) -> list[tuple[int, int]]:
+    got = rd.caps_spans.get(w)
+    if got is None:
+        got = rd.caps_spans[w] = _phrase_spans(rd.text, w, 0, rd.body_end)
+    return got
+
+
+def _explained(rd: _Reading, w: str) -> bool:
+    got = rd.explained.get(w)
+    if got is None:
+        got = rd.explained[w] = _explained_elsewhere(rd.text, w)
+    return got
 
 
 _QUOTES = "\"'\u201c\u201d\u2018\u2019`"
@@ -1249,10 +1671,32 @@ _ACT_NAME = re.compile(r"([A-Z](?<![\w\-][A-Z])[a-z]+[^\S\n]+(?:[A-Z][a-z]+[^\S\
 _WELL_KNOWN_SHORT = frozenset({"exchange act", "securities act", "investment company act", "advisers act", "investment advisers act"})
 
 
-def _statute_short_forms(ctx: Context, defined: set[str], quoted: set[str]) -> list[Finding]:
+def _statute_short_forms(ctx: Context, defined: set[str], quoted: set[str], rd: Optional[_Reading] = None) -> list[Finding]:
     """A statute's short name ("Exchange Act") used but never defined, when the
     document names it in full only as something longer ("Securities Exchange
-    Act of 1934"), or not at all."""
+    Act of 1934"), or not at all.  ``rd``: what an earlier pass read in the
+    document."""
+    if rd is None:
+        rd = _Reading(ctx)
+    if rd._statutes is None:
+        rd._statutes = _statute_uses(ctx)
+    out: list[Finding] = []
+    found = rd.statute_found
+    for phrase, spans in rd._statutes.items():
+        low = phrase.lower()
+        if len(spans) < 2 or low in defined or low in quoted:
+            continue
+        if phrase in found:
+            f = found[phrase]
+        else:
+            f = found[phrase] = _statute_finding(ctx, phrase, spans)
+        if f is not None:
+            out.append(f)
+    return out
+
+
+def _statute_uses(ctx: Context) -> dict[str, list[tuple[int, int]]]:
+    """Where the body uses each statute's short name ("Exchange Act")."""
     text = ctx.text
     body_end = ctx.body_end
     uses: dict[str, list[tuple[int, int]]] = {}
@@ -1273,39 +1717,40 @@ def _statute_short_forms(ctx: Context, defined: set[str], quoted: set[str]) -> l
         if _heading_like_line(text, a) or _in_caps_context(text, a, act.end()):
             continue
         uses.setdefault(phrase, []).append((a, act.end()))
-    out: list[Finding] = []
-    for phrase, spans in uses.items():
-        low = phrase.lower()
-        if len(spans) < 2 or low in defined or low in quoted:
-            continue
-        full = re.compile(r"(?<![\w\-])(?:([A-Z][a-z]+)\s+)?" + r"\s+".join(map(re.escape, phrase.split())) + r"\s+of\s+(?:19|20)\d\d")
-        longer = None
-        own = False
-        for m in full.finditer(text):
-            if m.group(1) and m.group(1) not in _LEADS:
-                longer = longer or m
-            else:
-                own = True
-                break
-        if own:
-            continue  # named in full, then by the same name: no definition needed
-        if longer is None and low not in _WELL_KNOWN_SHORT:
-            continue
-        a, b = spans[0]
-        rel = [ctx.related(x, y, "also used here") for x, y in spans[1:3]]
-        if longer is not None:
-            rel.insert(0, ctx.related(longer.start(), longer.end(), "the statute's full name, with no short form defined"))
-        out.append(
-            ctx.finding(
-                "DEF001",
-                f"'{phrase}' is used as a defined term ({len(spans)} times) but is never defined"
-                + (f" (the document names only the '{squash(longer.group(0))}')" if longer is not None else ""),
-                a,
-                b,
-                rel,
-            )
-        )
-    return out
+    return uses
+
+
+def _statute_finding(ctx: Context, phrase: str, spans: list[tuple[int, int]]) -> Optional[Finding]:
+    """DEF001 for a statute's short name used at ``spans`` (two or more) and
+    not defined: when the document names the statute in full only as
+    something longer, or not at all (a well-known short name); else None."""
+    text = ctx.text
+    low = phrase.lower()
+    full = re.compile(r"(?<![\w\-])(?:([A-Z][a-z]+)\s+)?" + r"\s+".join(map(re.escape, phrase.split())) + r"\s+of\s+(?:19|20)\d\d")
+    longer = None
+    own = False
+    for m in full.finditer(text):
+        if m.group(1) and m.group(1) not in _LEADS:
+            longer = longer or m
+        else:
+            own = True
+            break
+    if own:
+        return None  # named in full, then by the same name: no definition needed
+    if longer is None and low not in _WELL_KNOWN_SHORT:
+        return None
+    a, b = spans[0]
+    rel = [ctx.related(x, y, "also used here") for x, y in spans[1:3]]
+    if longer is not None:
+        rel.insert(0, ctx.related(longer.start(), longer.end(), "the statute's full name, with no short form defined"))
+    return ctx.finding(
+        "DEF001",
+        f"'{phrase}' is used as a defined term ({len(spans)} times) but is never defined"
+        + (f" (the document names only the '{squash(longer.group(0))}')" if longer is not None else ""),
+        a,
+        b,
+        rel,
+    )
 
 
 # head nouns that are not terms on their own ("the Date", "the Amount")
@@ -1468,6 +1913,30 @@ _AS_DEFINED = re.compile(
 )
 
 
+def _as_defined_matches(text: str, lo: int, hi: int) -> list[re.Match]:
+    """``list(_AS_DEFINED.finditer(text, lo, hi))``: in a stretch of ASCII
+    text (where lower case is what the pattern's case folding matches), the
+    pattern tried only where an "as" is - the engine would try it at every
+    place (a look-behind comes first) - from the end of the last match on."""
+    win = text[lo:hi]
+    if not win.isascii():
+        return list(_AS_DEFINED.finditer(text, lo, hi))
+    out = []
+    pos = lo
+    match = _AS_DEFINED.match
+    low = win.lower()
+    i = low.find("as")
+    while i >= 0:
+        p = lo + i
+        if p >= pos:
+            m = match(text, p, hi)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+        i = low.find("as", i + 1)
+    return out
+
+
 _TERM_BEFORE = re.compile(r"((?:[A-Z][\w'\-]*|of|and|the|in|for|to)(?:\s+(?:[A-Z][\w'\-]*|of|and|the|in|for|to))*)\s*\(?\s*$")
 
 
@@ -1491,7 +1960,7 @@ def wrong_definition_reference(ctx: Context) -> list[Finding]:
     found_as: list = []
     seen_as: set[int] = set()
     for dm in re.finditer(r"defined\b", text):
-        for m in _AS_DEFINED.finditer(text, max(0, dm.start() - 60), min(len(text), dm.end() + 80)):
+        for m in _as_defined_matches(text, max(0, dm.start() - 60), min(len(text), dm.end() + 80)):
             if m.start() not in seen_as and m.start() <= dm.start() < m.end():
                 seen_as.add(m.start())
                 found_as.append(m)
