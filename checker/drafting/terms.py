@@ -24,11 +24,13 @@ from itertools import compress, groupby, repeat
 from operator import is_, itemgetter
 from typing import Iterable, Optional
 
-from .context import Context, squash, trie_regex
+from .context import Context, literal_starts, matches_at, squash, trie_regex
 
 SMALL = frozenset("of and the in to for on by with a an or at as from under per de du la le".split())
 
 _Q = "\"\u201c\u201d"
+# the characters _QTERM starts with
+_OPEN_QUOTES = ("\"", "\u201c")
 # a quoted term: a capital or lower-case start, no line of its own, at most ten words
 _QTERM = re.compile(r"[\"\u201c]([A-Za-z0-9](?:[^\"\u201c\u201d\n]|\n(?![^\S\n]*\n)){0,90}?)[\"\u201d]")
 
@@ -315,7 +317,7 @@ class Terms:
         self.family: dict[str, str] = {}
         for key in sorted(self.by_key, key=lambda k: self.by_key[k][0].start):
             fam = None
-            for v in variants(key):
+            for v in _variants(key):
                 if v in self.family:
                     fam = self.family[v]
                     break
@@ -363,7 +365,7 @@ class Terms:
         """lower-case variant -> key (the longest key wins a clash)."""
         out: dict[str, str] = {}
         for key in sorted(self.by_key, key=len):
-            for v in variants(key):
+            for v in _variants(key):
                 out[v.lower()] = self.family[key]
         for key in self.by_key:
             out[key.lower()] = self.family[key]
@@ -612,7 +614,8 @@ def _extract(ctx: Context) -> list[Definition]:
     text = ctx.text
     out: list[Definition] = []
     seen: set[int] = set()
-    for m in _QTERM.finditer(text):
+    # (a quoted term starts at a quotation mark: the pattern is tried there only)
+    for m in matches_at(_QTERM, text, literal_starts(text, _OPEN_QUOTES)):
         term = " ".join(m.group(1).split()).replace("\u00ad", "-")  # squash()
         if "\n" in m.group(1):
             term = _unbroken(text, m.group(1), term)
@@ -697,7 +700,10 @@ def _extract(ctx: Context) -> list[Definition]:
             else:
                 pointer = ""
         holds = ctx.sections_at(a)
-        sec = ctx.section_at(a)
+        sec = None  # ctx.section_at(a)
+        for s in holds:
+            if s.kind not in ("table", "paragraph"):
+                sec = s
         top = None
         att = None
         for s in holds:
