@@ -484,11 +484,14 @@ _GROUP1 = itemgetter(1)
 # a lower-case term that is one word of letters, digits and hyphens
 _PLAIN_WORD = re.compile(r"[a-z0-9\-]+")
 _NOT_WORD = re.compile(r"[^\w\-]")
-_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 # the characters of ASCII that are neither word characters nor hyphens
 _ASCII_LEAD = "".join(c for c in map(chr, range(128)) if _NOT_WORD.match(c))
 # the same characters as ranges of a character class (a shorter pattern to parse)
 _ASCII_LEAD_CLASS = r"\x00-,./:-@\[-^`{-\x7f"
+# the characters _term_matches lets stand before a term: every one but an
+# ASCII letter, digit, underscore or hyphen
+_LEAD_CLASS = r"^\-0-9A-Z_a-z"
+_MATCH_START = re.Match.start
 
 
 def _term_matches(low: str, words: Iterable[str]) -> tuple[list[re.Match], int]:
@@ -498,31 +501,35 @@ def _term_matches(low: str, words: Iterable[str]) -> tuple[list[re.Match], int]:
     term: 0, or 1 when they were found in ``" " + low`` (offsets one on).
 
     That pattern's look-behind is tried at every place in the text.  The
-    one used instead names the character before a term - one that is
-    neither a word character nor a hyphen: those of ASCII and those of the
-    text - so that the engine skips ahead to those; the leading space stands
-    before a term at the start.  Its matches are the same unless a term ends
-    with such a character and the next starts right after it (the
-    look-behind may read the previous match, the character class may not):
-    then the first pattern is used."""
+    one used instead names the character before a term, so that the engine
+    skips ahead to those: any but an ASCII letter, digit, underscore or
+    hyphen (a class of a few ranges, quickly compiled; the leading space
+    stands before a term at the start).  Its matches are the same unless
+    one follows a letter or digit outside ASCII (which the class holds),
+    or a term ends with a character of the class and the next starts right
+    after it (the look-behind may read the previous match, the character
+    class may not): then the first pattern is used."""
     words = list(words)
     terms = trie_regex(words).replace("\\ ", r"\s+")
-    lead = _ASCII_LEAD
-    lead_class = _ASCII_LEAD_CLASS
-    if not low.isascii():
-        more = "".join(sorted(c for c in set(_NOT_ASCII.findall(low)) if _NOT_WORD.match(c)))
-        lead += more
-        lead_class += re.escape(more)
-    pat = re.compile("[" + lead_class + "](" + terms + r")(?![\w])")
+    pat = re.compile("[" + _LEAD_CLASS + "](" + terms + r")(?![\w])")
     padded = " " + low
     ms = list(pat.finditer(padded))
-    if any(_NOT_WORD.match(w[-1]) for w in words):
+    exact = True
+    if ms and not low.isascii():
+        # the characters before the terms: a letter or digit outside ASCII is none
+        leads = "".join(map(padded.__getitem__, map(_MATCH_START, ms)))
+        if not leads.isascii() and any(_NOT_WORD.match(c) is None for c in set(leads)):
+            exact = False
+    if exact and any(_NOT_WORD.match(w[-1]) for w in words):
         match = pat.match
+        not_word = _NOT_WORD.match
         for m in ms:
             b = m.end()
-            if padded[b - 1] in lead and match(padded, b - 1) is not None:
-                # a term right after a term ending in such a character
-                return list(re.compile(r"(?<![\w\-])" + terms + r"(?![\w])").finditer(low)), 0
+            if not_word(padded, b - 1) is not None and match(padded, b - 1) is not None:
+                exact = False  # a term right after a term ending in such a character
+                break
+    if not exact:
+        return list(re.compile(r"(?<![\w\-])" + terms + r"(?![\w])").finditer(low)), 0
     return ms, 1
 
 
