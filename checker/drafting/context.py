@@ -408,6 +408,12 @@ class Context:
         r"(?m)^[^\S\n]*(?:ARTICLE|Article)[^\S\n]+[\dIVXLC]+\b|^[^\S\n]*(?:Section|SECTION)[^\S\n]+\d+(?:\.\d+)*\.?[^\S\n]+[A-Z]"
     )
 
+    @cached_property
+    def _section_head_lines(self) -> list[int]:
+        """The starts of the lines that name an article or a section (the
+        words _SECTION_HEAD starts with)."""
+        return line_starts_of(self.text, literal_starts(self.text, ("ARTICLE", "Article", "Section", "SECTION")))
+
     def _schedule_to_a_form(self, off: int) -> bool:
         """The schedule headed at ``off`` belongs to an attached form: "SCHEDULE 1
         TO ASSIGNMENT AND ACCEPTANCE", or that heading over two or three lines
@@ -451,14 +457,15 @@ class Context:
             words = re.findall(r"[A-Za-z]+", line)
             if sum(1 for w in words if w[0].isupper() or w.lower() in ("of", "and", "the", "for", "to")) < 0.8 * len(words):
                 continue
-            nxt = self._SECTION_HEAD.search(self.text, m.end())
+            nxt = next(matches_at(self._SECTION_HEAD, self.text, self._section_head_lines, m.end()), None)
             end = nxt.start() if nxt else len(self.text)
             out.append((m.start(), end, squash(line).strip("[]")))
         # the transfer form printed at the end of a note or a certificate ("FOR VALUE
         # RECEIVED, the undersigned hereby sell(s), assign(s) and transfer(s) unto
         # ..."): for a later holder to fill in, up to the next attachment
         if "VALUE RECEIVED" in self.text:
-            for m in self._TRANSFER_FORM.finditer(self.text):
+            # (the form's line says "for", in any case: the pattern is tried at those lines only)
+            for m in matches_at(self._TRANSFER_FORM, self.text, line_starts_of(self.text, self.starts_of("for"))):
                 nxt = next((h[0] for h in self.attachment_headings if h[0] > m.start()), len(self.text))
                 out.append((m.start(), nxt, "Form of Assignment"))
         out.sort()
