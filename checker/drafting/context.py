@@ -15,12 +15,23 @@ import re
 import weakref
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, Iterable, Optional
 
 from ..model import Finding, Related, Section
 from .registry import RULES
 
 _WS = re.compile(r"\s+")
+_BLANK = attrgetter("blank")
+_TABLE = attrgetter("table")
+_MATCH_START = re.Match.start
+_MATCH_END = re.Match.end
+
+
+def _section_order(s: "SectionInfo") -> tuple[int, int]:
+    return (s.start, -s.end)
+
 _PROSE_DELETE = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ \u00a0")
 _SYMBOL_DELETE = str.maketrans("", "", "`!@#$%^&*<>\\|~")
 
@@ -153,24 +164,14 @@ class Context:
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
         out: list[Paragraph] = []
-        lines = self.layout.lines
-        cur_start = None
-        cur_end = 0
-        table_only = True
-        for ln in lines:
-            if ln.blank:
-                if cur_start is not None:
-                    out.append(Paragraph(cur_start, cur_end, table_only))
-                    cur_start = None
+        append = out.append
+        # the runs of lines that are not blank, each read as a whole
+        for blank, run in groupby(self.layout.lines, key=_BLANK):
+            if blank:
                 continue
-            if cur_start is None:
-                cur_start = ln.start
-                table_only = True
-            cur_end = ln.start + len(ln.text)
-            if ln.table is None:
-                table_only = False
-        if cur_start is not None:
-            out.append(Paragraph(cur_start, cur_end, table_only))
+            run = list(run)
+            last = run[-1]
+            append(Paragraph(run[0].start, last.start + len(last.text), None not in map(_TABLE, run)))
         return out
 
     def is_prose(self, p: Paragraph) -> bool:
@@ -207,9 +208,23 @@ class Context:
         return p if offset <= p.end else None
 
     @cached_property
-    def _sentence_ends(self) -> list[tuple[int, int]]:
-        """(start, end) of every sentence end in the text, in order (see _SENT_END)."""
-        return [m.span() for m in _SENT_END.finditer(self.text)]
+    def _sentence_ends(self) -> tuple[list[int], list[int]]:
+        """Where every sentence end in the text (see _SENT_END) starts, and
+        where each ends: two lists in order of the text (the ends never
+        overlap, so both ascend)."""
+        text = self.text
+        # the matches of _SENT_END, found faster: every alternative starts with
+        # one of its characters, and no match holds another's first
+        # character (a blank line's are white space, the rest are
+        # punctuation and closing quotes), so the matches are those of the
+        # blank lines (a scan the engine runs from newline to newline) and
+        # those at the places of the punctuation (found by ``str.find``)
+        ms = list(_BLANK_LINE.finditer(text))
+        marks = literal_starts(text, _SENT_PUNCT)
+        if marks:
+            ms += matches_at(_SENT_END, text, marks)
+            ms.sort(key=_MATCH_START)
+        return list(map(_MATCH_START, ms)), list(map(_MATCH_END, ms))
 
     def sentence_bounds(self, offset: int) -> tuple[int, int]:
         """Start and end (clean offsets) of the sentence holding ``offset``.
@@ -217,30 +232,25 @@ class Context:
         A sentence ends at a full stop, semicolon or colon followed by a
         capital, or at a blank line; never beyond its paragraph.
         """
-        p = self.paragraph_at(offset)
-        lo, hi = (p.start, p.end) if p else (max(0, offset - 400), min(len(self.text), offset + 400))
-        ends = self._sentence_ends
+        paras = self.paragraphs
+        i = bisect.bisect_right(self._para_starts, offset) - 1
+        if i >= 0 and offset <= paras[i].end:
+            p = paras[i]
+            lo, hi = p.start, p.end
+        else:
+            lo, hi = max(0, offset - 400), min(len(self.text), offset + 400)
+        starts, ends = self._sentence_ends
         # the last end wholly before the offset, and the first one after it
-        i = bisect.bisect_right(ends, (offset, 1 << 60))
         start = lo
-        j = i - 1
-        while j >= 0:
-            a, b = ends[j]
-            if b <= offset:
-                if b > lo:
-                    start = b
-                break
-            j -= 1
+        j = bisect.bisect_right(ends, offset) - 1
+        if j >= 0 and ends[j] > lo:
+            start = ends[j]
         end = hi
-        k = bisect.bisect_left(ends, (offset, 0))
-        while k < len(ends):
-            a, b = ends[k]
-            if a >= offset:
-                if a < hi:
-                    end = b
-                break
-            k += 1
-        while start < end and self.text[start].isspace():
+        k = bisect.bisect_left(starts, offset)
+        if k < len(starts) and starts[k] < hi:
+            end = ends[k]
+        text = self.text
+        while start < end and text[start].isspace():
             start += 1
         return start, end
 
@@ -251,19 +261,38 @@ class Context:
     @cached_property
     def sections(self) -> list[SectionInfo]:
         out: list[SectionInfo] = []
+        append = out.append
+        seg_src = self.layout._seg_src
+        seg_clean = self.layout._seg_clean
+        n_seg = len(seg_clean)
+        n_text = len(self.text)
+        find = bisect.bisect_right
 
-        def walk(secs: Iterable[Section], depth: int, parent: Optional[str], pinfo: Optional[SectionInfo]):
-            for s in secs:
-                a = self.to_clean(s.span.offset)
-                b = self.to_clean(s.span.end_offset)
-                info = SectionInfo(s.number, s.kind, s.label, s.heading, s.omitted, a, b, depth, parent)
-                info.up = pinfo
-                out.append(info)
-                walk(s.children, depth + 1, s.number or parent, info)
+        def clean(src_offset: int) -> int:  # to_clean
+            if not seg_src:
+                return 0
+            k = find(seg_src, src_offset) - 1
+            if k < 0:
+                return 0
+            off = seg_clean[k] + (src_offset - seg_src[k])
+            nxt = seg_clean[k + 1] if k + 1 < n_seg else n_text
+            return off if off < nxt else nxt
 
-        walk(getattr(self.doc, "sections", ()) or (), 0, None, None)
-        walk = None  # a recursive inner function and its own name form a reference cycle: broken here
-        out.sort(key=lambda s: (s.start, -s.end))
+        # the outline in order (each section before the ones it holds)
+        todo: list = [(s, 0, None, None) for s in reversed(getattr(self.doc, "sections", ()) or ())]
+        pop = todo.pop
+        push = todo.append
+        while todo:
+            s, depth, parent, pinfo = pop()
+            sp = s.span
+            info = SectionInfo(s.number, s.kind, s.label, s.heading, s.omitted, clean(sp.offset), clean(sp.end_offset), depth, parent, pinfo)
+            append(info)
+            kids = s.children
+            if kids:
+                inner = s.number or parent
+                for c in reversed(kids):
+                    push((c, depth + 1, inner, info))
+        out.sort(key=_section_order)
         return out
 
     @cached_property
@@ -379,6 +408,12 @@ class Context:
         r"(?m)^[^\S\n]*(?:ARTICLE|Article)[^\S\n]+[\dIVXLC]+\b|^[^\S\n]*(?:Section|SECTION)[^\S\n]+\d+(?:\.\d+)*\.?[^\S\n]+[A-Z]"
     )
 
+    @cached_property
+    def _section_head_lines(self) -> list[int]:
+        """The starts of the lines that name an article or a section (the
+        words _SECTION_HEAD starts with)."""
+        return line_starts_of(self.text, literal_starts(self.text, ("ARTICLE", "Article", "Section", "SECTION")))
+
     def _schedule_to_a_form(self, off: int) -> bool:
         """The schedule headed at ``off`` belongs to an attached form: "SCHEDULE 1
         TO ASSIGNMENT AND ACCEPTANCE", or that heading over two or three lines
@@ -422,14 +457,15 @@ class Context:
             words = re.findall(r"[A-Za-z]+", line)
             if sum(1 for w in words if w[0].isupper() or w.lower() in ("of", "and", "the", "for", "to")) < 0.8 * len(words):
                 continue
-            nxt = self._SECTION_HEAD.search(self.text, m.end())
+            nxt = next(matches_at(self._SECTION_HEAD, self.text, self._section_head_lines, m.end()), None)
             end = nxt.start() if nxt else len(self.text)
             out.append((m.start(), end, squash(line).strip("[]")))
         # the transfer form printed at the end of a note or a certificate ("FOR VALUE
         # RECEIVED, the undersigned hereby sell(s), assign(s) and transfer(s) unto
         # ..."): for a later holder to fill in, up to the next attachment
         if "VALUE RECEIVED" in self.text:
-            for m in self._TRANSFER_FORM.finditer(self.text):
+            # (the form's line says "for", in any case: the pattern is tried at those lines only)
+            for m in matches_at(self._TRANSFER_FORM, self.text, line_starts_of(self.text, self.starts_of("for"))):
                 nxt = next((h[0] for h in self.attachment_headings if h[0] > m.start()), len(self.text))
                 out.append((m.start(), nxt, "Form of Assignment"))
         out.sort()
@@ -556,6 +592,9 @@ _SENT_END = re.compile(
     + "".join("|" + re.escape(c) + _AFTER_END for c in ";:!?")
     + r"|\n[^\S\n]*\n"
 )
+# the blank lines among the sentence ends, and the characters the others start with
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_SENT_PUNCT = (".", ";", ":", "!", "?")
 
 
 def get_context(doc: Any, settings: Optional[dict] = None, config: Any = None) -> Context:

@@ -24,11 +24,13 @@ from itertools import compress, groupby, repeat
 from operator import is_, itemgetter
 from typing import Iterable, Optional
 
-from .context import Context, squash, trie_regex
+from .context import Context, literal_starts, matches_at, squash, trie_regex
 
 SMALL = frozenset("of and the in to for on by with a an or at as from under per de du la le".split())
 
 _Q = "\"\u201c\u201d"
+# the characters _QTERM starts with
+_OPEN_QUOTES = ("\"", "\u201c")
 # a quoted term: a capital or lower-case start, no line of its own, at most ten words
 _QTERM = re.compile(r"[\"\u201c]([A-Za-z0-9](?:[^\"\u201c\u201d\n]|\n(?![^\S\n]*\n)){0,90}?)[\"\u201d]")
 
@@ -315,7 +317,7 @@ class Terms:
         self.family: dict[str, str] = {}
         for key in sorted(self.by_key, key=lambda k: self.by_key[k][0].start):
             fam = None
-            for v in variants(key):
+            for v in _variants(key):
                 if v in self.family:
                     fam = self.family[v]
                     break
@@ -363,7 +365,7 @@ class Terms:
         """lower-case variant -> key (the longest key wins a clash)."""
         out: dict[str, str] = {}
         for key in sorted(self.by_key, key=len):
-            for v in variants(key):
+            for v in _variants(key):
                 out[v.lower()] = self.family[key]
         for key in self.by_key:
             out[key.lower()] = self.family[key]
@@ -482,11 +484,14 @@ _GROUP1 = itemgetter(1)
 # a lower-case term that is one word of letters, digits and hyphens
 _PLAIN_WORD = re.compile(r"[a-z0-9\-]+")
 _NOT_WORD = re.compile(r"[^\w\-]")
-_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 # the characters of ASCII that are neither word characters nor hyphens
 _ASCII_LEAD = "".join(c for c in map(chr, range(128)) if _NOT_WORD.match(c))
 # the same characters as ranges of a character class (a shorter pattern to parse)
 _ASCII_LEAD_CLASS = r"\x00-,./:-@\[-^`{-\x7f"
+# the characters _term_matches lets stand before a term: every one but an
+# ASCII letter, digit, underscore or hyphen
+_LEAD_CLASS = r"^\-0-9A-Z_a-z"
+_MATCH_START = re.Match.start
 
 
 def _term_matches(low: str, words: Iterable[str]) -> tuple[list[re.Match], int]:
@@ -496,31 +501,35 @@ def _term_matches(low: str, words: Iterable[str]) -> tuple[list[re.Match], int]:
     term: 0, or 1 when they were found in ``" " + low`` (offsets one on).
 
     That pattern's look-behind is tried at every place in the text.  The
-    one used instead names the character before a term - one that is
-    neither a word character nor a hyphen: those of ASCII and those of the
-    text - so that the engine skips ahead to those; the leading space stands
-    before a term at the start.  Its matches are the same unless a term ends
-    with such a character and the next starts right after it (the
-    look-behind may read the previous match, the character class may not):
-    then the first pattern is used."""
+    one used instead names the character before a term, so that the engine
+    skips ahead to those: any but an ASCII letter, digit, underscore or
+    hyphen (a class of a few ranges, quickly compiled; the leading space
+    stands before a term at the start).  Its matches are the same unless
+    one follows a letter or digit outside ASCII (which the class holds),
+    or a term ends with a character of the class and the next starts right
+    after it (the look-behind may read the previous match, the character
+    class may not): then the first pattern is used."""
     words = list(words)
     terms = trie_regex(words).replace("\\ ", r"\s+")
-    lead = _ASCII_LEAD
-    lead_class = _ASCII_LEAD_CLASS
-    if not low.isascii():
-        more = "".join(sorted(c for c in set(_NOT_ASCII.findall(low)) if _NOT_WORD.match(c)))
-        lead += more
-        lead_class += re.escape(more)
-    pat = re.compile("[" + lead_class + "](" + terms + r")(?![\w])")
+    pat = re.compile("[" + _LEAD_CLASS + "](" + terms + r")(?![\w])")
     padded = " " + low
     ms = list(pat.finditer(padded))
-    if any(_NOT_WORD.match(w[-1]) for w in words):
+    exact = True
+    if ms and not low.isascii():
+        # the characters before the terms: a letter or digit outside ASCII is none
+        leads = "".join(map(padded.__getitem__, map(_MATCH_START, ms)))
+        if not leads.isascii() and any(_NOT_WORD.match(c) is None for c in set(leads)):
+            exact = False
+    if exact and any(_NOT_WORD.match(w[-1]) for w in words):
         match = pat.match
+        not_word = _NOT_WORD.match
         for m in ms:
             b = m.end()
-            if padded[b - 1] in lead and match(padded, b - 1) is not None:
-                # a term right after a term ending in such a character
-                return list(re.compile(r"(?<![\w\-])" + terms + r"(?![\w])").finditer(low)), 0
+            if not_word(padded, b - 1) is not None and match(padded, b - 1) is not None:
+                exact = False  # a term right after a term ending in such a character
+                break
+    if not exact:
+        return list(re.compile(r"(?<![\w\-])" + terms + r"(?![\w])").finditer(low)), 0
     return ms, 1
 
 
@@ -612,7 +621,8 @@ def _extract(ctx: Context) -> list[Definition]:
     text = ctx.text
     out: list[Definition] = []
     seen: set[int] = set()
-    for m in _QTERM.finditer(text):
+    # (a quoted term starts at a quotation mark: the pattern is tried there only)
+    for m in matches_at(_QTERM, text, literal_starts(text, _OPEN_QUOTES)):
         term = " ".join(m.group(1).split()).replace("\u00ad", "-")  # squash()
         if "\n" in m.group(1):
             term = _unbroken(text, m.group(1), term)
@@ -697,7 +707,10 @@ def _extract(ctx: Context) -> list[Definition]:
             else:
                 pointer = ""
         holds = ctx.sections_at(a)
-        sec = ctx.section_at(a)
+        sec = None  # ctx.section_at(a)
+        for s in holds:
+            if s.kind not in ("table", "paragraph"):
+                sec = s
         top = None
         att = None
         for s in holds:
