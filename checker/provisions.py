@@ -112,6 +112,13 @@ _HEADINGS: dict[str, re.Pattern[str]] = {
 }
 
 _ANY_HEADING = re.compile("|".join(f"(?:{p.pattern})" for p in _HEADINGS.values()), re.I)
+# a word (lower case) that every match of _ANY_HEADING holds: a heading in plain ASCII
+# without any of them is passed over without trying the patterns
+_HEADING_WORDS = re.compile(
+    r"governing|applicable|choice|counterpart|notice|address|indemni|contribution|surviv|terminat|default|substitution"
+    r"|condition|lock|stand|allotment|option|green|exercise|expiration|term|duration|adjustment|transfer|legend"
+    r"|restriction|reserv|fraction"
+)
 
 # ---------------------------------------------------------------------------
 # Wording
@@ -326,7 +333,7 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
     # 1. headings
     for sec, parents in _sections(doc, view):
         h = (sec.heading or "").strip()
-        if not h or sec.omitted or not _ANY_HEADING.search(h):
+        if not h or sec.omitted or (h.isascii() and _HEADING_WORDS.search(h.lower()) is None) or not _ANY_HEADING.search(h):
             continue
         for key in keys:
             if key in best and _HOW_RANK[best[key].how] <= _HOW_RANK["heading"]:
