@@ -209,7 +209,7 @@ class TextView:
                 sentence.clause_sentences = None
         self._sent_cache.clear()
         self._needle_pos.clear()
-        for name in ("_sentence_index", "_walked", "_n_underwriter"):
+        for name in ("_sentence_index", "_walked", "_n_underwriter", "_aligned_lower"):
             self.__dict__.pop(name, None)
 
     @classmethod
@@ -2186,11 +2186,48 @@ _BOILERPLATE_RX1 = re.compile(r"governing law|applicable law|choice of law", re.
 _BOILERPLATE_RX2 = re.compile(r"\b(?:State|Commonwealth|Province)\s+of\s+(?:the\s+)?([A-Za-z]+(?:\s+[A-Za-z]+){0,2})", re.I)
 
 
+# the words (lower case) a match of _GOV, _JURIS, _COUNTERPARTS begins with
+_GOV_WORDS = ("governed", "construed", "interpreted", "enforced", "controlled")
+_JURIS_WORDS = ("submit", "consent", "agree", "irrevocably")
+_COUNTERPARTS_WORDS = ("executed", "signed")
+# characters a case-insensitive pattern takes for an ASCII letter although str.lower()
+# does not turn them into it (dotted and dotless i, long s, Kelvin sign)
+_CASE_TRAPS = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _aligned_lower(view: TextView) -> Optional[str]:
+    """``view.lower`` when it has the text's offsets and holds each ASCII word (lower
+    case) exactly where a case-insensitive pattern finds it in the text; else None."""
+    got = view.__dict__.get("_aligned_lower")
+    if got is None:
+        t = view.text
+        low: Optional[str] = view.lower
+        if len(low) != len(t) or (not t.isascii() and any(ch in t for ch in _CASE_TRAPS)):
+            low = None
+        got = view.__dict__["_aligned_lower"] = (low,)
+    return got[0]
+
+
+def _first_word(s: Sentence, words: tuple) -> Optional[int]:
+    """Where a case-insensitive pattern that begins with one of ``words`` can first
+    match in sentence ``s`` (its start when that cannot be told; None: nowhere)."""
+    low = _aligned_lower(s.view)
+    if low is None:
+        return s.start
+    q = None
+    for w in words:
+        i = low.find(w, s.start, s.end)
+        if i != -1 and (q is None or i < q):
+            q = i
+    return q
+
+
 def _boilerplate(ctx: _Ctx, s: Sentence, lt: str) -> None:
     vt = s.view.text
     m = None
     if "govern" in lt or "construed" in lt or "interpreted" in lt or "enforced" in lt:
-        m = _GOV.search(vt, s.start, s.end)
+        q = _first_word(s, _GOV_WORDS)
+        m = _GOV.search(vt, q, s.end) if q is not None else None
         if m and not (_BOILERPLATE_RX1.search(s.heading) or _GOV_SUBJECT.search(vt, s.start, m.end())):
             m = None
         if m is None and "govern" in lt:
@@ -2212,14 +2249,16 @@ def _boilerplate(ctx: _Ctx, s: Sentence, lt: str) -> None:
             state = _state_name(m2.group("state"))
             if state:
                 _emit(ctx, s, "governing_law", (m2.start(), m2.end()), value=state, as_written=m2.group(0))
-    for m in (_JURIS.finditer(vt, s.start, s.end) if "jurisdiction" in lt else ()):
+    q = _first_word(s, _JURIS_WORDS) if "jurisdiction" in lt else None
+    for m in (_JURIS.finditer(vt, q, s.end) if q is not None else ()):
         forum = _norm(m.group("forum")).rstrip(",;: ")
         excl = (m.group("excl") or "").strip().lower()
         party = _party_at(s, m.start(), lead_in=False, forward=False)
         _emit(ctx, s, "jurisdiction", (_phrase_start(s, m.start()) if False else m.start(), m.end()),
               value=forum, party=party, anchor=None,
               as_written=(excl + " " if excl else "") + "jurisdiction of " + forum)
-    m = _COUNTERPARTS.search(vt, s.start, s.end) if "counterpart" in lt else None
+    q = _first_word(s, _COUNTERPARTS_WORDS) if "counterpart" in lt else None
+    m = _COUNTERPARTS.search(vt, q, s.end) if q is not None else None
     if m:
         _emit(ctx, s, "counterparts", (s.start, m.end()), value="counterparts", as_written=m.group(0),
               quote_range=_quote_range(s, s.start, m.end()))

@@ -172,14 +172,28 @@ _CHOICE_OF_LAW = rx(
 _LAW_BODY = rx(r"\bgovern|\bconstru|\binterpret|\blaws?\s+(?:and\s+decisions\s+)?of\b", re.I)
 _LAW_BODY_NAMED = rx(r"\b[A-Z][a-z]+\s+law\b")
 
+# The notices wording:
+#   \b(?:All|Any|Each|such) (?:statements, requests, )?(?:notices?|communications)... (?:shall|will|must) be (?:in writing|...)
+#   |\bnotices?[^.]{0,80}?(?:shall|will) be (?:deemed )?... (?:given|delivered|received) (?:\(|upon|...)
+#   |\bshall be deemed to have been (?:duly )?given\b            (case-insensitive)
+# written to begin with the set of its first letters, each branch then taken after its own
+# letter, so that the engine skips through a sentence to those letters (the same matches).
+_NOTICES_ALL = (
+    r" (?:statements, requests, )?(?:notices?|communications)(?:,? (?:requests|demands|consents|statements|and other communications|and agreements))*"
+    r"[^.]{0,120}?(?:shall|will|must) be (?:in writing|deemed|given|delivered|sent|mailed|made)"
+)
+_NOTICES_WORDING = rx(
+    r"[AaEeSs\u017fNn](?<!\w.)(?i:"
+    r"(?<=[Aa])(?:ll|ny)" + _NOTICES_ALL
+    + r"|(?<=[Ee])ach" + _NOTICES_ALL
+    + r"|(?<=[Ss\u017f])uch" + _NOTICES_ALL
+    + r"|(?<=[Nn])otices?[^.]{0,80}?(?:shall|will) be (?:deemed )?(?:to have been )?(?:duly )?(?:given|delivered|received) (?:\(|upon|when|if|on|three|five|two|one)"
+    + r"|(?<=[Ss\u017f])hall be deemed to have been (?:duly )?given\b)"
+)
+
 _WORDING: dict[str, re.Pattern[str]] = {
     "governing_law": _CHOICE_OF_LAW,
-    "notices": rx(
-        r"\b(?:All|Any|Each|such) (?:statements, requests, )?(?:notices?|communications)(?:,? (?:requests|demands|consents|statements|and other communications|and agreements))*[^.]{0,120}?(?:shall|will|must) be (?:in writing|deemed|given|delivered|sent|mailed|made)"
-        r"|\bnotices?[^.]{0,80}?(?:shall|will) be (?:deemed )?(?:to have been )?(?:duly )?(?:given|delivered|received) (?:\(|upon|when|if|on|three|five|two|one)"
-        r"|\bshall be deemed to have been (?:duly )?given\b",
-        re.I,
-    ),
+    "notices": _NOTICES_WORDING,
     "indemnification": rx(
         r"\b(?:will|shall|agrees? to|hereby agrees? to|covenants? to|undertakes? to) (?:jointly and severally |severally and not jointly |severally )?"
         r"(?:indemnify(?:,)? (?:and )?(?:defend(?:,)? (?:and )?)?(?:save and )?hold harmless|indemnify and hold|indemnify(?:,)? defend)",
