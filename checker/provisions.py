@@ -402,16 +402,18 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
             if key == "termination" and offering:
                 needles = needles + ("impractica", "inadvisable")
             for pos in _find_cached(view, needles):
-                s = index.at(pos)
-                if s is None or s.start in tried:
+                # the sentence's bounds first: it is made (its nodes placed) only for a match
+                sb = index.bounds_at(pos)
+                if sb is None or sb[0] in tried:
                     continue
-                tried.add(s.start)
+                tried.add(sb[0])
                 if key == "termination" and offering:
-                    m = _market_out(view.text, s)
+                    m = _market_out(view.text, _Bounds(sb[0], sb[1]))
                 else:
-                    m = _WORDING[key].search(view.text, s.start, s.end)
+                    m = _WORDING[key].search(view.text, sb[0], sb[1])
                 if not m:
                     continue
+                s = index.at(pos)
                 if key == "net_exercise_formula" and not _net_context(view.text, s):
                     continue
                 if key in _WARRANT_WORDING_NEEDS_WARRANT and not (ctx.warrant or _FIND_PROVISIONS_RX4.search(s.text)):
@@ -440,6 +442,16 @@ def _states_a_law(view: TextView, sec: Any, heading: str) -> bool:
         if m:
             text = text[m.end() :]
     return bool(_LAW_BODY.search(text) or _LAW_BODY_NAMED.search(text))
+
+
+class _Bounds:
+    """The start and end of a sentence, for the readers that need no more of it."""
+
+    __slots__ = ("start", "end")
+
+    def __init__(self, start: int, end: int):
+        self.start = start
+        self.end = end
 
 
 def _market_out(text: str, s: Any) -> Optional[re.Match]:
