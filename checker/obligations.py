@@ -298,6 +298,17 @@ def split_sentences(text: str, start: int = 0, end: Optional[int] = None) -> lis
     for m in _ENDER.finditer(text, s, end):
         dot = m.start()
         if text[dot] == ".":
+            if dot - 7 >= s:
+                seg = text[dot - 7 : dot]
+                if seg.isascii() and seg.isalpha():
+                    # a word of seven letters or more: longer than any abbreviation
+                    e = m.end()
+                    if e > pos:
+                        out.append((pos, e))
+                    pos = e
+                    while pos < end and text[pos].isspace():
+                        pos += 1
+                    continue
             wm = _WORD_BEFORE_DOT.search(text, max(s, dot - 24), dot)
             if wm:
                 w = wm.group(1)
@@ -610,12 +621,9 @@ class SentenceIndex:
 
     def __init__(self, doc: Any, view: TextView):
         self.view = view
-        clauses = []
-        add = clauses.append
-        for sec, parents in _sections(doc, view):
-            for c in sec.clauses:
-                sp = c.span
-                add((sp.offset, sp.end_offset, sec, parents, c))
+        clauses = [
+            (c.span.offset, c.span.end_offset, sec, parents, c) for sec, parents in _sections(doc, view) for c in sec.clauses
+        ]
         clauses.sort(key=_SPAN_KEY)
         self._clauses = clauses
         self._starts = [c[0] for c in clauses]
@@ -1823,7 +1831,10 @@ def _notices(ctx: _Ctx, s: Sentence) -> None:
             _emit(ctx, s, "notice_deemed_given", (p.start, end), value=count, unit=unit, anchor=anchor,
                   as_written=as_written, party=None)
             continue
-        if _NOTICE_AFTER.match(tail) or _NOTICES_RX2.search(own_tail) or _NOTICE_BEFORE.search(_WS.sub(" ", pre)):
+        if _NOTICE_AFTER.match(tail) or _NOTICES_RX2.search(own_tail) or (
+            # _NOTICE_BEFORE ends with "at least", "... than" or "a minimum of"
+            pre.rstrip()[-6:].casefold().endswith(("least", "than", "of")) and _NOTICE_BEFORE.search(_WS.sub(" ", pre))
+        ):
             nm = _NOTICES_RX1.search(tail)
             qend = p.end + nm.end() if (nm and _NOTICE_AFTER.match(tail)) else end
             if anchor is None and _NOTICE_AFTER.match(tail):
