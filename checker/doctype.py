@@ -110,9 +110,60 @@ _EXECUTION_PARTS = (
     re.compile(r"[Hh](?<!\w[Hh])(?i:ereby\s+agrees?)\b"),
 )
 _BY_LINE = re.compile(r"[Bb][Yy][ \t]*:")  # at the start of a line, after spaces or tabs only
+_BY_LINE_LOWER = re.compile(r"by[ \t]*:")  # the same, in the lower-cased text
+
+# Characters a case-insensitive pattern takes for an ASCII letter although str.lower()
+# does not turn them into it (dotted and dotless i, long s, Kelvin sign).
+_CASE_TRAPS = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
-def _executed(body: str) -> bool:
+def _lowered(text: str) -> Optional[str]:
+    """``text.lower()``, when it keeps ``text``'s offsets and holds each ASCII word
+    (lower-cased) exactly where a case-insensitive pattern finds it in ``text``;
+    None for a text where that does not hold.
+
+    The readers below find a rare word in it with plain string search, then try
+    their pattern only there, instead of letting the pattern try every letter."""
+    if not text.isascii():
+        for ch in _CASE_TRAPS:
+            if ch in text:
+                return None
+    low = text.lower()
+    return low if len(low) == len(text) else None
+
+
+def _executed(body: str, low: Optional[str] = None) -> bool:
+    if low is None:
+        low = _lowered(body)
+        if low is None:
+            return _executed_by_patterns(body)
+    if "/s/" in low:
+        return True
+    find = low.find
+    witness = _EXECUTION_PARTS[0]
+    i = find("witness")
+    while i != -1:
+        # "In  witness whereof": the match starts two characters before the spaces
+        j = i
+        while j > 0 and low[j - 1].isspace():
+            j -= 1
+        if 2 <= j < i and witness.match(body, j - 2):
+            return True
+        i = find("witness", i + 7)
+    for word, pattern in (("hereby", _EXECUTION_PARTS[3]), ("agree", _EXECUTION_PARTS[2]), ("accepted", _EXECUTION_PARTS[2])):
+        i = find(word)
+        while i != -1:
+            if pattern.match(body, i):
+                return True
+            i = find(word, i + len(word))
+    for m in _BY_LINE_LOWER.finditer(low):
+        start = low.rfind("\n", 0, m.start()) + 1
+        if not low[start : m.start()].strip(" \t"):
+            return True
+    return False
+
+
+def _executed_by_patterns(body: str) -> bool:
     if any(rx.search(body) for rx in _EXECUTION_PARTS):
         return True
     for m in _BY_LINE.finditer(body):
@@ -126,6 +177,78 @@ _PROMISE = re.compile(r"[Pp](?<!\w[Pp])(?i:romises?\s+to\s+pay\b[^;]{0,250}?\bpr
 _NOT_OPERATIVE_HEAD = re.compile(r"\bFORM\s+8-K\b|\bCURRENT\s+REPORT\b|\bPRESS\s+RELEASE\b|^\s*FOR\s+IMMEDIATE\s+RELEASE\b", re.I | re.M)
 
 
+def _promise(body: str, low: Optional[str]) -> Optional[re.Match]:
+    """The first promise to pay a principal sum in ``body`` (``_PROMISE.search``)."""
+    if low is None:
+        return _PROMISE.search(body)
+    find = low.find
+    i = find("promise")
+    while i != -1:
+        m = _PROMISE.match(body, i)
+        if m is not None:
+            return m
+        i = find("promise", i + 7)
+    return None
+
+
+# "This"/"THIS", where the opening sentence and the preamble start
+_THIS = re.compile(r"T(?:HIS|his)")
+# _OPENING_CHANGE from its "This" on
+_OPENING_CHANGE_TAIL = re.compile(_OPENING_CHANGE.pattern[_OPENING_CHANGE.pattern.index("(?:THIS|This)") :], re.M)
+
+
+def _opens_with_change(head: str) -> bool:
+    """Whether ``_OPENING_CHANGE`` finds a match in ``head``: tried only at each
+    "This" that opens a line or follows a "." or ":" and white space."""
+    for m in _THIS.finditer(head):
+        p = m.start()
+        j = p
+        while j > 0 and head[j - 1].isspace():
+            j -= 1
+        if (j == 0 or "\n" in head[j:p] or (head[j - 1] in ".:" and j < p)) and _OPENING_CHANGE_TAIL.match(head, p):
+            return True
+    return False
+
+
+def _preamble(head: str) -> Optional[re.Match]:
+    """``_PREAMBLE.search(head)``, tried only where a match can start: before a
+    "This" that opens a line or follows a "." or ":" and white space."""
+    for m in _THIS.finditer(head):
+        p = m.start()
+        j = p
+        while j > 0 and head[j - 1] in " \t":
+            j -= 1
+        if j >= 2 and head[j - 1].isspace() and head[j - 2] in ".:":
+            s = j - 2
+        elif j >= 1 and head[j - 1] in ".:" and j < p:
+            s = j - 1
+        elif j == 0 or head[j - 1] == "\n":
+            s = j
+        else:
+            continue
+        pm = _PREAMBLE.match(head, s)
+        if pm is not None:
+            return pm
+    return None
+
+
+# _NOT_OPERATIVE_HEAD in parts, each with a word its matches hold (lower case)
+_NOT_OPERATIVE_PARTS = (
+    ("8-k", re.compile(r"\bFORM\s+8-K\b", re.I)),
+    ("report", re.compile(r"\bCURRENT\s+REPORT\b", re.I)),
+    ("relea", re.compile(r"\bPRESS\s+RELEASE\b|^\s*FOR\s+IMMEDIATE\s+RELEASE\b", re.I | re.M)),
+)
+
+
+def _not_operative_head(head: str) -> bool:
+    """``_NOT_OPERATIVE_HEAD`` in the first 3000 characters of ``head``."""
+    top = head[:3000]
+    low = _lowered(top)
+    if low is None:
+        return _NOT_OPERATIVE_HEAD.search(top) is not None
+    return any(word in low and pattern.search(top) for word, pattern in _NOT_OPERATIVE_PARTS)
+
+
 @dataclass(frozen=True)
 class Instrument:
     """Why a document is an operative instrument: the caption (or the promise to
@@ -136,12 +259,20 @@ class Instrument:
     how: str  # caption | preamble | promise
 
 
+# a word of _INSTRUMENT_NOUN that every caption holds, in capitals ("NDENTURE": the
+# pattern's "i" also takes a dotted capital I, which str.upper() leaves as it is)
+_NOUN_WORDS = ("AGREEMENT", "NDENTURE", "CONTRACT", "NOTE", "DEBENTURE", "GUARANT", "LEASE")
+
+
 def _caption(lines: list[tuple[int, str]]) -> Optional[tuple[int, str, bool]]:
     """The first caption among the head lines: (offset, caption, own) where
     ``own`` is False for an amendment, waiver, supplement and the like (judged on
     the caption and the two lines before it: "AMENDMENT NO. 1 TO / EMPLOYMENT AGREEMENT")."""
     for k, (off, ln) in enumerate(lines):
         s = ln.strip()
+        u = s.upper()
+        if not any(noun in u for noun in _NOUN_WORDS):
+            continue  # no instrument named: not a caption
         if _NOT_A_CAPTION.match(s):
             continue  # a heading inside the document ("ARTICLE 2 THE WORK OF THIS CONTRACT")
         m = _CAPTION.match(s) if len(s) <= 90 else None
@@ -186,23 +317,30 @@ def operative_instrument(text: str) -> Optional[Instrument]:
             if len(lines) >= 60:
                 break
         pos += len(ln)
-    if _NOT_OPERATIVE_HEAD.search(head[:3000]):
+    if _not_operative_head(head):
         return None
     body = text[:400000]
     cap = _caption(lines)
     if cap is not None and not cap[2]:
         return None  # an amendment, waiver, supplement, letter ...
-    if _OPENING_CHANGE.search(_AMENDED_AND_RESTATED.sub(" ", head)) or _SELF_NAMED_CHANGE.search(head):
+    head_low = _lowered(head)
+    changed = head if head_low is not None and "amended" not in head_low else _AMENDED_AND_RESTATED.sub(" ", head)
+    if _opens_with_change(changed) or _SELF_NAMED_CHANGE.search(head):
         return None  # "This Amendment No. 2 to ...", "This Second Modification of ..."
-    pre = _PREAMBLE.search(head)
+    pre = _preamble(head)
     if pre is not None and _NOT_OWN_INSTRUMENT.search(_AMENDED_AND_RESTATED.sub(" ", pre.group("title") or pre.group("title2") or "")):
         pre = None
-    executed = _executed(body)
+    low: Optional[str] = None
+    if "/s/" in body or "/S/" in body:
+        executed = True  # a conformed signature: the body need not be lower-cased
+    else:
+        low = _lowered(body)
+        executed = _executed(body, low) if low is not None else _executed_by_patterns(body)
     if cap is not None and executed:
         return Instrument(cap[1], cap[0], "caption")
     if pre is not None and executed:
         return Instrument(_norm_space(pre.group(0))[:90], pre.start(), "preamble")
-    m = _PROMISE.search(body)
+    m = _promise(body, low if low is not None else _lowered(body))
     if m is not None:
         return Instrument(_norm_space(m.group(0))[:90], m.start(), "promise")
     return None
@@ -220,9 +358,48 @@ class DocType:
     title: str | None = None  # the document's caption, when it has one ("UNDERWRITING AGREEMENT", "MASTER NOTE")
 
 
-_VOCAB = re.compile(r"(?:U(?<!\wU)nderwriters?|A(?<!\wA)gents?|T(?<!\wT)rustee|W(?<!\wW)arrants?|H(?<!\wH)older)\b")
-_PROSPECTUS = re.compile(r"P(?<!\wP)rospectus\b")
+# the words counted to tell the types apart, each a word of its own (not "AgentX");
+# each pattern begins with the word written out, so the engine skips to it
+_MENTIONS = {
+    "Underwriter": re.compile(r"Underwriter(?<!\wUnderwriter)s?\b"),
+    "Agent": re.compile(r"Agent(?<!\wAgent)s?\b"),
+    "Trustee": re.compile(r"Trustee(?<!\wTrustee)\b"),
+    "Warrant": re.compile(r"Warrant(?<!\wWarrant)s?\b"),
+    "Holder": re.compile(r"Holder(?<!\wHolder)\b"),
+}
+_PROSPECTUS = re.compile(r"Prospectus(?<!\wProspectus)\b")
 _OFFERING = re.compile(r"(?:R(?<!\wR)egistration Statement|S(?<!\wS)ubscription Offering|O(?<!\wO)ffering)\b")
+
+
+class _Vocabulary:
+    """How often the body names the parties of each type, counted when first asked."""
+
+    def __init__(self, body: str):
+        self.body = body
+        self._n: dict[str, int] = {}
+        self._securities: Optional[bool] = None
+
+    def count(self, word: str) -> int:
+        n = self._n.get(word)
+        if n is None:
+            n = self._n[word] = len(_MENTIONS[word].findall(self.body))
+        return n
+
+    def at_least(self, word: str, n: int) -> bool:
+        return self.count(word) >= n
+
+    @property
+    def securities(self) -> bool:
+        """Whether the body speaks of a prospectus and an offering."""
+        if self._securities is None:
+            body = self.body
+            self._securities = bool(
+                "Prospectus" in body
+                and _PROSPECTUS.search(body)
+                and ("Offering" in body or "Registration Statement" in body)
+                and _OFFERING.search(body)
+            )
+        return self._securities
 
 
 def detect(text: str) -> DocType:
@@ -234,6 +411,9 @@ def detect(text: str) -> DocType:
         s = ln.strip()
         if len(s) > 90:
             continue
+        u = s.upper()
+        if "AGREEMENT" not in u and "WARRANT" not in u and "NDENTURE" not in u:
+            continue  # every title names one of them
         for kind, pat in _TITLE_PATTERNS:
             if pat.match(s):
                 # "STOCK PURCHASE AGREEMENT" of an M&A deal is not an underwriting agreement:
@@ -244,47 +424,35 @@ def detect(text: str) -> DocType:
             break
 
     body = text[:400000]
-    # the five words in one pass (they never overlap, so the counts are those of
-    # five separate scans)
-    counts: dict[str, int] = {}
-    for w in _VOCAB.findall(body):
-        counts[w] = counts.get(w, 0) + 1
-    n_underwriter = counts.get("Underwriter", 0) + counts.get("Underwriters", 0)
-    n_agent = counts.get("Agent", 0) + counts.get("Agents", 0)
-    n_trustee = counts.get("Trustee", 0)
-    n_warrant = counts.get("Warrant", 0) + counts.get("Warrants", 0)
-    n_holder = counts.get("Holder", 0)
-    securities = bool(
-        _PROSPECTUS.search(body)
-        and _OFFERING.search(body)
-    )
+    vocab = _Vocabulary(body)
 
     doc_type = "other"
     evidence = title_line
     if title_type == "underwriting_agreement":
-        if "PURCHASE" in title_line.upper() and "UNDERWRIT" not in title_line.upper() and n_underwriter < 10:
+        if "PURCHASE" in title_line.upper() and "UNDERWRIT" not in title_line.upper() and not vocab.at_least("Underwriter", 10):
             doc_type, evidence = "other", f"title {title_line!r} without underwriters"
         else:
             doc_type = "underwriting_agreement"
     elif title_type == "terms_agreement":
         doc_type = "terms_agreement"
     elif title_type == "agency_agreement":
+        securities = vocab.securities
         doc_type = "agency_agreement" if securities else "other"
         if not securities:
             evidence = f"title {title_line!r} but no offering vocabulary"
     elif title_type == "warrant":
-        doc_type = "warrant" if n_warrant >= 5 else "other"
+        doc_type = "warrant" if vocab.at_least("Warrant", 5) else "other"
     elif title_type == "indenture":
-        doc_type = "indenture" if n_trustee >= 10 else "other"
+        doc_type = "indenture" if vocab.at_least("Trustee", 10) else "other"
     else:
-        if n_underwriter >= 40 and re.search(r"\bUnderwriting Agreement\b|\bseveral Underwriters\b", body, re.I):
-            doc_type, evidence = "underwriting_agreement", f"{n_underwriter} mentions of Underwriters"
-        elif n_agent >= 10 and securities and re.search(r"\bAgency Agreement\b", body, re.I):
-            doc_type, evidence = "agency_agreement", f"{n_agent} mentions of Agent in an offering"
-        elif n_warrant >= 15 and n_holder >= 10 and re.search(r"\bexercis", body, re.I):
-            doc_type, evidence = "warrant", f"{n_warrant} mentions of Warrant, {n_holder} of Holder"
-        elif n_trustee >= 60 and re.search(r"\bIndenture\b", body):
-            doc_type, evidence = "indenture", f"{n_trustee} mentions of Trustee"
+        if vocab.at_least("Underwriter", 40) and re.search(r"\bUnderwriting Agreement\b|\bseveral Underwriters\b", body, re.I):
+            doc_type, evidence = "underwriting_agreement", f"{vocab.count('Underwriter')} mentions of Underwriters"
+        elif vocab.at_least("Agent", 10) and vocab.securities and re.search(r"\bAgency Agreement\b", body, re.I):
+            doc_type, evidence = "agency_agreement", f"{vocab.count('Agent')} mentions of Agent in an offering"
+        elif vocab.at_least("Warrant", 15) and vocab.at_least("Holder", 10) and re.search(r"\bexercis", body, re.I):
+            doc_type, evidence = "warrant", f"{vocab.count('Warrant')} mentions of Warrant, {vocab.count('Holder')} of Holder"
+        elif vocab.at_least("Trustee", 60) and re.search(r"\bIndenture\b", body):
+            doc_type, evidence = "indenture", f"{vocab.count('Trustee')} mentions of Trustee"
 
     subtype = None
     if doc_type == "other":

@@ -209,7 +209,7 @@ class TextView:
                 sentence.clause_sentences = None
         self._sent_cache.clear()
         self._needle_pos.clear()
-        for name in ("_sentence_index", "_walked", "_n_underwriter"):
+        for name in ("_sentence_index", "_walked", "_n_underwriter", "_aligned_lower"):
             self.__dict__.pop(name, None)
 
     @classmethod
@@ -298,6 +298,17 @@ def split_sentences(text: str, start: int = 0, end: Optional[int] = None) -> lis
     for m in _ENDER.finditer(text, s, end):
         dot = m.start()
         if text[dot] == ".":
+            if dot - 7 >= s:
+                seg = text[dot - 7 : dot]
+                if seg.isascii() and seg.isalpha():
+                    # a word of seven letters or more: longer than any abbreviation
+                    e = m.end()
+                    if e > pos:
+                        out.append((pos, e))
+                    pos = e
+                    while pos < end and text[pos].isspace():
+                        pos += 1
+                    continue
             wm = _WORD_BEFORE_DOT.search(text, max(s, dot - 24), dot)
             if wm:
                 w = wm.group(1)
@@ -492,6 +503,10 @@ _NEEDLE_BASE = {
     "governed": "govern", "shall govern": "govern", "will govern": "govern",
     "lock-up": "lock", "lockup": "lock", "lock up": "lock",
     "net issu": "net ", "net exercis": "net ",
+    "shall apply": "apply", "will apply": "apply",
+    "signed this contract": "this contract", "concluded this contract": "this contract",
+    "entered into this contract": "this contract",
+    "void after": "void", "become void": "void",
 }
 
 
@@ -606,17 +621,15 @@ class SentenceIndex:
 
     def __init__(self, doc: Any, view: TextView):
         self.view = view
-        clauses = []
-        add = clauses.append
-        for sec, parents in _sections(doc, view):
-            for c in sec.clauses:
-                sp = c.span
-                add((sp.offset, sp.end_offset, sec, parents, c))
+        clauses = [
+            (c.span.offset, c.span.end_offset, sec, parents, c) for sec, parents in _sections(doc, view) for c in sec.clauses
+        ]
         clauses.sort(key=_SPAN_KEY)
         self._clauses = clauses
         self._starts = [c[0] for c in clauses]
         self._cache: dict[int, list[Sentence]] = {}
         self._sent_starts: dict[int, list[int]] = {}
+        self._ranges: dict[int, tuple[list[int], list[int]]] = {}
 
     @classmethod
     def of(cls, doc: Any, view: TextView) -> "SentenceIndex":
@@ -636,6 +649,48 @@ class SentenceIndex:
             got = _clause_sentences(self.view, sec, parents, a, b, clause) if b > a else []
             self._cache[k] = got
         return got
+
+    def _bounds(self, k: int) -> tuple[list[int], list[int]]:
+        """(starts, ends) of the sentences of clause ``k``: from its sentences when
+        the clause was split already, else from the split alone (no nodes placed)."""
+        got = self._ranges.get(k)
+        if got is None:
+            sents = self._cache.get(k)
+            if sents is None:
+                s0, e0, sec, _parents, clause = self._clauses[k]
+                view = self.view
+                a = view.to_clean(s0)
+                b = view.to_clean(e0)
+                if b > a:
+                    hit = view._sent_cache.get((id(clause), a, b))
+                    if hit is not None and hit[0] is clause and hit[1] is sec:
+                        sents = hit[2]
+                    else:
+                        ranges = split_sentences(view.text, a, b)
+                        got = self._ranges[k] = ([r[0] for r in ranges], [r[1] for r in ranges])
+                        return got
+                else:
+                    sents = []
+            got = self._ranges[k] = ([st.start for st in sents], [st.end for st in sents])
+        return got
+
+    def bounds_at(self, pos: int) -> Optional[tuple[int, int]]:
+        """(start, end) of the sentence :meth:`at` gives, without making the sentence."""
+        src = self.view.to_source(pos)
+        k = bisect.bisect_right(self._starts, src) - 1
+        for j in range(k, max(-1, k - 3), -1):
+            s0, e0 = self._clauses[j][0], self._clauses[j][1]
+            if s0 <= src < e0:
+                starts, ends = self._bounds(j)
+                i = bisect.bisect_right(starts, pos) - 1
+                while i >= 0:
+                    if starts[i] <= pos < ends[i]:
+                        return starts[i], ends[i]
+                    if ends[i] <= pos:
+                        break
+                    i -= 1
+                return None
+        return None
 
     def at(self, pos: int) -> Optional[Sentence]:
         src = self.view.to_source(pos)
@@ -687,6 +742,49 @@ _PARTY_PATTERNS: list[tuple[str, str]] = [
     ("undersigned", r"\b(?:undersigned|Undersigned|UNDERSIGNED)\b"),  # the signer of a lock-up letter
 ]
 _PARTY_RX = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _PARTY_PATTERNS))
+# _PARTY_RX arranged by the first letter of each mention: (letter, party, the rest of the
+# pattern), in the order of _PARTY_PATTERNS.  The combined pattern below begins with a
+# plain letter in every branch, so the engine skips through the text to those letters;
+# the word boundary before the letter is checked right after it.  It finds the same
+# mentions (start, end, party) as _PARTY_RX.
+_PARTY_BY_LETTER: list[tuple[str, str, str]] = [
+    ("o", "officers_directors", r"fficers?,?\s+(?:and|or)\s+directors?\b"),
+    ("d", "officers_directors", r"irectors?\s+and\s+(?:executive\s+)?officers?\b"),
+    ("e", "officers_directors", r"xecutive\s+officers?\s+and\s+directors?\b"),
+    ("S", "selling_stockholders", r"(?:elling|ELLING)\s+(?:Stock|Share|Security|Unit|STOCK|SHARE)(?:holders?|HOLDERS?)\b"),
+    ("I", "issuers", r"ssuers?\b"),
+    ("C", "company", r"(?:ompany|OMPANY)\b"),
+    ("R", "representatives", r"(?:epresentatives?|EPRESENTATIVES?)\b"),
+    ("y", "representatives", r"ou\b"),
+    ("U", "underwriters", r"(?:nderwriters?|NDERWRITERS?)\b"),
+    ("I", "purchasers", r"nitial\s+Purchasers?\b"),
+    ("P", "purchasers", r"urchasers?\b"),
+    ("A", "agent", r"gents?\b"),
+    ("H", "holder", r"olders?\b"),
+    ("h", "holder", r"olders?\s+(?:hereof|of\s+this\s+Warrant)\b"),
+    ("B", "bank", r"ank\b"),
+    ("s", "stockholders", r"(?:tock|hare)holders\b"),
+    ("B", "borrower", r"orrowers?\b"),
+    ("L", "lenders", r"enders?\b"),
+    ("G", "guarantor", r"uarantors?\b"),
+    ("E", "executive", r"(?:xecutive|mployee)\b"),
+    ("u", "undersigned", r"ndersigned\b"),
+    ("U", "undersigned", r"(?:ndersigned|NDERSIGNED)\b"),
+]
+
+
+def _party_letter_rx() -> tuple[re.Pattern[str], dict[str, str]]:
+    letters: dict[str, list[str]] = {}
+    party_of: dict[str, str] = {}
+    for k, (letter, party, rest) in enumerate(_PARTY_BY_LETTER):
+        name = f"p{k}"
+        party_of[name] = party
+        letters.setdefault(letter, []).append(f"(?P<{name}>{rest})")
+    # "(?<!\w.)" after the letter: no word character before it (the "\b" of _PARTY_RX)
+    return re.compile("|".join(f"{c}(?<!\\w.)(?:{'|'.join(alts)})" for c, alts in letters.items())), party_of
+
+
+_PARTY_LETTER_RX, _PARTY_OF_GROUP = _party_letter_rx()
 # between two members of a subject group: a comma or "and"/"or", a determiner, other capitalised words
 _JOIN_RX = re.compile(
     r"[\"\u201d]?\)?\s*(?:,\s*(?:(?:and|or|and/or)\s+)?|\s(?:and|or|and/or)\s+)"
@@ -711,7 +809,7 @@ def subject_parties(text: str) -> list[tuple[int, int, str]]:
     group joined by "and"/"or") followed by a verb.  A group joined by "and"
     gives "a+b"; one joined by "or" gives its first member."""
     out = []
-    ms = list(_PARTY_RX.finditer(text))
+    ms = list(_PARTY_LETTER_RX.finditer(text))
     i = 0
     while i < len(ms):
         m = ms[i]
@@ -734,7 +832,7 @@ def subject_parties(text: str) -> list[tuple[int, int, str]]:
         if _AFTER_SUBJECT.match(text, after):
             kinds = []
             for g in group:
-                k = g.lastgroup
+                k = _PARTY_OF_GROUP[g.lastgroup]
                 if k not in kinds:
                     kinds.append(k)
             if "or" in conj and "and" not in conj:
@@ -1733,7 +1831,10 @@ def _notices(ctx: _Ctx, s: Sentence) -> None:
             _emit(ctx, s, "notice_deemed_given", (p.start, end), value=count, unit=unit, anchor=anchor,
                   as_written=as_written, party=None)
             continue
-        if _NOTICE_AFTER.match(tail) or _NOTICES_RX2.search(own_tail) or _NOTICE_BEFORE.search(_WS.sub(" ", pre)):
+        if _NOTICE_AFTER.match(tail) or _NOTICES_RX2.search(own_tail) or (
+            # _NOTICE_BEFORE ends with "at least", "... than" or "a minimum of"
+            pre.rstrip()[-6:].casefold().endswith(("least", "than", "of")) and _NOTICE_BEFORE.search(_WS.sub(" ", pre))
+        ):
             nm = _NOTICES_RX1.search(tail)
             qend = p.end + nm.end() if (nm and _NOTICE_AFTER.match(tail)) else end
             if anchor is None and _NOTICE_AFTER.match(tail):
@@ -2096,11 +2197,48 @@ _BOILERPLATE_RX1 = re.compile(r"governing law|applicable law|choice of law", re.
 _BOILERPLATE_RX2 = re.compile(r"\b(?:State|Commonwealth|Province)\s+of\s+(?:the\s+)?([A-Za-z]+(?:\s+[A-Za-z]+){0,2})", re.I)
 
 
+# the words (lower case) a match of _GOV, _JURIS, _COUNTERPARTS begins with
+_GOV_WORDS = ("governed", "construed", "interpreted", "enforced", "controlled")
+_JURIS_WORDS = ("submit", "consent", "agree", "irrevocably")
+_COUNTERPARTS_WORDS = ("executed", "signed")
+# characters a case-insensitive pattern takes for an ASCII letter although str.lower()
+# does not turn them into it (dotted and dotless i, long s, Kelvin sign)
+_CASE_TRAPS = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _aligned_lower(view: TextView) -> Optional[str]:
+    """``view.lower`` when it has the text's offsets and holds each ASCII word (lower
+    case) exactly where a case-insensitive pattern finds it in the text; else None."""
+    got = view.__dict__.get("_aligned_lower")
+    if got is None:
+        t = view.text
+        low: Optional[str] = view.lower
+        if len(low) != len(t) or (not t.isascii() and any(ch in t for ch in _CASE_TRAPS)):
+            low = None
+        got = view.__dict__["_aligned_lower"] = (low,)
+    return got[0]
+
+
+def _first_word(s: Sentence, words: tuple) -> Optional[int]:
+    """Where a case-insensitive pattern that begins with one of ``words`` can first
+    match in sentence ``s`` (its start when that cannot be told; None: nowhere)."""
+    low = _aligned_lower(s.view)
+    if low is None:
+        return s.start
+    q = None
+    for w in words:
+        i = low.find(w, s.start, s.end)
+        if i != -1 and (q is None or i < q):
+            q = i
+    return q
+
+
 def _boilerplate(ctx: _Ctx, s: Sentence, lt: str) -> None:
     vt = s.view.text
     m = None
     if "govern" in lt or "construed" in lt or "interpreted" in lt or "enforced" in lt:
-        m = _GOV.search(vt, s.start, s.end)
+        q = _first_word(s, _GOV_WORDS)
+        m = _GOV.search(vt, q, s.end) if q is not None else None
         if m and not (_BOILERPLATE_RX1.search(s.heading) or _GOV_SUBJECT.search(vt, s.start, m.end())):
             m = None
         if m is None and "govern" in lt:
@@ -2122,14 +2260,16 @@ def _boilerplate(ctx: _Ctx, s: Sentence, lt: str) -> None:
             state = _state_name(m2.group("state"))
             if state:
                 _emit(ctx, s, "governing_law", (m2.start(), m2.end()), value=state, as_written=m2.group(0))
-    for m in (_JURIS.finditer(vt, s.start, s.end) if "jurisdiction" in lt else ()):
+    q = _first_word(s, _JURIS_WORDS) if "jurisdiction" in lt else None
+    for m in (_JURIS.finditer(vt, q, s.end) if q is not None else ()):
         forum = _norm(m.group("forum")).rstrip(",;: ")
         excl = (m.group("excl") or "").strip().lower()
         party = _party_at(s, m.start(), lead_in=False, forward=False)
         _emit(ctx, s, "jurisdiction", (_phrase_start(s, m.start()) if False else m.start(), m.end()),
               value=forum, party=party, anchor=None,
               as_written=(excl + " " if excl else "") + "jurisdiction of " + forum)
-    m = _COUNTERPARTS.search(vt, s.start, s.end) if "counterpart" in lt else None
+    q = _first_word(s, _COUNTERPARTS_WORDS) if "counterpart" in lt else None
+    m = _COUNTERPARTS.search(vt, q, s.end) if q is not None else None
     if m:
         _emit(ctx, s, "counterparts", (s.start, m.end()), value="counterparts", as_written=m.group(0),
               quote_range=_quote_range(s, s.start, m.end()))
@@ -2187,11 +2327,15 @@ def extract_definitions(doc: Any) -> list[dict]:
             continue
         a = view.to_clean(n.span.offset)
         b = view.to_clean(n.span.end_offset) if n.span.end_offset > n.span.offset else a + len(n.text)
-        s = index.at(a)
-        if s is None:
+        sb = index.bounds_at(a)
+        if sb is None:
             lo, hi = a, b
         else:
-            lo, hi = _part_bounds(s, a)
+            # the ";"-part of the sentence holding a (_part_bounds)
+            lo = vt.rfind(";", sb[0], a)
+            lo = sb[0] if lo == -1 else lo + 1
+            hi = vt.find(";", a, sb[1])
+            hi = sb[1] if hi == -1 else hi
             hi = max(hi, b)
         if n.form == "as_defined":  # "(as defined below)": a pointer, not the definition
             meaning = ""
@@ -2363,9 +2507,19 @@ def _split_clause(view: TextView, sec: Section, parents: tuple, a: int, b: int, 
     return sents
 
 
+# two-word phrases _dispatch looks for, across any white space
+_PH_EARNINGS = re.compile(r"earnings\s+statement")
+_PH_FINANCIAL = re.compile(r"financial\s+statement")
+_PH_BALANCE = re.compile(r"balance\s+sheet")
+_PH_TRADING = re.compile(r"trading\s+day")
+_PH_ACCORDANCE = re.compile(r"accordance\s+with")
+
+
 def _dispatch(ctx: _Ctx, s: Sentence, kinds: set) -> None:
     """Hand the sentence to each reader whose words it has."""
-    lt = " ".join(s.text.split()).lower()
+    # the sentence in lower case; a phrase of two words is looked for across any white
+    # space between them (as in the text with its white space collapsed)
+    lt = s.text.lower()
     has_dur = Duration in kinds
     if (has_dur or "period" in lt) and ("lock" in lt or ("not" in lt and ("sell" in lt or "dispos" in lt))):
         _lockups(ctx, s)
@@ -2379,9 +2533,9 @@ def _dispatch(ctx: _Ctx, s: Sentence, kinds: set) -> None:
         _postponement(ctx, s)
     if has_dur and "424" in lt:
         _filing_deadline(ctx, s)
-    if "earnings statement" in lt:
+    if ("earnings" in lt and _PH_EARNINGS.search(lt) is not None):
         _earnings_statement(ctx, s)
-    if has_dur and ("fiscal" in lt or "financial statement" in lt or "balance sheet" in lt or "report" in lt):
+    if has_dur and ("fiscal" in lt or ("financial" in lt and _PH_FINANCIAL.search(lt) is not None) or ("balance" in lt and _PH_BALANCE.search(lt) is not None) or "report" in lt):
         _reporting(ctx, s)
     if (has_dur or Bound in kinds) and ("notice" in lt or "notif" in lt or "deemed" in lt or "effective" in lt):
         _notices(ctx, s)
@@ -2391,10 +2545,10 @@ def _dispatch(ctx: _Ctx, s: Sentence, kinds: set) -> None:
         ShareCount in kinds or Money in kinds or DateNode in kinds or "exercis" in lt or "shares" in lt
     ):
         _warrant(ctx, s)
-    if has_dur and "trading day" in lt:
+    if has_dur and ("trading" in lt and _PH_TRADING.search(lt) is not None):
         _pricing_period(ctx, s)
     if (
-        "govern" in lt or "accordance with" in lt or "jurisdiction" in lt or "counterpart" in lt or "surviv" in lt
+        "govern" in lt or ("accordance" in lt and _PH_ACCORDANCE.search(lt) is not None) or "jurisdiction" in lt or "counterpart" in lt or "surviv" in lt
         or ("law" in lt and ("construed" in lt or "interpreted" in lt))
         or "contribute" in lt or (Money in kinds and ("liabil" in lt or "indemn" in lt))
     ):

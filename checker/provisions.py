@@ -112,6 +112,13 @@ _HEADINGS: dict[str, re.Pattern[str]] = {
 }
 
 _ANY_HEADING = re.compile("|".join(f"(?:{p.pattern})" for p in _HEADINGS.values()), re.I)
+# a word (lower case) that every match of _ANY_HEADING holds: a heading in plain ASCII
+# without any of them is passed over without trying the patterns
+_HEADING_WORDS = re.compile(
+    r"governing|applicable|choice|counterpart|notice|address|indemni|contribution|surviv|terminat|default|substitution"
+    r"|condition|lock|stand|allotment|option|green|exercise|expiration|term|duration|adjustment|transfer|legend"
+    r"|restriction|reserv|fraction"
+)
 
 # ---------------------------------------------------------------------------
 # Wording
@@ -165,14 +172,28 @@ _CHOICE_OF_LAW = rx(
 _LAW_BODY = rx(r"\bgovern|\bconstru|\binterpret|\blaws?\s+(?:and\s+decisions\s+)?of\b", re.I)
 _LAW_BODY_NAMED = rx(r"\b[A-Z][a-z]+\s+law\b")
 
+# The notices wording:
+#   \b(?:All|Any|Each|such) (?:statements, requests, )?(?:notices?|communications)... (?:shall|will|must) be (?:in writing|...)
+#   |\bnotices?[^.]{0,80}?(?:shall|will) be (?:deemed )?... (?:given|delivered|received) (?:\(|upon|...)
+#   |\bshall be deemed to have been (?:duly )?given\b            (case-insensitive)
+# written to begin with the set of its first letters, each branch then taken after its own
+# letter, so that the engine skips through a sentence to those letters (the same matches).
+_NOTICES_ALL = (
+    r" (?:statements, requests, )?(?:notices?|communications)(?:,? (?:requests|demands|consents|statements|and other communications|and agreements))*"
+    r"[^.]{0,120}?(?:shall|will|must) be (?:in writing|deemed|given|delivered|sent|mailed|made)"
+)
+_NOTICES_WORDING = rx(
+    r"[AaEeSs\u017fNn](?<!\w.)(?i:"
+    r"(?<=[Aa])(?:ll|ny)" + _NOTICES_ALL
+    + r"|(?<=[Ee])ach" + _NOTICES_ALL
+    + r"|(?<=[Ss\u017f])uch" + _NOTICES_ALL
+    + r"|(?<=[Nn])otices?[^.]{0,80}?(?:shall|will) be (?:deemed )?(?:to have been )?(?:duly )?(?:given|delivered|received) (?:\(|upon|when|if|on|three|five|two|one)"
+    + r"|(?<=[Ss\u017f])hall be deemed to have been (?:duly )?given\b)"
+)
+
 _WORDING: dict[str, re.Pattern[str]] = {
     "governing_law": _CHOICE_OF_LAW,
-    "notices": rx(
-        r"\b(?:All|Any|Each|such) (?:statements, requests, )?(?:notices?|communications)(?:,? (?:requests|demands|consents|statements|and other communications|and agreements))*[^.]{0,120}?(?:shall|will|must) be (?:in writing|deemed|given|delivered|sent|mailed|made)"
-        r"|\bnotices?[^.]{0,80}?(?:shall|will) be (?:deemed )?(?:to have been )?(?:duly )?(?:given|delivered|received) (?:\(|upon|when|if|on|three|five|two|one)"
-        r"|\bshall be deemed to have been (?:duly )?given\b",
-        re.I,
-    ),
+    "notices": _NOTICES_WORDING,
     "indemnification": rx(
         r"\b(?:will|shall|agrees? to|hereby agrees? to|covenants? to|undertakes? to) (?:jointly and severally |severally and not jointly |severally )?"
         r"(?:indemnify(?:,)? (?:and )?(?:defend(?:,)? (?:and )?)?(?:save and )?hold harmless|indemnify and hold|indemnify(?:,)? defend)",
@@ -326,7 +347,7 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
     # 1. headings
     for sec, parents in _sections(doc, view):
         h = (sec.heading or "").strip()
-        if not h or sec.omitted or not _ANY_HEADING.search(h):
+        if not h or sec.omitted or (h.isascii() and _HEADING_WORDS.search(h.lower()) is None) or not _ANY_HEADING.search(h):
             continue
         for key in keys:
             if key in best and _HOW_RANK[best[key].how] <= _HOW_RANK["heading"]:
@@ -381,16 +402,18 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
             if key == "termination" and offering:
                 needles = needles + ("impractica", "inadvisable")
             for pos in _find_cached(view, needles):
-                s = index.at(pos)
-                if s is None or s.start in tried:
+                # the sentence's bounds first: it is made (its nodes placed) only for a match
+                sb = index.bounds_at(pos)
+                if sb is None or sb[0] in tried:
                     continue
-                tried.add(s.start)
+                tried.add(sb[0])
                 if key == "termination" and offering:
-                    m = _market_out(view.text, s)
+                    m = _market_out(view.text, _Bounds(sb[0], sb[1]))
                 else:
-                    m = _WORDING[key].search(view.text, s.start, s.end)
+                    m = _WORDING[key].search(view.text, sb[0], sb[1])
                 if not m:
                     continue
+                s = index.at(pos)
                 if key == "net_exercise_formula" and not _net_context(view.text, s):
                     continue
                 if key in _WARRANT_WORDING_NEEDS_WARRANT and not (ctx.warrant or _FIND_PROVISIONS_RX4.search(s.text)):
@@ -419,6 +442,16 @@ def _states_a_law(view: TextView, sec: Any, heading: str) -> bool:
         if m:
             text = text[m.end() :]
     return bool(_LAW_BODY.search(text) or _LAW_BODY_NAMED.search(text))
+
+
+class _Bounds:
+    """The start and end of a sentence, for the readers that need no more of it."""
+
+    __slots__ = ("start", "end")
+
+    def __init__(self, start: int, end: int):
+        self.start = start
+        self.end = end
 
 
 def _market_out(text: str, s: Any) -> Optional[re.Match]:
