@@ -111,6 +111,33 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= max(1e-9, 0.005 if (a % 1 or b % 1) else 0)
 
 
+# every word a match of _TAIL can hold (in lower case), and what else stands
+# in one: digits, "/", white space, "-", ",", "(", ")", "." ("U.S.")
+_TAIL_VOCAB = frozenset(
+    [*UNITS, *TENS, *SCALES, *ORDINALS, *DENOMS]
+    + "and dollar dollars cent cents percent per centum percentum u s us".split()
+)
+# a word, or a character no match of _TAIL holds
+_TAIL_TOKEN = re.compile(r"[A-Za-z]+|[^A-Za-z0-9/\s\-,().]")
+
+
+def _tail_start(text: str, lo: int, end: int) -> int:
+    """Where to start the search for a run of number words that ends at
+    ``end``: after the last word or character in text[lo:end] that no such
+    run can hold (every match of ``_TAIL.search(text, lo, end)`` starts there
+    or later, as a match cannot start inside a word).  For an ASCII text;
+    for another, ``lo``."""
+    if not text.isascii():
+        return lo
+    vocab = _TAIL_VOCAB
+    for t in reversed(list(_TAIL_TOKEN.finditer(text, lo, end))):
+        w = t.group()
+        if w.isalpha() and w.lower() in vocab:
+            continue
+        return t.end()
+    return lo
+
+
 def _pairs(ctx: Context):
     """(start, end, words, words_value, numeral_text, numeral_value, kind) of every words/numeral pair."""
     text = ctx.text
@@ -118,7 +145,7 @@ def _pairs(ctx: Context):
         if not _number_word_before(text, m.start()):
             continue  # the word before is not a number word: no pair here
         lo = max(0, m.start() - 220)
-        t = _TAIL.search(text, lo, m.start())
+        t = _TAIL.search(text, _tail_start(text, lo, m.start()), m.start())
         if t is None:
             continue
         # try the longest run that reads as a number ("the second ten (10)" -> "ten")

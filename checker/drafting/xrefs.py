@@ -443,15 +443,41 @@ def _act_kind(ctx: Context, act: str) -> Optional[str]:
     if "securities" in a or "1933" in a:
         return "securities"
     if a == "act":
-        # what this document calls "the Act"
-        m = re.search(r"Securities\s+(Exchange\s+)?Act\s+of\s+(1933|1934)[^()]{0,40}\(\s*(?:the\s+)?[\"\u201c]Act[\"\u201d]", ctx.text)
-        if m:
-            return "exchange" if m.group(1) or m.group(2) == "1934" else "securities"
-        return None
+        # what this document calls "the Act" (read once per document)
+        cache = ctx.__dict__
+        if "_the_act" not in cache:
+            m = _THE_ACT.search(ctx.text)
+            cache["_the_act"] = ("exchange" if m.group(1) or m.group(2) == "1934" else "securities") if m else None
+        return cache["_the_act"]
     return None
 
 
+_THE_ACT = re.compile(r"Securities\s+(Exchange\s+)?Act\s+of\s+(1933|1934)[^()]{0,40}\(\s*(?:the\s+)?[\"\u201c]Act[\"\u201d]")
+
+
 _HAS_EARNINGS = re.compile(r"arnings\s+[Ss]tatement")  # a literal first: a fast search
+_WITHIN_MEANING = re.compile(r"within\s+the\s+meaning\s+of")
+
+
+def _has_earnings(text: str) -> bool:
+    """``_HAS_EARNINGS.search(text)``, tried only where "arnings" stands."""
+    find, match = text.find, _HAS_EARNINGS.match
+    i = find("arnings")
+    while i >= 0:
+        if match(text, i):
+            return True
+        i = find("arnings", i + 7)
+    return False
+
+
+def _case_matches(pattern: "re.Pattern[str]", text: str, low: Optional[str], word: str):
+    """``pattern.finditer(text)`` for a case-insensitive pattern whose matches
+    start with ``word`` (lower case): tried only where the lower-case text
+    ``low`` has the word (``low`` is None when lower-casing would move offsets,
+    or could fold other letters into the word: then the engine scans)."""
+    if low is None:
+        return pattern.finditer(text)
+    return matches_at(pattern, text, literal_starts(low, (word,)))
 
 # The year in the name of each statute (a statute re-enacted under the same
 # name has several: the Internal Revenue Code of 1954 became that of 1986).
@@ -591,7 +617,7 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
 
     control_iter = []
     seen_ctl: set[int] = set()
-    for wm in re.finditer(r"within\s+the\s+meaning\s+of", text):
+    for wm in matches_at(_WITHIN_MEANING, text, literal_starts(text, ("within",))):
         for m in _CONTROL.finditer(text, max(0, wm.start() - 140), min(len(text), wm.end() + 200)):
             if m.start() not in seen_ctl and m.start("cites") >= wm.end():
                 seen_ctl.add(m.start())
@@ -607,13 +633,18 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
                 report(c, base, "control-person liability under the Securities Act", "Section 15 of the Securities Act")
             elif kind == "exchange" and main != "20":
                 report(c, base, "control-person liability under the Exchange Act", "Section 20 of the Exchange Act")
-    for m in (_FRAUD.finditer(text) if "fraudulent" in text else ()):
+    # the three patterns below start with a word, in any case: in an ASCII text
+    # (lower-casing keeps every offset) they are tried only where the word is
+    ascii = text.isascii()
+    low = ctx.lower if ascii else None
+    for m in (_case_matches(_FRAUD, text, low, "fraudulent") if "fraudulent" in text else ()):
         base = m.start("cites")
         for c in _CITE.finditer(m.group("cites")):
             kind = _act_kind(ctx, c.group("act"))
             if kind in ("securities", None) and c.group("num").lower() != "11(f)":
                 report(c, base, "fraudulent misrepresentation (for contribution)", "Section 11(f) of the Securities Act")
-    for m in (_EARNINGS.finditer(text) if _HAS_EARNINGS.search(text) else ()):
+    has_earnings = _has_earnings(text)
+    for m in (_case_matches(_EARNINGS, text, low, "earning") if has_earnings else ()):
         base = m.start("cites")
         for c in _CITE.finditer(m.group("cites")):
             kind = _act_kind(ctx, c.group("act"))
@@ -630,7 +661,7 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
                     m.end(),
                 )
             )
-    for m in (_EARNINGS_RULE.finditer(text) if _HAS_EARNINGS.search(text) else ()):
+    for m in (_case_matches(_EARNINGS_RULE, text, low, "earning") if has_earnings else ()):
         if m.group("r") != "158":
             out.append(
                 ctx.finding(
