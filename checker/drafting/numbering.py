@@ -157,6 +157,28 @@ _DIGITS = re.compile(r"\d+")
 _SEC_LINE = re.compile(r"^([^\S\n]{0,16})(?:(?:Section|SECTION)[^\S\n]+)?(\d{1,2})\.(?:[^\S\n]+|$)(?=[A-Z(\"]|$)")
 
 
+# where _SEC_LINE can match: after a line break (the clean text is the lines
+# joined with line breaks), so that the engine skips from one break to the next
+_SEC_LINE_AT = re.compile(r"\n[^\S\n]{0,16}(?:(?:Section|SECTION)[^\S\n]+)?\d")
+
+
+def _lines_like(ctx: Context, at: "re.Pattern[str]", first: int, stop: int) -> list[int]:
+    """Indices, from ``first`` up to ``stop`` (excluded), of the lines where
+    ``at`` (a pattern that starts with the line break before the line) matches."""
+    lines = ctx.layout.lines
+    if first >= stop:
+        return []
+    text = ctx.text
+    out = []
+    if first == 0 and at.match("\n" + lines[0].text):
+        out.append(0)
+    a = lines[first].start - 1 if first else 0
+    b = lines[stop].start if stop < len(lines) else len(text)
+    line_index = ctx.line_index
+    out.extend(line_index(m.start() + 1) for m in at.finditer(text, a, b))
+    return out
+
+
 def _unaccepted_sections(ctx: Context) -> list[Finding]:
     """A line that looks like a numbered section with a heading but that the
     section tree could not place: a repeated, skipped or misplaced number."""
@@ -174,7 +196,7 @@ def _unaccepted_sections(ctx: Context) -> list[Finding]:
         line_starts = [ln.start for ln in lines]
     first = bisect.bisect_left(line_starts, tops[0].start)
     stop = bisect.bisect_left(line_starts, ctx.body_end)
-    for idx in range(first, stop):
+    for idx in _lines_like(ctx, _SEC_LINE_AT, first, stop):
         ln = lines[idx]
         if ln.table is not None:
             continue
@@ -218,6 +240,26 @@ def _unaccepted_sections(ctx: Context) -> list[Finding]:
 _DEC_LINE = re.compile(r"^([^\S\n]{0,16})(?:(?:Section|SECTION)[^\S\n]+)?(\d{1,2})\.(\d{1,3})\.?(?:[^\S\n]+|$)(?=[A-Z(\"]|$)")
 _DEC_NUMBER = re.compile(r"(\d+)\.(\d+)")
 _DEC_LINE_START = re.compile(r"(?m)^[^\S\n]{0,16}(?:(?:Section|SECTION)[^\S\n]+)?\d{1,2}\.\d")
+# the same after the line break before the line: a literal first, which the engine skips to
+_DEC_LINE_AT = re.compile(r"\n[^\S\n]{0,16}(?:(?:Section|SECTION)[^\S\n]+)?\d{1,2}\.\d")
+
+
+def _dec_line_starts(ctx: Context, first: int, end: int) -> list[int]:
+    """Indices of the lines where ``_DEC_LINE_START.finditer(ctx.text, first,
+    end)`` finds a match (``first`` is the start of a line)."""
+    text = ctx.text
+    out = []
+    if first == 0:
+        if _DEC_LINE_START.match(text, 0, end):
+            out.append(0)
+        pos = 0
+    else:
+        pos = first - 1
+    line_index = ctx.line_index
+    out.extend(line_index(m.start() + 1) for m in _DEC_LINE_AT.finditer(text, pos, end))
+    return out
+
+
 _RUNIN_HEADING = re.compile(r"([A-Z][\w'\-,]*(?:[^\S\n]+(?:[A-Z][\w'\-,]*|of|and|to|the|for|in|on))*)\.")
 
 
@@ -255,8 +297,7 @@ def _skipped_decimal_sections(ctx: Context) -> list[Finding]:
         heads.append((idx, int(m.group(1)), int(m.group(2)), None))
     # the other lines that open like one ("8.07 ...", "Section 8.07 ..."), found by one search
     first = lines[min(taken)].start
-    for found in _DEC_LINE_START.finditer(ctx.text, first, ctx.body_end):
-        idx = ctx.line_index(found.start())
+    for idx in _dec_line_starts(ctx, first, ctx.body_end):
         if idx in taken:
             continue
         ln = lines[idx]

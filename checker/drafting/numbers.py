@@ -14,8 +14,8 @@ from typing import Optional
 from .. import numbers as _num
 from ..model import Finding
 from . import as_rule
-from .context import Context, squash
-from .numwords import CARD_WORD, DENOMS, ORD_WORD, ORDINALS, SCALES, TENS, UNITS, fmt
+from .context import Context, squash, trie_regex
+from .numwords import _CARD, _ORD, CARD_WORD, DENOMS, ORD_WORD, ORDINALS, SCALES, TENS, UNITS, fmt
 from .numwords import numeral_value as _numeral_value
 from .numwords import words_value as _own_words_value
 from .terms import get_terms
@@ -32,8 +32,15 @@ _UNIT = r"(?P<unit>\s+(?:dollars?|percent|per[^\S\n]?cent(?:um)?|cents?)(?:\s+\(
 # the first letters of the number words (or a digit): a cheap test of a
 # place before the number words themselves are tried there
 _NW_FIRST = r"[" + "".join(sorted({w[0] for w in (*UNITS, *TENS, *SCALES, *ORDINALS, *DENOMS)})) + r"\d]"
+# _NW and _RUN with each list of words factored by common prefixes (longer
+# words first, as in the lists): the same matches, tried far faster
+_CARD_TRIE = r"(?:" + trie_regex(_CARD) + r")"
+_NW_TRIE = (
+    r"(?:" + _CARD_TRIE + r"|(?:" + trie_regex(_ORD) + r")|(?:" + trie_regex(sorted(DENOMS, key=len, reverse=True)) + r")|\d{1,3}/100)"
+)
+_RUN_TRIE = _NW_TRIE + r"(?:" + _SEP + _NW_TRIE + r")*"
 _TAIL = re.compile(
-    r"(?<![\w\-/])(?=" + _NW_FIRST + r")(?P<words>" + _RUN + r")(?P<dollars>\s+dollars?\s+and\s+(?P<cents>" + _RUN + r")\s+cents?)?"
+    r"(?<![\w\-/])(?=" + _NW_FIRST + r")(?P<words>" + _RUN_TRIE + r")(?P<dollars>\s+dollars?\s+and\s+(?P<cents>" + _RUN_TRIE + r")\s+cents?)?"
     + _UNIT + r"\s*$",
     re.I,
 )
@@ -42,7 +49,7 @@ _PAREN_NUM = re.compile(
     r"\(\s*(?P<cur>US\s?\$|U\.S\.\s?\$|\$)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\d+/\d+)\s*"
     r"(?P<pct>%|percent)?(?P<ord>st|nd|rd|th)?\s*\)"
 )
-_REVERSE_OPEN = re.compile(r"\((?=\s*" + CARD_WORD + r"\b)", re.I)
+_REVERSE_OPEN = re.compile(r"\((?=\s*" + _CARD_TRIE + r"\b)", re.I)
 _REVERSE = re.compile(
     r"(?<![\w.,$/])(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<pct>%)?\s*\(\s*(?P<words>[A-Za-z][A-Za-z\s\-]{2,80}?)\s*\)"
 )
