@@ -24,6 +24,7 @@ from typing import Optional
 from ..model import Finding
 from . import as_rule
 from .context import Context, search_near, squash
+from .refs import line_heads
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
 _PLACEHOLDER_MARK = r"(?:o|\*|\u2022|\u25cf|\u25aa|l|x|xx|X|XX|_+|-+|\.+|\s*|bullet|TBD|TBA|\?+|#)"
@@ -69,7 +70,6 @@ _NAME_LINE = re.compile(r"^(?:Name|Print(?:ed)?\s+Name)\s*:", re.I)
 _TITLE_LINE = re.compile(r"^(?:Title|Its)\s*:", re.I)
 _RULE_ONLY = re.compile(r"[-_=. ]+")
 _BY_LINE = re.compile(r"^[^\S\n]*(?:By\b|Per(?=[^\S\n]*:))[^\S\n]*:?")
-_BY_AT = re.compile(r"\n[^\S\n]*(?:By\b|Per[^\S\n]*:)")  # _BY_LINE after a line break
 _SIG_LINE = re.compile(r"^[^\S\n]*(?:By|Per(?=[^\S\n]*:)|Name|Title|Its|Date|Dated|Signature|Print\s+Name|Printed\s+Name|Attest|Witness)[^\S\n]*:?", re.I)
 
 
@@ -227,10 +227,11 @@ class Blanks:
         ctx = self.ctx
         lines = ctx.layout.lines
         n = len(lines)
-        # the lines that open with "By" or "Per:" (the clean text is the lines
-        # joined with line breaks): found by one scan from line break to line break
-        text = ctx.text
-        cands = [ctx.line_index(m.start() + 1) for m in _BY_AT.finditer(text)]
+        # the lines that open with "B" or "P" (the clean text is the lines joined
+        # with line breaks); those that open with "By" or "Per:" are read below
+        by = line_heads(ctx)[0]
+        line_index = ctx.line_index
+        cands = [line_index(s) for s in sorted(by["B"] + by["P"])]
         if n and _BY_LINE.match(lines[0].text):
             cands.insert(0, 0)
         ci = 0

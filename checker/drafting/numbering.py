@@ -6,6 +6,7 @@ quotation marks (NUMB004) left open or closed twice within a paragraph.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from typing import Iterable, Optional
 
@@ -13,6 +14,7 @@ from ..model import Finding
 from . import as_rule
 from ..numbers import roman_numeral, roman_value
 from .context import Context, literal_starts, squash
+from .refs import line_heads
 
 
 
@@ -55,6 +57,19 @@ def _label_value(label: str) -> Optional[tuple[str, int]]:
     return None
 
 
+_UNNUMBERED_KINDS = frozenset(("preamble", "signature", "closing", "table", "paragraph", "schedule", "exhibit", "annex", "appendix"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_facts(label: str) -> tuple[Optional[tuple[str, int]], Optional[str]]:
+    """(style, ordinal) of a label (see _label_value), and the label's one
+    letter when it is one of "ivxlc" in either case (a letter or a roman
+    numeral, as the list before it says), else None.  Labels repeat ("(a)",
+    "1."): each is read once."""
+    t = label.strip().strip("()").strip(".")
+    return _label_value(label), (t if len(t) == 1 and t.lower() in "ivxlc" else None)
+
+
 # ---------------------------------------------------------------------------
 # NUMB001: structural numbering
 # ---------------------------------------------------------------------------
@@ -69,15 +84,14 @@ def sequence(ctx: Context) -> list[Finding]:
         groups: dict[tuple[str, str], list] = {}
         last_style: dict[str, str] = {}
         for c in children:
-            if c.kind in ("preamble", "signature", "closing", "table", "paragraph", "schedule", "exhibit", "annex", "appendix"):
+            if c.kind in _UNNUMBERED_KINDS:
                 continue
-            lv = _label_value(c.label)
+            lv, t = _label_facts(c.label)
             if lv is None:
                 continue
             style, val = lv
             # "(c)", "(i)", "(v)", "(x)": a letter or a roman numeral, as the list before it says
-            t = c.label.strip().strip("()").strip(".")
-            if len(t) == 1 and t.lower() in "ivxlc":
+            if t is not None:
                 prev_style = last_style.get(c.kind)
                 if prev_style in ("alpha", "ALPHA") or (prev_style is None and t.lower() != "i"):
                     style = "alpha" if t.islower() else "ALPHA"
@@ -118,7 +132,8 @@ def sequence(ctx: Context) -> list[Finding]:
                     what = f"{c.label.strip()} follows {p.label.strip()}: out of order"
                 out.append(ctx.finding("NUMB001", what, a, b, [ctx.related(pa, pb, "the one before")]))
         for c in children:
-            check(c.children)
+            if c.children:
+                check(c.children)
 
     check(getattr(doc, "sections", ()) or ())
     check = None  # a recursive inner function and its own name form a reference cycle: broken here
@@ -157,25 +172,19 @@ _DIGITS = re.compile(r"\d+")
 _SEC_LINE = re.compile(r"^([^\S\n]{0,16})(?:(?:Section|SECTION)[^\S\n]+)?(\d{1,2})\.(?:[^\S\n]+|$)(?=[A-Z(\"]|$)")
 
 
-# where _SEC_LINE can match: after a line break (the clean text is the lines
-# joined with line breaks), so that the engine skips from one break to the next
-_SEC_LINE_AT = re.compile(r"\n[^\S\n]{0,16}(?:(?:Section|SECTION)[^\S\n]+)?\d")
-
-
-def _lines_like(ctx: Context, at: "re.Pattern[str]", first: int, stop: int) -> list[int]:
-    """Indices, from ``first`` up to ``stop`` (excluded), of the lines where
-    ``at`` (a pattern that starts with the line break before the line) matches."""
+def _section_lines(ctx: Context, first: int, stop: int) -> list[int]:
+    """Indices, from ``first`` up to ``stop`` (excluded), of the lines that
+    open (after spaces) with a digit or an "S": every line where a section
+    number (_SEC_LINE, _DEC_LINE_START) can stand, and a few more."""
     lines = ctx.layout.lines
     if first >= stop:
         return []
-    text = ctx.text
-    out = []
-    if first == 0 and at.match("\n" + lines[0].text):
-        out.append(0)
-    a = lines[first].start - 1 if first else 0
-    b = lines[stop].start if stop < len(lines) else len(text)
+    by, digits = line_heads(ctx)
+    a = lines[first].start
+    b = lines[stop].start if stop < len(lines) else len(ctx.text) + 1
+    out = [0] if first == 0 else []
     line_index = ctx.line_index
-    out.extend(line_index(m.start() + 1) for m in at.finditer(text, a, b))
+    out.extend(line_index(s) for s in sorted(by["S"] + digits) if a <= s < b)
     return out
 
 
@@ -196,7 +205,7 @@ def _unaccepted_sections(ctx: Context) -> list[Finding]:
         line_starts = [ln.start for ln in lines]
     first = bisect.bisect_left(line_starts, tops[0].start)
     stop = bisect.bisect_left(line_starts, ctx.body_end)
-    for idx in _lines_like(ctx, _SEC_LINE_AT, first, stop):
+    for idx in _section_lines(ctx, first, stop):
         ln = lines[idx]
         if ln.table is not None:
             continue
@@ -240,24 +249,16 @@ def _unaccepted_sections(ctx: Context) -> list[Finding]:
 _DEC_LINE = re.compile(r"^([^\S\n]{0,16})(?:(?:Section|SECTION)[^\S\n]+)?(\d{1,2})\.(\d{1,3})\.?(?:[^\S\n]+|$)(?=[A-Z(\"]|$)")
 _DEC_NUMBER = re.compile(r"(\d+)\.(\d+)")
 _DEC_LINE_START = re.compile(r"(?m)^[^\S\n]{0,16}(?:(?:Section|SECTION)[^\S\n]+)?\d{1,2}\.\d")
-# the same after the line break before the line: a literal first, which the engine skips to
-_DEC_LINE_AT = re.compile(r"\n[^\S\n]{0,16}(?:(?:Section|SECTION)[^\S\n]+)?\d{1,2}\.\d")
-
-
 def _dec_line_starts(ctx: Context, first: int, end: int) -> list[int]:
     """Indices of the lines where ``_DEC_LINE_START.finditer(ctx.text, first,
     end)`` finds a match (``first`` is the start of a line)."""
     text = ctx.text
-    out = []
-    if first == 0:
-        if _DEC_LINE_START.match(text, 0, end):
-            out.append(0)
-        pos = 0
-    else:
-        pos = first - 1
+    by, digits = line_heads(ctx)
+    match = _DEC_LINE_START.match
     line_index = ctx.line_index
-    out.extend(line_index(m.start() + 1) for m in _DEC_LINE_AT.finditer(text, pos, end))
-    return out
+    starts = [0] if first == 0 else []
+    starts.extend(sorted(by["S"] + digits))
+    return [line_index(s) for s in starts if first <= s < end and match(text, s, end)]
 
 
 _RUNIN_HEADING = re.compile(r"([A-Z][\w'\-,]*(?:[^\S\n]+(?:[A-Z][\w'\-,]*|of|and|to|the|for|in|on))*)\.")

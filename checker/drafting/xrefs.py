@@ -287,11 +287,12 @@ def _misplaced_this_article(ctx: Context, m: re.Match, holds: list[SectionInfo])
 def omitted_target(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     for r in references(ctx):
-        if not r.resolved or r.ref_type not in _INTERNAL_TYPES or is_external(ctx, r):
+        if not r.resolved or r.ref_type not in _INTERNAL_TYPES:
             continue
         sec = ctx.by_number.get(r.resolved_to or "")
         omitted = r.omitted or bool(sec and sec.omitted)
-        if not omitted or sec is None or _toc_entry(ctx, r):
+        # the cheap tests first: few references point to an omitted section
+        if not omitted or sec is None or is_external(ctx, r) or _toc_entry(ctx, r):
             continue
         if sec.start <= r.start < sec.end:
             continue
@@ -340,6 +341,19 @@ _BEFORE_CUE = re.compile(
 )
 
 
+# what every topic word (_TOPIC_WORDS) holds, in lower case
+_TOPIC_STEMS = ("default", "indemni", "contribution", "expenses", "terminat", "notice", "survival", "lock", "stabiliz", "allotment")
+
+
+def _may_cite_topic(s: str) -> bool:
+    """Whether ``s`` may hold a topic word (an ASCII string without one of the
+    stems cannot): a quick test before the pattern is tried at every place."""
+    if not s.isascii():
+        return True
+    low = s.lower()
+    return any(stem in low for stem in _TOPIC_STEMS)
+
+
 def _topic_key(word: str) -> Optional[str]:
     w = word.lower()
     for k, stem in _TOPICS.items():
@@ -365,7 +379,7 @@ def subject_mismatch(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     seen: set[tuple[int, str]] = set()
     for r in references(ctx):
-        if not r.resolved or r.ref_type not in ("section", "article") or is_external(ctx, r):
+        if not r.resolved or r.ref_type not in ("section", "article"):
             continue
         sec = ctx.by_number.get(r.resolved_to or "")
         if sec is None or sec.omitted:
@@ -376,11 +390,14 @@ def subject_mismatch(ctx: Context) -> list[Finding]:
         ma = _AFTER_CUE.match(text[r.end : r.end + 80])
         if ma:
             topics.append(ma.group("topic"))
-        mb = _BEFORE_CUE.search(text[max(0, r.start - 90) : r.start])
+        before = text[max(0, r.start - 90) : r.start]
+        mb = _BEFORE_CUE.search(before) if _may_cite_topic(before) else None
         if mb and mb.group("topic").lower().startswith("default") and not mb.group("what") and mb.group("link").lower() in ("under", "in"):
             mb = None  # "in default under Section 5.4": a breach of that section, not its subject
         if mb:
             topics.append(mb.group("topic"))
+        if not topics or is_external(ctx, r):
+            continue  # no subject cited (most references), or another instrument's section
         for word in topics:
             if word[:1].isupper():
                 continue  # "Event of Default", "Default": a defined term, not the subject cited
