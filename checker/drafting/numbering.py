@@ -608,7 +608,10 @@ def _quote_balance(ctx: Context, p) -> Optional[tuple[int, int, int, str]]:
     0 for straight quotes (which have no direction)."""
     text = ctx.text
     a, b = p.start, p.end
-    if text.find('"', a, b) < 0 and text.find("\u201c", a, b) < 0 and text.find("\u201d", a, b) < 0:
+    n_straight = text.count('"', a, b)
+    # an even number of straight marks and as many opening marks as closing
+    # ones (most paragraphs that hold any): balanced, whatever follows
+    if n_straight % 2 == 0 and text.count("\u201c", a, b) == text.count("\u201d", a, b):
         return None
     seg = text[a:b]
     if not ctx.is_prose(p) or len(_TAG.findall(seg[:2000])) > 3:

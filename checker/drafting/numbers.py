@@ -44,6 +44,7 @@ _TAIL = re.compile(
     + _UNIT + r"\s*$",
     re.I,
 )
+_NW_RE = re.compile(_NW, re.I)
 _RUN_FULL = re.compile(_RUN + r"(?:\s+(?:percent|per[^\S\n]?cent))?", re.I)
 _PAREN_NUM = re.compile(
     r"\(\s*(?P<cur>US\s?\$|U\.S\.\s?\$|\$)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\d+/\d+)\s*"
@@ -73,6 +74,9 @@ _NUMBER_VOCAB = frozenset(
 )
 
 
+_HUNDREDTHS_FRACTION = re.compile(r"\d{1,3}/100")
+
+
 def _number_word_before(text: str, i: int) -> bool:
     """Whether the word just before position ``i`` (skipping "Dollars",
     "percent" and the like) is a number word or a fraction such as "93/100"."""
@@ -82,7 +86,7 @@ def _number_word_before(text: str, i: int) -> bool:
         if t in _UNIT_WORDS:
             continue
         last = t.rsplit("-", 1)[-1]
-        return last in _NUMBER_VOCAB or bool(re.fullmatch(r"\d{1,3}/100", t))
+        return last in _NUMBER_VOCAB or bool(_HUNDREDTHS_FRACTION.fullmatch(t))
     return False
 
 
@@ -145,6 +149,41 @@ def _tail_start(text: str, lo: int, end: int) -> int:
     return lo
 
 
+def _word_before_of_and(s: str) -> Optional[str]:
+    """``group(1)`` of ``re.search(r"([\\w\\-/]+)\\s+(?:of|and)\\s+$", s)`` (None
+    when it does not match), read backwards from the end instead of tried at
+    every place: white space, "of" or "and", white space, and the run of
+    word characters, "-" and "/" before them."""
+    j = len(s)
+    while j and s[j - 1].isspace():
+        j -= 1
+    if j == len(s):
+        return None
+    if s.endswith("of", 0, j):
+        k = j - 2
+    elif s.endswith("and", 0, j):
+        k = j - 3
+    else:
+        return None
+    w = k
+    while w and s[w - 1].isspace():
+        w -= 1
+    if w == k:
+        return None
+    r = w
+    while r and (s[r - 1].isalnum() or s[r - 1] in "_-/"):
+        r -= 1
+    return s[r:w] if r < w else None
+
+
+def _ends_in_word(s: str) -> bool:
+    """``re.search(r"[\\w\\-]$", s)``: a word character or "-" at the end (or
+    before a line break that ends it)."""
+    if s.endswith("\n"):
+        s = s[:-1]
+    return bool(s) and (s[-1].isalnum() or s[-1] in "_-")
+
+
 def _pairs(ctx: Context):
     """(start, end, words, words_value, numeral_text, numeral_value, kind) of every words/numeral pair."""
     text = ctx.text
@@ -158,7 +197,7 @@ def _pairs(ctx: Context):
         # try the longest run that reads as a number ("the second ten (10)" -> "ten")
         wstart = t.start("words")
         run_text = t.group("words")
-        tokens = [x for x in re.finditer(_NW, run_text, re.I)]
+        tokens = list(_NW_RE.finditer(run_text))
         value = None
         used_start = wstart
         ordinal = bool(m.group("ord"))
@@ -178,9 +217,9 @@ def _pairs(ctx: Context):
             continue
         # "one-half of one percent (0.5%)": the words before belong to it
         before = text[max(0, used_start - 40) : used_start].lower()
-        ob = re.search(r"([\w\-/]+)\s+(?:of|and)\s+$", before)
-        if (ob and (ob.group(1).rsplit("-", 1)[-1] in _NUMBER_VOCAB or ob.group(1) in _UNIT_WORDS
-                   or re.search(r"(?:th|ths|half|halves|thirds?|quarters?)$", ob.group(1)) or re.fullmatch(r"\d+(?:/\d+)?", ob.group(1)))) or re.search(r"[\w\-]$", before):
+        ob = _word_before_of_and(before)
+        if (ob and (ob.rsplit("-", 1)[-1] in _NUMBER_VOCAB or ob in _UNIT_WORDS
+                   or re.search(r"(?:th|ths|half|halves|thirds?|quarters?)$", ob) or re.fullmatch(r"\d+(?:/\d+)?", ob))) or _ends_in_word(before):
             continue  # "one-half of one percent", "one percent and one-half (1.5%)": more words belong to it
         if t.group("cents"):
             ct = t.group("cents")
