@@ -337,12 +337,8 @@ def _sum_cues(low: str) -> list[tuple[int, int]]:
         while i >= 0:
             out.append((i, i + n))
             i = find(word, i + n)
-    i = find("such")
-    while i >= 0:
-        m = _SUCH_NUMBER.match(low, i)
-        if m is not None:
-            out.append((i, m.end()))
-        i = find("such", i + 4)
+    # "such" followed by a number ("such" cannot overlap itself: the same matches)
+    out.extend([m.span() for m in _SUCH_NUMBER.finditer(low)])
     out.sort()
     return out
 

@@ -221,6 +221,7 @@ _RULE_AFTER = re.compile(r"\s*,\s*(?:Rule|Regulation|Item)\b")
 _STATUTE_BEFORE = re.compile(
     r"\b(?:Rule|Regulation|Item|Form|TIA|Regulations|Statutes|Code|Act),?\s*$|U\.\s?S\.\s?C\.?(?:\s*A\.)?\s*$|C\.\s?F\.\s?R\.?\s*$|\bCode\s*$|\bStat\.\s*$"
 )
+_STATUTE_ENDS = ("Rule", "Regulation", "Item", "Form", "TIA", "Regulations", "Statutes", "Code", "Act", "C", "C.", "A.", "R", "R.", "Stat.")
 _ET_SEQ = re.compile(r"\s+et\s+seq")
 
 
@@ -233,7 +234,8 @@ def _is_external(text: str, ref_start: int, ref_end: int) -> bool:
     if _EXTERNAL_AFTER.match(tail) or _EXTERNAL_AFTER2.match(tail) or _RULE_AFTER.match(tail):
         return True
     head = text[max(0, ref_start - 40) : ref_start]
-    if _STATUTE_BEFORE.search(head):
+    # every match of _STATUTE_BEFORE ends (but for a comma and white space) in one of _STATUTE_ENDS
+    if head.rstrip().rstrip(",").endswith(_STATUTE_ENDS) and _STATUTE_BEFORE.search(head):
         return True
     if _ET_SEQ.match(tail):
         return True
