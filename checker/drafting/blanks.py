@@ -23,7 +23,8 @@ from typing import Optional
 
 from ..model import Finding
 from . import as_rule
-from .context import Context, literal_starts, search_near, squash
+from .context import Context, search_near, squash
+from .refs import line_heads
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
 _PLACEHOLDER_MARK = r"(?:o|\*|\u2022|\u25cf|\u25aa|l|x|xx|X|XX|_+|-+|\.+|\s*|bullet|TBD|TBA|\?+|#)"
@@ -226,8 +227,13 @@ class Blanks:
         ctx = self.ctx
         lines = ctx.layout.lines
         n = len(lines)
-        # the lines that hold "By" (a line's text is its part of the clean text)
-        cands = sorted({ctx.line_index(o) for o in literal_starts(ctx.text, ("By", "Per"))})
+        # the lines that open with "B" or "P" (the clean text is the lines joined
+        # with line breaks); those that open with "By" or "Per:" are read below
+        by = line_heads(ctx)[0]
+        line_index = ctx.line_index
+        cands = [line_index(s) for s in sorted(by["B"] + by["P"])]
+        if n and _BY_LINE.match(lines[0].text):
+            cands.insert(0, 0)
         ci = 0
         i = 0
         while True:

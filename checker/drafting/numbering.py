@@ -6,6 +6,7 @@ quotation marks (NUMB004) left open or closed twice within a paragraph.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from typing import Iterable, Optional
 
@@ -13,6 +14,7 @@ from ..model import Finding
 from . import as_rule
 from ..numbers import roman_numeral, roman_value
 from .context import Context, literal_starts, squash
+from .refs import line_heads
 
 
 
@@ -55,6 +57,19 @@ def _label_value(label: str) -> Optional[tuple[str, int]]:
     return None
 
 
+_UNNUMBERED_KINDS = frozenset(("preamble", "signature", "closing", "table", "paragraph", "schedule", "exhibit", "annex", "appendix"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_facts(label: str) -> tuple[Optional[tuple[str, int]], Optional[str]]:
+    """(style, ordinal) of a label (see _label_value), and the label's one
+    letter when it is one of "ivxlc" in either case (a letter or a roman
+    numeral, as the list before it says), else None.  Labels repeat ("(a)",
+    "1."): each is read once."""
+    t = label.strip().strip("()").strip(".")
+    return _label_value(label), (t if len(t) == 1 and t.lower() in "ivxlc" else None)
+
+
 # ---------------------------------------------------------------------------
 # NUMB001: structural numbering
 # ---------------------------------------------------------------------------
@@ -69,15 +84,14 @@ def sequence(ctx: Context) -> list[Finding]:
         groups: dict[tuple[str, str], list] = {}
         last_style: dict[str, str] = {}
         for c in children:
-            if c.kind in ("preamble", "signature", "closing", "table", "paragraph", "schedule", "exhibit", "annex", "appendix"):
+            if c.kind in _UNNUMBERED_KINDS:
                 continue
-            lv = _label_value(c.label)
+            lv, t = _label_facts(c.label)
             if lv is None:
                 continue
             style, val = lv
             # "(c)", "(i)", "(v)", "(x)": a letter or a roman numeral, as the list before it says
-            t = c.label.strip().strip("()").strip(".")
-            if len(t) == 1 and t.lower() in "ivxlc":
+            if t is not None:
                 prev_style = last_style.get(c.kind)
                 if prev_style in ("alpha", "ALPHA") or (prev_style is None and t.lower() != "i"):
                     style = "alpha" if t.islower() else "ALPHA"
@@ -118,7 +132,8 @@ def sequence(ctx: Context) -> list[Finding]:
                     what = f"{c.label.strip()} follows {p.label.strip()}: out of order"
                 out.append(ctx.finding("NUMB001", what, a, b, [ctx.related(pa, pb, "the one before")]))
         for c in children:
-            check(c.children)
+            if c.children:
+                check(c.children)
 
     check(getattr(doc, "sections", ()) or ())
     check = None  # a recursive inner function and its own name form a reference cycle: broken here
@@ -157,6 +172,22 @@ _DIGITS = re.compile(r"\d+")
 _SEC_LINE = re.compile(r"^([^\S\n]{0,16})(?:(?:Section|SECTION)[^\S\n]+)?(\d{1,2})\.(?:[^\S\n]+|$)(?=[A-Z(\"]|$)")
 
 
+def _section_lines(ctx: Context, first: int, stop: int) -> list[int]:
+    """Indices, from ``first`` up to ``stop`` (excluded), of the lines that
+    open (after spaces) with a digit or an "S": every line where a section
+    number (_SEC_LINE, _DEC_LINE_START) can stand, and a few more."""
+    lines = ctx.layout.lines
+    if first >= stop:
+        return []
+    by, digits = line_heads(ctx)
+    a = lines[first].start
+    b = lines[stop].start if stop < len(lines) else len(ctx.text) + 1
+    out = [0] if first == 0 else []
+    line_index = ctx.line_index
+    out.extend(line_index(s) for s in sorted(by["S"] + digits) if a <= s < b)
+    return out
+
+
 def _unaccepted_sections(ctx: Context) -> list[Finding]:
     """A line that looks like a numbered section with a heading but that the
     section tree could not place: a repeated, skipped or misplaced number."""
@@ -174,7 +205,7 @@ def _unaccepted_sections(ctx: Context) -> list[Finding]:
         line_starts = [ln.start for ln in lines]
     first = bisect.bisect_left(line_starts, tops[0].start)
     stop = bisect.bisect_left(line_starts, ctx.body_end)
-    for idx in range(first, stop):
+    for idx in _section_lines(ctx, first, stop):
         ln = lines[idx]
         if ln.table is not None:
             continue
@@ -218,6 +249,18 @@ def _unaccepted_sections(ctx: Context) -> list[Finding]:
 _DEC_LINE = re.compile(r"^([^\S\n]{0,16})(?:(?:Section|SECTION)[^\S\n]+)?(\d{1,2})\.(\d{1,3})\.?(?:[^\S\n]+|$)(?=[A-Z(\"]|$)")
 _DEC_NUMBER = re.compile(r"(\d+)\.(\d+)")
 _DEC_LINE_START = re.compile(r"(?m)^[^\S\n]{0,16}(?:(?:Section|SECTION)[^\S\n]+)?\d{1,2}\.\d")
+def _dec_line_starts(ctx: Context, first: int, end: int) -> list[int]:
+    """Indices of the lines where ``_DEC_LINE_START.finditer(ctx.text, first,
+    end)`` finds a match (``first`` is the start of a line)."""
+    text = ctx.text
+    by, digits = line_heads(ctx)
+    match = _DEC_LINE_START.match
+    line_index = ctx.line_index
+    starts = [0] if first == 0 else []
+    starts.extend(sorted(by["S"] + digits))
+    return [line_index(s) for s in starts if first <= s < end and match(text, s, end)]
+
+
 _RUNIN_HEADING = re.compile(r"([A-Z][\w'\-,]*(?:[^\S\n]+(?:[A-Z][\w'\-,]*|of|and|to|the|for|in|on))*)\.")
 
 
@@ -255,8 +298,7 @@ def _skipped_decimal_sections(ctx: Context) -> list[Finding]:
         heads.append((idx, int(m.group(1)), int(m.group(2)), None))
     # the other lines that open like one ("8.07 ...", "Section 8.07 ..."), found by one search
     first = lines[min(taken)].start
-    for found in _DEC_LINE_START.finditer(ctx.text, first, ctx.body_end):
-        idx = ctx.line_index(found.start())
+    for idx in _dec_line_starts(ctx, first, ctx.body_end):
         if idx in taken:
             continue
         ln = lines[idx]
@@ -416,13 +458,15 @@ _HALF_PAREN = re.compile(r"(?:^|[\s(])(?:[a-zA-Z]|[ivxlc]{1,5}|\d{1,2})$|(?:^|\s
 _NOTARY_CAPTION = re.compile(r"[^\S\n]*(?:STATE|COUNTY|CITY|PARISH|COMMONWEALTH|PROVINCE|DISTRICT)[^\S\n]+OF\b", re.I)
 
 
-def _scan_brackets(text: str, a: int, b: int):
-    """Unmatched openers and closers of one paragraph: (openers, closers) as lists of offsets."""
+def _scan_brackets(text: str, a: int, b: int, at: Optional[list[int]] = None):
+    """Unmatched openers and closers of one paragraph: (openers, closers) as
+    lists of offsets.  ``at``: the offsets of its brackets, when known."""
     stack: list[tuple[str, int]] = []
     closers: list[int] = []
     pairs = {")": "(", "]": "["}
-    for mm in _BRACKET_CHARS.finditer(text, a, b):
-        i = mm.start()
+    if at is None:
+        at = [mm.start() for mm in _BRACKET_CHARS.finditer(text, a, b)]
+    for i in at:
         c = text[i]
         if c in "([":
             stack.append((c, i))
@@ -488,14 +532,26 @@ def unbalanced_brackets(ctx: Context) -> list[Finding]:
     # bracket opened in an earlier paragraph ("[Consented to: ... Title: ]", a
     # form of signature block whose closing bracket stands on a line of its own)
     spare: list[list[int]] = []
-    brackets = _BRACKET_CHARS.findall
+    # every bracket of the text, found once (str.find is far faster than the
+    # engine's scan for a set of characters); the paragraphs are in order
+    pos = literal_starts(text, ("(", ")", "[", "]"))
+    chars = "".join([text[i] for i in pos])
+    n = len(pos)
+    lo = 0
     for p in paras:
+        while lo < n and pos[lo] < p.start:
+            lo += 1
+        hi = lo
+        while hi < n and pos[hi] < p.end:
+            hi += 1
         # a paragraph whose brackets pair off has nothing to report, prose or not
-        if _paired("".join(brackets(text, p.start, p.end))):
+        if lo == hi or _paired(chars[lo:hi]):
             results.append(([], []))
             spare.append([])
+            lo = hi
             continue
-        found = _scan_brackets(text, p.start, p.end)
+        found = _scan_brackets(text, p.start, p.end, pos[lo:hi])
+        lo = hi
         spare.append(found[1])
         results.append(([], []) if p.table or not ctx.is_prose(p) else found)
     for k, p in enumerate(paras):
@@ -552,7 +608,10 @@ def _quote_balance(ctx: Context, p) -> Optional[tuple[int, int, int, str]]:
     0 for straight quotes (which have no direction)."""
     text = ctx.text
     a, b = p.start, p.end
-    if text.find('"', a, b) < 0 and text.find("\u201c", a, b) < 0 and text.find("\u201d", a, b) < 0:
+    n_straight = text.count('"', a, b)
+    # an even number of straight marks and as many opening marks as closing
+    # ones (most paragraphs that hold any): balanced, whatever follows
+    if n_straight % 2 == 0 and text.count("\u201c", a, b) == text.count("\u201d", a, b):
         return None
     seg = text[a:b]
     if not ctx.is_prose(p) or len(_TAG.findall(seg[:2000])) > 3:

@@ -14,8 +14,8 @@ from typing import Optional
 from .. import numbers as _num
 from ..model import Finding
 from . import as_rule
-from .context import Context, squash
-from .numwords import CARD_WORD, DENOMS, ORD_WORD, ORDINALS, SCALES, TENS, UNITS, fmt
+from .context import Context, squash, trie_regex
+from .numwords import _CARD, _ORD, CARD_WORD, DENOMS, ORD_WORD, ORDINALS, SCALES, TENS, UNITS, fmt
 from .numwords import numeral_value as _numeral_value
 from .numwords import words_value as _own_words_value
 from .terms import get_terms
@@ -32,17 +32,25 @@ _UNIT = r"(?P<unit>\s+(?:dollars?|percent|per[^\S\n]?cent(?:um)?|cents?)(?:\s+\(
 # the first letters of the number words (or a digit): a cheap test of a
 # place before the number words themselves are tried there
 _NW_FIRST = r"[" + "".join(sorted({w[0] for w in (*UNITS, *TENS, *SCALES, *ORDINALS, *DENOMS)})) + r"\d]"
+# _NW and _RUN with each list of words factored by common prefixes (longer
+# words first, as in the lists): the same matches, tried far faster
+_CARD_TRIE = r"(?:" + trie_regex(_CARD) + r")"
+_NW_TRIE = (
+    r"(?:" + _CARD_TRIE + r"|(?:" + trie_regex(_ORD) + r")|(?:" + trie_regex(sorted(DENOMS, key=len, reverse=True)) + r")|\d{1,3}/100)"
+)
+_RUN_TRIE = _NW_TRIE + r"(?:" + _SEP + _NW_TRIE + r")*"
 _TAIL = re.compile(
-    r"(?<![\w\-/])(?=" + _NW_FIRST + r")(?P<words>" + _RUN + r")(?P<dollars>\s+dollars?\s+and\s+(?P<cents>" + _RUN + r")\s+cents?)?"
+    r"(?<![\w\-/])(?=" + _NW_FIRST + r")(?P<words>" + _RUN_TRIE + r")(?P<dollars>\s+dollars?\s+and\s+(?P<cents>" + _RUN_TRIE + r")\s+cents?)?"
     + _UNIT + r"\s*$",
     re.I,
 )
+_NW_RE = re.compile(_NW, re.I)
 _RUN_FULL = re.compile(_RUN + r"(?:\s+(?:percent|per[^\S\n]?cent))?", re.I)
 _PAREN_NUM = re.compile(
     r"\(\s*(?P<cur>US\s?\$|U\.S\.\s?\$|\$)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\d+/\d+)\s*"
     r"(?P<pct>%|percent)?(?P<ord>st|nd|rd|th)?\s*\)"
 )
-_REVERSE_OPEN = re.compile(r"\((?=\s*" + CARD_WORD + r"\b)", re.I)
+_REVERSE_OPEN = re.compile(r"\((?=\s*" + _CARD_TRIE + r"\b)", re.I)
 _REVERSE = re.compile(
     r"(?<![\w.,$/])(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<pct>%)?\s*\(\s*(?P<words>[A-Za-z][A-Za-z\s\-]{2,80}?)\s*\)"
 )
@@ -66,6 +74,9 @@ _NUMBER_VOCAB = frozenset(
 )
 
 
+_HUNDREDTHS_FRACTION = re.compile(r"\d{1,3}/100")
+
+
 def _number_word_before(text: str, i: int) -> bool:
     """Whether the word just before position ``i`` (skipping "Dollars",
     "percent" and the like) is a number word or a fraction such as "93/100"."""
@@ -75,7 +86,7 @@ def _number_word_before(text: str, i: int) -> bool:
         if t in _UNIT_WORDS:
             continue
         last = t.rsplit("-", 1)[-1]
-        return last in _NUMBER_VOCAB or bool(re.fullmatch(r"\d{1,3}/100", t))
+        return last in _NUMBER_VOCAB or bool(_HUNDREDTHS_FRACTION.fullmatch(t))
     return False
 
 
@@ -111,6 +122,68 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= max(1e-9, 0.005 if (a % 1 or b % 1) else 0)
 
 
+# every word a match of _TAIL can hold (in lower case), and what else stands
+# in one: digits, "/", white space, "-", ",", "(", ")", "." ("U.S.")
+_TAIL_VOCAB = frozenset(
+    [*UNITS, *TENS, *SCALES, *ORDINALS, *DENOMS]
+    + "and dollar dollars cent cents percent per centum percentum u s us".split()
+)
+# a word, or a character no match of _TAIL holds
+_TAIL_TOKEN = re.compile(r"[A-Za-z]+|[^A-Za-z0-9/\s\-,().]")
+
+
+def _tail_start(text: str, lo: int, end: int) -> int:
+    """Where to start the search for a run of number words that ends at
+    ``end``: after the last word or character in text[lo:end] that no such
+    run can hold (every match of ``_TAIL.search(text, lo, end)`` starts there
+    or later, as a match cannot start inside a word).  For an ASCII text;
+    for another, ``lo``."""
+    if not text.isascii():
+        return lo
+    vocab = _TAIL_VOCAB
+    for t in reversed(list(_TAIL_TOKEN.finditer(text, lo, end))):
+        w = t.group()
+        if w.isalpha() and w.lower() in vocab:
+            continue
+        return t.end()
+    return lo
+
+
+def _word_before_of_and(s: str) -> Optional[str]:
+    """``group(1)`` of ``re.search(r"([\\w\\-/]+)\\s+(?:of|and)\\s+$", s)`` (None
+    when it does not match), read backwards from the end instead of tried at
+    every place: white space, "of" or "and", white space, and the run of
+    word characters, "-" and "/" before them."""
+    j = len(s)
+    while j and s[j - 1].isspace():
+        j -= 1
+    if j == len(s):
+        return None
+    if s.endswith("of", 0, j):
+        k = j - 2
+    elif s.endswith("and", 0, j):
+        k = j - 3
+    else:
+        return None
+    w = k
+    while w and s[w - 1].isspace():
+        w -= 1
+    if w == k:
+        return None
+    r = w
+    while r and (s[r - 1].isalnum() or s[r - 1] in "_-/"):
+        r -= 1
+    return s[r:w] if r < w else None
+
+
+def _ends_in_word(s: str) -> bool:
+    """``re.search(r"[\\w\\-]$", s)``: a word character or "-" at the end (or
+    before a line break that ends it)."""
+    if s.endswith("\n"):
+        s = s[:-1]
+    return bool(s) and (s[-1].isalnum() or s[-1] in "_-")
+
+
 def _pairs(ctx: Context):
     """(start, end, words, words_value, numeral_text, numeral_value, kind) of every words/numeral pair."""
     text = ctx.text
@@ -118,13 +191,13 @@ def _pairs(ctx: Context):
         if not _number_word_before(text, m.start()):
             continue  # the word before is not a number word: no pair here
         lo = max(0, m.start() - 220)
-        t = _TAIL.search(text, lo, m.start())
+        t = _TAIL.search(text, _tail_start(text, lo, m.start()), m.start())
         if t is None:
             continue
         # try the longest run that reads as a number ("the second ten (10)" -> "ten")
         wstart = t.start("words")
         run_text = t.group("words")
-        tokens = [x for x in re.finditer(_NW, run_text, re.I)]
+        tokens = list(_NW_RE.finditer(run_text))
         value = None
         used_start = wstart
         ordinal = bool(m.group("ord"))
@@ -144,9 +217,9 @@ def _pairs(ctx: Context):
             continue
         # "one-half of one percent (0.5%)": the words before belong to it
         before = text[max(0, used_start - 40) : used_start].lower()
-        ob = re.search(r"([\w\-/]+)\s+(?:of|and)\s+$", before)
-        if (ob and (ob.group(1).rsplit("-", 1)[-1] in _NUMBER_VOCAB or ob.group(1) in _UNIT_WORDS
-                   or re.search(r"(?:th|ths|half|halves|thirds?|quarters?)$", ob.group(1)) or re.fullmatch(r"\d+(?:/\d+)?", ob.group(1)))) or re.search(r"[\w\-]$", before):
+        ob = _word_before_of_and(before)
+        if (ob and (ob.rsplit("-", 1)[-1] in _NUMBER_VOCAB or ob in _UNIT_WORDS
+                   or re.search(r"(?:th|ths|half|halves|thirds?|quarters?)$", ob) or re.fullmatch(r"\d+(?:/\d+)?", ob))) or _ends_in_word(before):
             continue  # "one-half of one percent", "one percent and one-half (1.5%)": more words belong to it
         if t.group("cents"):
             ct = t.group("cents")
@@ -264,12 +337,8 @@ def _sum_cues(low: str) -> list[tuple[int, int]]:
         while i >= 0:
             out.append((i, i + n))
             i = find(word, i + n)
-    i = find("such")
-    while i >= 0:
-        m = _SUCH_NUMBER.match(low, i)
-        if m is not None:
-            out.append((i, m.end()))
-        i = find("such", i + 4)
+    # "such" followed by a number ("such" cannot overlap itself: the same matches)
+    out.extend([m.span() for m in _SUCH_NUMBER.finditer(low)])
     out.sort()
     return out
 

@@ -7,6 +7,7 @@ are (PARTY003, informational).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 from ..model import Finding
@@ -56,6 +57,7 @@ _NORM_PUNCT = re.compile(r"[.,'\u2019]")
 _NORM_RE = re.compile(r"\b(?:" + "|".join(_NORM_WORDS) + r")\b")
 
 
+@functools.lru_cache(maxsize=4096)
 def norm_name(s: str) -> str:
     t = _NORM_PUNCT.sub("", s.upper())
     t = " ".join(t.split())
@@ -186,6 +188,11 @@ _NOT_SIGNATORY = re.compile(
 )
 
 
+# an ASCII line's letters (everything else deleted), and its capitals (the small letters deleted)
+_NOT_LETTERS = str.maketrans("", "", "".join(chr(i) for i in range(128) if not chr(i).isalpha()))
+_LOWER = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _signature_lines(ctx: Context) -> list[tuple[int, int, str]]:
     """Lines in capitals inside the signature pages: the signatories' names."""
     cached = getattr(ctx, "_sig_lines", None)
@@ -201,13 +208,17 @@ def _signature_lines(ctx: Context) -> list[tuple[int, int, str]]:
             ln = lines[i]
             t = ln.text.strip()
             i += 1
-            if not t or _NOT_SIGNATORY.match(t):
+            if not t or t.endswith(":") or len(t) > 80 or _NOT_SIGNATORY.match(t):
                 continue
-            letters = [c for c in t if c.isalpha()]
-            if len(letters) < 3 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
-                continue
-            if t.endswith(":") or len(t) > 80:
-                continue
+            if t.isascii():
+                letters = t.translate(_NOT_LETTERS)
+                n_letters = len(letters)
+                if n_letters < 3 or len(letters.translate(_LOWER)) < 0.9 * n_letters:
+                    continue
+            else:
+                chars = [c for c in t if c.isalpha()]
+                if len(chars) < 3 or sum(c.isupper() for c in chars) < 0.9 * len(chars):
+                    continue
             if re.search(r",\s*an?$", t) or re.match(r"^(?:AN?|THE)\s+[A-Z]+\s+(?:LIMITED|GENERAL|CORPORATION|COMPANY)", t):
                 continue  # "..., A REAL ESTATE LIMITED PARTNERSHIP, a": a description, wrapped
             a0 = ln.start + ln.indent

@@ -64,15 +64,16 @@ def _resolve(ctx: Context, target: str, where: Optional[str], context_num: Optio
     return ctx.by_number.get(t)
 
 
-# patterns that begin with a literal, which the regular expression engine finds fast
-_SECTION_AT = (re.compile(r"Sections?[^\S\n]*\n?[^\S\n]*\d"), re.compile(r"SECTIONS?[^\S\n]*\n?[^\S\n]*\d"))
+# "Section 4" or "SECTION 4": a pattern that begins with a literal, which the
+# regular expression engine finds fast
+_SECTION_AT = re.compile(r"S(?:ections?|ECTIONS?)[^\S\n]*\n?[^\S\n]*\d")
 
 
 def _section_matches(text: str):
     """The scan's matches that start with "Section <number>" (found by a quick
     pattern first, then read in full)."""
-    starts = sorted(q.start() for pat in _SECTION_AT for q in pat.finditer(text))
-    for a in starts:
+    for q in _SECTION_AT.finditer(text):
+        a = q.start()
         if a and (text[a - 1].isalnum() or text[a - 1] == "_"):
             continue
         m = _SCAN.match(text, a)
@@ -130,6 +131,9 @@ def _uncovered_sections(ctx: Context, have: list[Ref]) -> list[Ref]:
     return [r for r in _own_scan(ctx, skip, sections_only=True) if _NUMBERED_TARGET.fullmatch(r.target)]
 
 
+_NUMBERED_TYPES = frozenset(("section", "subsection", "clause", "paragraph", "article", "item"))
+
+
 def references(ctx: Context) -> list[Ref]:
     cached = getattr(ctx, "_refs", None)
     if cached is not None:
@@ -138,29 +142,44 @@ def references(ctx: Context) -> list[Ref]:
     raw = getattr(doc, "references", None) or []
     out: list[Ref] = []
     if raw:
+        to_clean = ctx.to_clean
+        by_number = ctx.by_number
+        target_ok = _TARGET_OK.fullmatch
+        line_starts = ctx.source.line_starts
+        n_lines = len(line_starts)
+
+        def src_offset(line: int, column: int) -> int:  # _src_offset
+            if line < 1 or line > n_lines:
+                return 0
+            return line_starts[line - 1] + max(0, column - 1)
+
         for r in raw:
-            tgt = (r.get("target") or "").strip()
-            if r.get("ref_type", "section") in ("section", "subsection", "clause", "paragraph", "article", "item") and not _TARGET_OK.fullmatch(tgt):
+            get = r.get
+            tgt = (get("target") or "").strip()
+            ref_type = get("ref_type", "section")
+            if ref_type in _NUMBERED_TYPES and not target_ok(tgt):
                 continue  # not a section number ("Section 4(a), a ...", "Section 3e(i)")
-            a = ctx.to_clean(_src_offset(ctx, r.get("line", 1), r.get("column", 1)))
-            if r.get("end_line"):
-                b = ctx.to_clean(_src_offset(ctx, r["end_line"], r.get("end_column", 1)))
+            rtext = get("text", "")
+            a = to_clean(src_offset(get("line", 1), get("column", 1)))
+            if get("end_line"):
+                b = to_clean(src_offset(r["end_line"], get("end_column", 1)))
             else:
-                b = a + len(r.get("text", ""))
+                b = a + len(rtext)
             if b <= a:
-                b = a + max(1, len(r.get("text", "")))
-            sec = ctx.by_number.get(r.get("resolved_to") or "")
+                b = a + max(1, len(rtext))
+            resolved_to = get("resolved_to")
+            sec = by_number.get(resolved_to or "")
             out.append(
                 Ref(
-                    start=a,
-                    end=b,
-                    text=squash(r.get("text", "")),
-                    target=r.get("target", ""),
-                    ref_type=r.get("ref_type", "section"),
-                    section=r.get("section") or "",
-                    resolved=bool(r.get("resolved")),
-                    resolved_to=r.get("resolved_to"),
-                    omitted=bool(r.get("target_omitted")) or bool(sec and sec.omitted),
+                    a,
+                    b,
+                    squash(rtext),
+                    get("target", ""),
+                    ref_type,
+                    get("section") or "",
+                    bool(get("resolved")),
+                    resolved_to,
+                    bool(get("target_omitted")) or bool(sec and sec.omitted),
                 )
             )
         # references the grammar did not give ("(as defined in Section 4 hereof)"):
@@ -202,6 +221,7 @@ _RULE_AFTER = re.compile(r"\s*,\s*(?:Rule|Regulation|Item)\b")
 _STATUTE_BEFORE = re.compile(
     r"\b(?:Rule|Regulation|Item|Form|TIA|Regulations|Statutes|Code|Act),?\s*$|U\.\s?S\.\s?C\.?(?:\s*A\.)?\s*$|C\.\s?F\.\s?R\.?\s*$|\bCode\s*$|\bStat\.\s*$"
 )
+_STATUTE_ENDS = ("Rule", "Regulation", "Item", "Form", "TIA", "Regulations", "Statutes", "Code", "Act", "C", "C.", "A.", "R", "R.", "Stat.")
 _ET_SEQ = re.compile(r"\s+et\s+seq")
 
 
@@ -214,7 +234,8 @@ def _is_external(text: str, ref_start: int, ref_end: int) -> bool:
     if _EXTERNAL_AFTER.match(tail) or _EXTERNAL_AFTER2.match(tail) or _RULE_AFTER.match(tail):
         return True
     head = text[max(0, ref_start - 40) : ref_start]
-    if _STATUTE_BEFORE.search(head):
+    # every match of _STATUTE_BEFORE ends (but for a comma and white space) in one of _STATUTE_ENDS
+    if head.rstrip().rstrip(",").endswith(_STATUTE_ENDS) and _STATUTE_BEFORE.search(head):
         return True
     if _ET_SEQ.match(tail):
         return True
@@ -229,7 +250,29 @@ _HEAD_LABEL = re.compile(
 )
 
 
-_HEAD_LABEL_AT = re.compile(r"\n[^\S\n]*\u00ad?[^\S\n]*[SA\d]")
+
+
+# the first character of a line, after spaces and a soft hyphen, when it is
+# "S", "A", "B", "P" or a digit
+_LINE_HEAD = re.compile(r"\n[^\S\n]*\u00ad?[^\S\n]*([SABP\d])")
+
+
+def line_heads(ctx: Context) -> tuple[dict[str, list[int]], list[int]]:
+    """The starts of the lines (after the first) whose first character, after
+    spaces and a soft hyphen, is "S", "A", "B" or "P" (by letter), and of those
+    where it is a digit: where a pattern that needs one of them at the start of
+    a line ("Section 4.", "By:", "8.07") is worth trying.  One scan of the
+    text, from line break to line break, for all the checks."""
+    cached = ctx.__dict__.get("_line_heads")
+    if cached is None:
+        by: dict[str, list[int]] = {"S": [], "A": [], "B": [], "P": []}
+        digits: list[int] = []
+        get = by.get
+        for m in _LINE_HEAD.finditer(ctx.text):
+            hit = get(m.group(1))
+            (digits if hit is None else hit).append(m.start() + 1)
+        cached = ctx.__dict__["_line_heads"] = (by, digits)
+    return cached
 
 
 def heading_labels(ctx: Context) -> dict[str, list[int]]:
@@ -241,8 +284,9 @@ def heading_labels(ctx: Context) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     text = ctx.text
     # a label starts a line whose first character (after spaces) is "S", "A" or a digit
+    by, digits = line_heads(ctx)
     cands = [0]
-    cands.extend(m.start() + 1 for m in _HEAD_LABEL_AT.finditer(text))
+    cands.extend(sorted(by["S"] + by["A"] + digits))
     for m in matches_at(_HEAD_LABEL, text, cands):
         g = 1 if m.group(1) else (2 if m.group(2) else (3 if m.group(3) else 4))
         out.setdefault(m.group(g).rstrip("."), []).append(m.start(g))

@@ -287,11 +287,12 @@ def _misplaced_this_article(ctx: Context, m: re.Match, holds: list[SectionInfo])
 def omitted_target(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     for r in references(ctx):
-        if not r.resolved or r.ref_type not in _INTERNAL_TYPES or is_external(ctx, r):
+        if not r.resolved or r.ref_type not in _INTERNAL_TYPES:
             continue
         sec = ctx.by_number.get(r.resolved_to or "")
         omitted = r.omitted or bool(sec and sec.omitted)
-        if not omitted or sec is None or _toc_entry(ctx, r):
+        # the cheap tests first: few references point to an omitted section
+        if not omitted or sec is None or is_external(ctx, r) or _toc_entry(ctx, r):
             continue
         if sec.start <= r.start < sec.end:
             continue
@@ -340,6 +341,19 @@ _BEFORE_CUE = re.compile(
 )
 
 
+# what every topic word (_TOPIC_WORDS) holds, in lower case
+_TOPIC_STEMS = ("default", "indemni", "contribution", "expenses", "terminat", "notice", "survival", "lock", "stabiliz", "allotment")
+
+
+def _may_cite_topic(s: str) -> bool:
+    """Whether ``s`` may hold a topic word (an ASCII string without one of the
+    stems cannot): a quick test before the pattern is tried at every place."""
+    if not s.isascii():
+        return True
+    low = s.lower()
+    return any(stem in low for stem in _TOPIC_STEMS)
+
+
 def _topic_key(word: str) -> Optional[str]:
     w = word.lower()
     for k, stem in _TOPICS.items():
@@ -365,7 +379,7 @@ def subject_mismatch(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     seen: set[tuple[int, str]] = set()
     for r in references(ctx):
-        if not r.resolved or r.ref_type not in ("section", "article") or is_external(ctx, r):
+        if not r.resolved or r.ref_type not in ("section", "article"):
             continue
         sec = ctx.by_number.get(r.resolved_to or "")
         if sec is None or sec.omitted:
@@ -376,11 +390,14 @@ def subject_mismatch(ctx: Context) -> list[Finding]:
         ma = _AFTER_CUE.match(text[r.end : r.end + 80])
         if ma:
             topics.append(ma.group("topic"))
-        mb = _BEFORE_CUE.search(text[max(0, r.start - 90) : r.start])
+        before = text[max(0, r.start - 90) : r.start]
+        mb = _BEFORE_CUE.search(before) if _may_cite_topic(before) else None
         if mb and mb.group("topic").lower().startswith("default") and not mb.group("what") and mb.group("link").lower() in ("under", "in"):
             mb = None  # "in default under Section 5.4": a breach of that section, not its subject
         if mb:
             topics.append(mb.group("topic"))
+        if not topics or is_external(ctx, r):
+            continue  # no subject cited (most references), or another instrument's section
         for word in topics:
             if word[:1].isupper():
                 continue  # "Event of Default", "Default": a defined term, not the subject cited
@@ -443,15 +460,41 @@ def _act_kind(ctx: Context, act: str) -> Optional[str]:
     if "securities" in a or "1933" in a:
         return "securities"
     if a == "act":
-        # what this document calls "the Act"
-        m = re.search(r"Securities\s+(Exchange\s+)?Act\s+of\s+(1933|1934)[^()]{0,40}\(\s*(?:the\s+)?[\"\u201c]Act[\"\u201d]", ctx.text)
-        if m:
-            return "exchange" if m.group(1) or m.group(2) == "1934" else "securities"
-        return None
+        # what this document calls "the Act" (read once per document)
+        cache = ctx.__dict__
+        if "_the_act" not in cache:
+            m = _THE_ACT.search(ctx.text)
+            cache["_the_act"] = ("exchange" if m.group(1) or m.group(2) == "1934" else "securities") if m else None
+        return cache["_the_act"]
     return None
 
 
+_THE_ACT = re.compile(r"Securities\s+(Exchange\s+)?Act\s+of\s+(1933|1934)[^()]{0,40}\(\s*(?:the\s+)?[\"\u201c]Act[\"\u201d]")
+
+
 _HAS_EARNINGS = re.compile(r"arnings\s+[Ss]tatement")  # a literal first: a fast search
+_WITHIN_MEANING = re.compile(r"within\s+the\s+meaning\s+of")
+
+
+def _has_earnings(text: str) -> bool:
+    """``_HAS_EARNINGS.search(text)``, tried only where "arnings" stands."""
+    find, match = text.find, _HAS_EARNINGS.match
+    i = find("arnings")
+    while i >= 0:
+        if match(text, i):
+            return True
+        i = find("arnings", i + 7)
+    return False
+
+
+def _case_matches(pattern: "re.Pattern[str]", text: str, low: Optional[str], word: str):
+    """``pattern.finditer(text)`` for a case-insensitive pattern whose matches
+    start with ``word`` (lower case): tried only where the lower-case text
+    ``low`` has the word (``low`` is None when lower-casing would move offsets,
+    or could fold other letters into the word: then the engine scans)."""
+    if low is None:
+        return pattern.finditer(text)
+    return matches_at(pattern, text, literal_starts(low, (word,)))
 
 # The year in the name of each statute (a statute re-enacted under the same
 # name has several: the Internal Revenue Code of 1954 became that of 1986).
@@ -591,7 +634,7 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
 
     control_iter = []
     seen_ctl: set[int] = set()
-    for wm in re.finditer(r"within\s+the\s+meaning\s+of", text):
+    for wm in matches_at(_WITHIN_MEANING, text, literal_starts(text, ("within",))):
         for m in _CONTROL.finditer(text, max(0, wm.start() - 140), min(len(text), wm.end() + 200)):
             if m.start() not in seen_ctl and m.start("cites") >= wm.end():
                 seen_ctl.add(m.start())
@@ -607,13 +650,18 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
                 report(c, base, "control-person liability under the Securities Act", "Section 15 of the Securities Act")
             elif kind == "exchange" and main != "20":
                 report(c, base, "control-person liability under the Exchange Act", "Section 20 of the Exchange Act")
-    for m in (_FRAUD.finditer(text) if "fraudulent" in text else ()):
+    # the three patterns below start with a word, in any case: in an ASCII text
+    # (lower-casing keeps every offset) they are tried only where the word is
+    ascii = text.isascii()
+    low = ctx.lower if ascii else None
+    for m in (_case_matches(_FRAUD, text, low, "fraudulent") if "fraudulent" in text else ()):
         base = m.start("cites")
         for c in _CITE.finditer(m.group("cites")):
             kind = _act_kind(ctx, c.group("act"))
             if kind in ("securities", None) and c.group("num").lower() != "11(f)":
                 report(c, base, "fraudulent misrepresentation (for contribution)", "Section 11(f) of the Securities Act")
-    for m in (_EARNINGS.finditer(text) if _HAS_EARNINGS.search(text) else ()):
+    has_earnings = _has_earnings(text)
+    for m in (_case_matches(_EARNINGS, text, low, "earning") if has_earnings else ()):
         base = m.start("cites")
         for c in _CITE.finditer(m.group("cites")):
             kind = _act_kind(ctx, c.group("act"))
@@ -630,7 +678,7 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
                     m.end(),
                 )
             )
-    for m in (_EARNINGS_RULE.finditer(text) if _HAS_EARNINGS.search(text) else ()):
+    for m in (_case_matches(_EARNINGS_RULE, text, low, "earning") if has_earnings else ()):
         if m.group("r") != "158":
             out.append(
                 ctx.finding(
