@@ -85,6 +85,9 @@ from checker.source import Source
 
 __all__ = ["Line", "TableBlock", "Layout", "layout"]
 
+_new = object.__new__
+_set = object.__setattr__
+
 
 @dataclass(slots=True)
 class Line:
@@ -142,6 +145,13 @@ class Layout:
         order differs slightly from the clean order, and the span then covers
         both.
         """
+        return self._span_at(0, start, end)
+
+    def _span_at(self, base: int, start: int, end: int) -> Span:
+        """``self.span(base + start, base + end)``: with ``functools.partial(lay._span_at, base)``
+        the spans of a piece of the text that starts at ``base``, in one call."""
+        start += base
+        end += base
         n = len(self.text)
         if end < start:
             start, end = end, start
@@ -184,8 +194,10 @@ class Layout:
         else:
             # the end is on the start's line or below it (e0 >= s0 whenever the range is not empty)
             j = bisect_right(starts, e0, i if e0 >= s0 and i >= 0 else 0) - 1
-        # Span's own validator, called without the keyword-argument __init__ around it
-        return Span.__pydantic_validator__.validate_python({
+        # Span(line=..., ...) as its validator builds it (every field set), without the
+        # validation: the six values are ints computed above
+        sp = _new(Span)
+        _set(sp, "__dict__", {
             "line": i + 1,
             "column": s0 - starts[i] + 1,
             "end_line": j + 1,
@@ -193,6 +205,10 @@ class Layout:
             "offset": s,
             "end_offset": e,
         })
+        _set(sp, "__pydantic_fields_set__", {"line", "column", "end_line", "end_column", "offset", "end_offset"})
+        _set(sp, "__pydantic_extra__", None)
+        _set(sp, "__pydantic_private__", None)
+        return sp
 
     def line_at(self, clean_offset: int) -> int:
         """Index into self.lines of the line holding ``clean_offset``."""

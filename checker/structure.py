@@ -44,11 +44,12 @@ from __future__ import annotations
 
 import functools
 import re
+import typing
 from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from .model import Clause, Section, Span
+from .model import Clause, Section, SectionKind, Span, TypedNode
 from .numbers import roman_numeral
 
 __all__ = ["Node", "Outline", "build_structure", "to_model", "flat_sections", "iter_nodes"]
@@ -1328,29 +1329,43 @@ def to_model(outline: Outline, lay: Any, parse_clause: Optional[Callable[..., It
 
     ``span_of(a, b)`` maps offsets relative to the clause text to a :class:`Span` in the original file.
     """
-    return tuple(_to_section(n, lay, parse_clause) for n in outline.root)
+    # span_at(base, a, b) == lay.span(base + a, base + b); a checker.layout.Layout has it built in
+    span_at = getattr(lay, "_span_at", None)
+    if span_at is None:
+        span_at = functools.partial(_shifted_span, lay.span)
+    text = lay.text
+    return tuple([_to_section(n, text, span_at, parse_clause) for n in outline.root])
 
 
-def _to_section(n: Node, lay: Any, parse_clause: Optional[Callable[..., Iterable[Any]]]) -> Section:
+def _to_section(n: Node, text: str, span_at: Callable[[int, int, int], Span],
+                parse_clause: Optional[Callable[..., Iterable[Any]]]) -> Section:
     # (a module-level function, not a recursive closure: a closure that refers to
     # itself is a reference cycle holding the layout until the cyclic collector runs)
-    text = lay.text
     clauses = []
     for a, b in n.body:
-        nodes: Iterable[Any] = ()
+        nodes: Any = ()
         if parse_clause is not None:
-            nodes = parse_clause(text[a:b], functools.partial(_shifted_span, lay.span, a)) or ()
-        clauses.append(_clause({"span": lay.span(a, b), "nodes": tuple(nodes)}))
-    return _section({
+            nodes = tuple(parse_clause(text[a:b], functools.partial(span_at, a)) or ())
+        span = span_at(0, a, b)
+        if type(span) is Span and _NODE_TYPES.issuperset(map(type, nodes)):
+            clauses.append(_construct(Clause, {"span": span, "nodes": nodes}, {"span", "nodes"}))
+        else:
+            clauses.append(_clause({"span": span, "nodes": nodes}))
+    d = {
         "kind": n.kind,
         "label": n.label,
         "number": n.number,
         "heading": n.heading,
         "omitted": n.omitted,
-        "span": lay.span(n.start, max(n.end, n.start)),
+        "span": span_at(0, n.start, max(n.end, n.start)),
         "clauses": tuple(clauses),
-        "children": tuple([_to_section(c, lay, parse_clause) for c in n.children]),
-    })
+        "children": tuple([_to_section(c, text, span_at, parse_clause) for c in n.children]),
+    }
+    h = d["heading"]
+    if (d["kind"] in _SECTION_KINDS and type(d["label"]) is str and type(d["number"]) is str
+            and (h is None or type(h) is str) and type(d["omitted"]) is bool and type(d["span"]) is Span):
+        return _construct(Section, d, set(_SECTION_FIELDS))
+    return _section(d)
 
 
 # Clause(**d) and Section(**d) through the models' own validators, without the keyword __init__
@@ -1360,6 +1375,25 @@ def _clause(d: dict) -> Clause:
 
 def _section(d: dict) -> Section:
     return Section.__pydantic_validator__.validate_python(d)
+
+
+# What validation would pass through unchanged: the typed nodes' own classes, the section kinds
+_NODE_TYPES = frozenset(typing.get_args(typing.get_args(TypedNode)[0]))
+_SECTION_KINDS = frozenset(typing.get_args(SectionKind))
+_SECTION_FIELDS = frozenset(Section.model_fields)
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _construct(cls: type, d: dict, fields_set: set) -> Any:
+    """``cls(**d)`` as its validator builds it from values it would take as they are
+    (every field given, each of its type), without the validation."""
+    obj = _new(cls)
+    _set(obj, "__dict__", d)
+    _set(obj, "__pydantic_fields_set__", fields_set)
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
 
 
 def _shifted_span(span: Callable[[int, int], Span], base: int, x: int, y: int) -> Span:
