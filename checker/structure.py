@@ -49,6 +49,8 @@ from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
+from pydantic import BaseModel
+
 from .model import Clause, Section, SectionKind, Span, TypedNode
 from .numbers import roman_numeral
 
@@ -1382,17 +1384,20 @@ _NODE_TYPES = frozenset(typing.get_args(typing.get_args(TypedNode)[0]))
 _SECTION_KINDS = frozenset(typing.get_args(SectionKind))
 _SECTION_FIELDS = frozenset(Section.model_fields)
 _new = object.__new__
-_set = object.__setattr__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _construct(cls: type, d: dict, fields_set: set) -> Any:
     """``cls(**d)`` as its validator builds it from values it would take as they are
     (every field given, each of its type), without the validation."""
     obj = _new(cls)
-    _set(obj, "__dict__", d)
-    _set(obj, "__pydantic_fields_set__", fields_set)
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    _set_dict(obj, d)
+    _set_fields_set(obj, fields_set)
+    _set_extra(obj, None)
+    _set_private(obj, None)
     return obj
 
 
