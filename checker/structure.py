@@ -45,6 +45,7 @@ from __future__ import annotations
 import functools
 import re
 import typing
+from bisect import bisect_left
 from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
@@ -209,7 +210,11 @@ _SIGNATURE_START2 = frozenset("IN In Ve VE Si Yo Ac AC Ag AG Co CO Th If Pl Ki".
 # what try_line can act on: an attachment, a signature or closing, a marker, a "By:"
 # line, a bare "Section" / "Article" / "\u00a7"; or a letter followed by "." or ")"
 _LINE_START = _ATTACH_START | _SIGNATURE_START | _MARKER_START | frozenset("B")
-_TOC_START = frozenset("0123456789SA\u00a7TCI")
+_TOC_START = frozenset("0123456789SA\u00a7TCI")  # (all in _LINE_START)
+# the lines find_toc reads, found in one pass over "\n" + Layout.text: after the line
+# break (at the line's start offset in the text) and the leading white space (taken
+# whole), a character of _TOC_START or a non-ASCII one (a digit of another script)
+_TOC_CANDIDATE = re.compile("\n[" + re.escape(_WS) + "]*+[" + "".join(map(re.escape, sorted(_TOC_START))) + "\x80-\U0010ffff]")
 _TOC = re.compile(r"^[\s\xa0]*(?:TABLE\s+OF\s+CONTENTS|Table\s+of\s+Contents|CONTENTS|INDEX)[\s\xa0.:]*$")
 _RULE = re.compile(r"^[\s\xa0]*[-_=*\u2014\u2013 ]{4,}[\s\xa0]*$")
 _OMITTED = re.compile(
@@ -464,7 +469,7 @@ class _Builder:
     def run(self) -> Outline:
         lines = self.lines
         n = len(lines)
-        self.find_toc()
+        self.find_toc(self.toc_candidates())
         toc_a, toc_b = self.toc if self.toc else (-1, -2)
         i = 0
         while i < n:
@@ -511,6 +516,13 @@ class _Builder:
         self.prev_label_only = False
         self.blank_before = False
 
+    def toc_candidates(self) -> list[int]:
+        """Indexes of the lines that may start with a section label or the contents header."""
+        starts = getattr(self.lay, "_line_starts", None)
+        if not starts or len(starts) != len(self.lines):
+            starts = [ln.start for ln in self.lines]
+        return [bisect_left(starts, m.start()) for m in _TOC_CANDIDATE.finditer("\n" + self.text)]
+
     def after_label(self, i: int, label_only: bool) -> None:
         self.prev_line = i
         self.prev_text = self.lines[i].text.strip(_WS)
@@ -542,15 +554,16 @@ class _Builder:
 
     # -- table of contents -------------------------------------------------
 
-    def find_toc(self) -> None:
+    def find_toc(self, cands: list[int]) -> None:
         """A table of contents: a dense run of section labels that all come again below it.
 
-        Its lines are read as plain text (of the preamble, usually)."""
+        Its lines are read as plain text (of the preamble, usually).  ``cands``: the lines
+        that may start with a label or the contents header, in order."""
         lines = self.lines
         n = len(lines)
         labels: list[tuple[int, str]] = []
         header = -1
-        for i in range(n):
+        for i in cands:
             ln = lines[i]
             s = ln.text.lstrip(_WS)
             c0 = s[:1]
