@@ -901,7 +901,7 @@ class _Builder:
         if st0 == "dA" and not self.stack and _runin_heading(rest) is None:
             return None  # lettered recitals stay in the preamble
         if _is_section_style(st0):
-            if _TOC_LINE.search(rest):
+            if ("ection" in rest or "ECTION" in rest or "rticle" in rest or "RTICLE" in rest) and _TOC_LINE.search(rest):
                 return None  # "Section 23. Benefits 15 Section 24. Notices 15": a contents line
             f = self.first_section
             if (self.container_index() < 0 and f is not None and f.ordinal != 1 and cands[0][1] == 1
@@ -1298,8 +1298,14 @@ def _follow(rest: str) -> str:
 
 
 def _rstrip_to(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in " \t\n\xa0\r\f":
-        end -= 1
+    """``end`` moved back over the characters of _PARA_WS, not before ``start``."""
+    while end > start:
+        # (in steps of at most 64 characters: a slice that long is cheap to strip)
+        a = max(start, end - 64)
+        t = text[a:end].rstrip(_PARA_WS)
+        if t:
+            return a + len(t)
+        end = a
     return end
 
 
