@@ -78,12 +78,22 @@ from bisect import bisect_right
 from collections import Counter
 from itertools import accumulate
 from dataclasses import dataclass, field
+from typing import Callable
+
+from pydantic import BaseModel
 
 from checker.model import Span
 from checker.numbers import roman_value
 from checker.source import Source
 
 __all__ = ["Line", "TableBlock", "Layout", "layout"]
+
+# A model's instance state, set as its validator sets it: the slots' own setters
+_new = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 @dataclass(slots=True)
@@ -115,6 +125,7 @@ class Layout:
     _seg_clean: list[int] = field(default_factory=list, repr=False)
     _seg_src: list[int] = field(default_factory=list, repr=False)
     _line_starts: list[int] = field(default_factory=list, repr=False)
+    _span_at: Callable[[int, int, int], Span] = field(init=False, repr=False, compare=False)
 
     def to_source(self, clean_offset: int) -> int:
         """Offset in source.text of the character at ``clean_offset`` in self.text.
@@ -142,7 +153,56 @@ class Layout:
         order differs slightly from the clean order, and the span then covers
         both.
         """
-        n = len(self.text)
+        return self._span_at(0, start, end)
+
+    def __post_init__(self) -> None:
+        # _span_at(base, start, end) == self.span(base + start, base + end): with
+        # functools.partial(lay._span_at, base), the spans of a piece of the text
+        # that starts at ``base``, in one call
+        self._span_at = _span_function(
+            len(self.text), self._seg_clean, self._seg_src, self.source.line_starts, len(self.source.text)
+        )
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        del state["_span_at"]  # (a function: built again from the maps)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
+
+    def line_at(self, clean_offset: int) -> int:
+        """Index into self.lines of the line holding ``clean_offset``."""
+        if not self._line_starts:
+            return 0
+        i = bisect.bisect_right(self._line_starts, clean_offset) - 1
+        return 0 if i < 0 else i
+
+
+def _span_function(n: int, sc: list[int], ss: list[int], starts: list[int], size: int) -> Callable[[int, int, int], Span]:
+    """Layout.span as a function of (base, start, end) over the layout's maps: the
+    clean text's length ``n``, the segments ``sc``/``ss`` and the source's line starts
+    and size.  (It holds the maps, not the layout: no reference cycle.)"""
+    nsc = len(sc)
+    nst = len(starts)
+
+    def to_source(x: int) -> int:  # Layout.to_source
+        if not nsc:
+            return 0
+        if x < 0:
+            x = 0
+        if x >= n:  # just after the last kept character
+            if n == 0:
+                return ss[0]
+            k = bisect_right(sc, n - 1) - 1
+            return ss[k] + n - sc[k]
+        k = bisect_right(sc, x) - 1
+        return ss[k] + x - sc[k]
+
+    def span_at(base: int, start: int, end: int) -> Span:
+        start += base
+        end += base
         if end < start:
             start, end = end, start
         # clamp both ends to [0, n]
@@ -154,38 +214,35 @@ class Layout:
             end = 0
         elif end > n:
             end = n
-        sc = self._seg_clean
-        if end <= start or not sc:
-            s = e = self.to_source(start)
+        if end <= start or not nsc:
+            s = e = to_source(start)
         else:
             k0 = bisect_right(sc, start) - 1
-            if k0 >= 0 and (k0 + 1 == len(sc) or end <= sc[k0 + 1]):
+            if k0 >= 0 and (k0 + 1 == nsc or end <= sc[k0 + 1]):
                 # the common case: one segment, both ends move together
-                s = self._seg_src[k0] + start - sc[k0]
+                s = ss[k0] + start - sc[k0]
                 e = s + end - start
             else:
-                ss = self._seg_src
                 k1 = bisect_right(sc, end - 1) - 1
-                s = self.to_source(start)
-                e = self.to_source(end - 1) + 1
+                s = to_source(start)
+                e = to_source(end - 1) + 1
                 for k in range(k0, k1 + 1):  # more than one segment only where lines were dropped or joined
                     first = max(sc[k], start)
-                    last = min(sc[k + 1] if k + 1 < len(sc) else n, end) - 1
+                    last = min(sc[k + 1] if k + 1 < nsc else n, end) - 1
                     s = min(s, ss[k] + first - sc[k])
                     e = max(e, ss[k] + last - sc[k] + 1)
-        src = self.source
-        starts = src.line_starts
-        size = len(src.text)
         s0 = 0 if s < 0 else (size if s > size else s)
         e0 = 0 if e < 0 else (size if e > size else e)
         i = bisect_right(starts, s0) - 1
-        if e0 >= s0 and i >= 0 and (i + 1 == len(starts) or e0 < starts[i + 1]):
+        if e0 >= s0 and i >= 0 and (i + 1 == nst or e0 < starts[i + 1]):
             j = i  # the common case: the end on the start's line
         else:
             # the end is on the start's line or below it (e0 >= s0 whenever the range is not empty)
             j = bisect_right(starts, e0, i if e0 >= s0 and i >= 0 else 0) - 1
-        # Span's own validator, called without the keyword-argument __init__ around it
-        return Span.__pydantic_validator__.validate_python({
+        # Span(line=..., ...) as its validator builds it (every field set), without the
+        # validation: the six values are ints computed above
+        sp = _new(Span)
+        _set_dict(sp, {
             "line": i + 1,
             "column": s0 - starts[i] + 1,
             "end_line": j + 1,
@@ -193,13 +250,12 @@ class Layout:
             "offset": s,
             "end_offset": e,
         })
+        _set_fields_set(sp, {"line", "column", "end_line", "end_column", "offset", "end_offset"})
+        _set_extra(sp, None)
+        _set_private(sp, None)
+        return sp
 
-    def line_at(self, clean_offset: int) -> int:
-        """Index into self.lines of the line holding ``clean_offset``."""
-        if not self._line_starts:
-            return 0
-        i = bisect.bisect_right(self._line_starts, clean_offset) - 1
-        return 0 if i < 0 else i
+    return span_at
 
 
 # ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import os
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 # One agreement is at most a few MB (the largest of the corpus's 467 is 0.5 MB); a
 # document above this size is refused rather than checked: it is not one agreement,
@@ -27,6 +28,9 @@ def too_large(path: str, size: int, what: str = "to be one agreement", limit: in
     )
 
 
+_PLUS_ONE = (1).__add__
+
+
 class InputError(Exception):
     """A document that cannot be checked at all; the message is one line for the user."""
 
@@ -41,12 +45,9 @@ class Source:
 
     def __post_init__(self) -> None:
         if not self.line_starts:
-            starts = [0]
-            find = self.text.find
-            i = find("\n")
-            while i != -1:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
+            # 0, then just after each "\n": the running sum of the lines' lengths plus their breaks
+            starts = list(accumulate(map(_PLUS_ONE, map(len, self.text.split("\n"))), initial=0))
+            starts.pop()  # (the sum past the last line)
             self.line_starts = starts
 
     @property
@@ -132,7 +133,7 @@ def decode(data: bytes, path: str = "<text>") -> Source:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         notes.append("CR/CRLF line ends read as LF")
-    if not text.strip():
+    if not text or text.isspace():  # (not text.strip(), without copying the text)
         raise InputError(f"{path}: no text (the file holds only white space)")
     return Source(path=path, text=text, encoding=encoding, notes=notes)
 

@@ -44,11 +44,15 @@ from __future__ import annotations
 
 import functools
 import re
+import typing
+from bisect import bisect_left
 from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from .model import Clause, Section, Span
+from pydantic import BaseModel
+
+from .model import Clause, Section, SectionKind, Span, TypedNode
 from .numbers import roman_numeral
 
 __all__ = ["Node", "Outline", "build_structure", "to_model", "flat_sections", "iter_nodes"]
@@ -206,7 +210,11 @@ _SIGNATURE_START2 = frozenset("IN In Ve VE Si Yo Ac AC Ag AG Co CO Th If Pl Ki".
 # what try_line can act on: an attachment, a signature or closing, a marker, a "By:"
 # line, a bare "Section" / "Article" / "\u00a7"; or a letter followed by "." or ")"
 _LINE_START = _ATTACH_START | _SIGNATURE_START | _MARKER_START | frozenset("B")
-_TOC_START = frozenset("0123456789SA\u00a7TCI")
+_TOC_START = frozenset("0123456789SA\u00a7TCI")  # (all in _LINE_START)
+# the lines find_toc reads, found in one pass over "\n" + Layout.text: after the line
+# break (at the line's start offset in the text) and the leading white space (taken
+# whole), a character of _TOC_START or a non-ASCII one (a digit of another script)
+_TOC_CANDIDATE = re.compile("\n[" + re.escape(_WS) + "]*+[" + "".join(map(re.escape, sorted(_TOC_START))) + "\x80-\U0010ffff]")
 _TOC = re.compile(r"^[\s\xa0]*(?:TABLE\s+OF\s+CONTENTS|Table\s+of\s+Contents|CONTENTS|INDEX)[\s\xa0.:]*$")
 _RULE = re.compile(r"^[\s\xa0]*[-_=*\u2014\u2013 ]{4,}[\s\xa0]*$")
 _OMITTED = re.compile(
@@ -461,7 +469,7 @@ class _Builder:
     def run(self) -> Outline:
         lines = self.lines
         n = len(lines)
-        self.find_toc()
+        self.find_toc(self.toc_candidates())
         toc_a, toc_b = self.toc if self.toc else (-1, -2)
         i = 0
         while i < n:
@@ -508,6 +516,13 @@ class _Builder:
         self.prev_label_only = False
         self.blank_before = False
 
+    def toc_candidates(self) -> list[int]:
+        """Indexes of the lines that may start with a section label or the contents header."""
+        starts = getattr(self.lay, "_line_starts", None)
+        if not starts or len(starts) != len(self.lines):
+            starts = [ln.start for ln in self.lines]
+        return [bisect_left(starts, m.start()) for m in _TOC_CANDIDATE.finditer("\n" + self.text)]
+
     def after_label(self, i: int, label_only: bool) -> None:
         self.prev_line = i
         self.prev_text = self.lines[i].text.strip(_WS)
@@ -539,15 +554,16 @@ class _Builder:
 
     # -- table of contents -------------------------------------------------
 
-    def find_toc(self) -> None:
+    def find_toc(self, cands: list[int]) -> None:
         """A table of contents: a dense run of section labels that all come again below it.
 
-        Its lines are read as plain text (of the preamble, usually)."""
+        Its lines are read as plain text (of the preamble, usually).  ``cands``: the lines
+        that may start with a label or the contents header, in order."""
         lines = self.lines
         n = len(lines)
         labels: list[tuple[int, str]] = []
         header = -1
-        for i in range(n):
+        for i in cands:
             ln = lines[i]
             s = ln.text.lstrip(_WS)
             c0 = s[:1]
@@ -885,7 +901,7 @@ class _Builder:
         if st0 == "dA" and not self.stack and _runin_heading(rest) is None:
             return None  # lettered recitals stay in the preamble
         if _is_section_style(st0):
-            if _TOC_LINE.search(rest):
+            if ("ection" in rest or "ECTION" in rest or "rticle" in rest or "RTICLE" in rest) and _TOC_LINE.search(rest):
                 return None  # "Section 23. Benefits 15 Section 24. Notices 15": a contents line
             f = self.first_section
             if (self.container_index() < 0 and f is not None and f.ordinal != 1 and cands[0][1] == 1
@@ -1282,8 +1298,14 @@ def _follow(rest: str) -> str:
 
 
 def _rstrip_to(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in " \t\n\xa0\r\f":
-        end -= 1
+    """``end`` moved back over the characters of _PARA_WS, not before ``start``."""
+    while end > start:
+        # (in steps of at most 64 characters: a slice that long is cheap to strip)
+        a = max(start, end - 64)
+        t = text[a:end].rstrip(_PARA_WS)
+        if t:
+            return a + len(t)
+        end = a
     return end
 
 
@@ -1328,29 +1350,43 @@ def to_model(outline: Outline, lay: Any, parse_clause: Optional[Callable[..., It
 
     ``span_of(a, b)`` maps offsets relative to the clause text to a :class:`Span` in the original file.
     """
-    return tuple(_to_section(n, lay, parse_clause) for n in outline.root)
+    # span_at(base, a, b) == lay.span(base + a, base + b); a checker.layout.Layout has it built in
+    span_at = getattr(lay, "_span_at", None)
+    if span_at is None:
+        span_at = functools.partial(_shifted_span, lay.span)
+    text = lay.text
+    return tuple([_to_section(n, text, span_at, parse_clause) for n in outline.root])
 
 
-def _to_section(n: Node, lay: Any, parse_clause: Optional[Callable[..., Iterable[Any]]]) -> Section:
+def _to_section(n: Node, text: str, span_at: Callable[[int, int, int], Span],
+                parse_clause: Optional[Callable[..., Iterable[Any]]]) -> Section:
     # (a module-level function, not a recursive closure: a closure that refers to
     # itself is a reference cycle holding the layout until the cyclic collector runs)
-    text = lay.text
     clauses = []
     for a, b in n.body:
-        nodes: Iterable[Any] = ()
+        nodes: Any = ()
         if parse_clause is not None:
-            nodes = parse_clause(text[a:b], functools.partial(_shifted_span, lay.span, a)) or ()
-        clauses.append(_clause({"span": lay.span(a, b), "nodes": tuple(nodes)}))
-    return _section({
+            nodes = tuple(parse_clause(text[a:b], functools.partial(span_at, a)) or ())
+        span = span_at(0, a, b)
+        if type(span) is Span and _NODE_TYPES.issuperset(map(type, nodes)):
+            clauses.append(_construct(Clause, {"span": span, "nodes": nodes}, {"span", "nodes"}))
+        else:
+            clauses.append(_clause({"span": span, "nodes": nodes}))
+    d = {
         "kind": n.kind,
         "label": n.label,
         "number": n.number,
         "heading": n.heading,
         "omitted": n.omitted,
-        "span": lay.span(n.start, max(n.end, n.start)),
+        "span": span_at(0, n.start, max(n.end, n.start)),
         "clauses": tuple(clauses),
-        "children": tuple([_to_section(c, lay, parse_clause) for c in n.children]),
-    })
+        "children": tuple([_to_section(c, text, span_at, parse_clause) for c in n.children]),
+    }
+    h = d["heading"]
+    if (d["kind"] in _SECTION_KINDS and type(d["label"]) is str and type(d["number"]) is str
+            and (h is None or type(h) is str) and type(d["omitted"]) is bool and type(d["span"]) is Span):
+        return _construct(Section, d, set(_SECTION_FIELDS))
+    return _section(d)
 
 
 # Clause(**d) and Section(**d) through the models' own validators, without the keyword __init__
@@ -1360,6 +1396,28 @@ def _clause(d: dict) -> Clause:
 
 def _section(d: dict) -> Section:
     return Section.__pydantic_validator__.validate_python(d)
+
+
+# What validation would pass through unchanged: the typed nodes' own classes, the section kinds
+_NODE_TYPES = frozenset(typing.get_args(typing.get_args(TypedNode)[0]))
+_SECTION_KINDS = frozenset(typing.get_args(SectionKind))
+_SECTION_FIELDS = frozenset(Section.model_fields)
+_new = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def _construct(cls: type, d: dict, fields_set: set) -> Any:
+    """``cls(**d)`` as its validator builds it from values it would take as they are
+    (every field given, each of its type), without the validation."""
+    obj = _new(cls)
+    _set_dict(obj, d)
+    _set_fields_set(obj, fields_set)
+    _set_extra(obj, None)
+    _set_private(obj, None)
+    return obj
 
 
 def _shifted_span(span: Callable[[int, int], Span], base: int, x: int, y: int) -> Span:
