@@ -257,11 +257,13 @@ def test_previous_capital_pattern_as_first_written() -> None:
             assert (x and (x.span(1), x.group(1))) == (y and (y.span(1), y.group(1))), (text[:40], a)
 
 
-def test_ascii_lead_class_is_the_lead_characters() -> None:
+def test_lead_class_is_every_character_but_an_ascii_word_character_or_hyphen() -> None:
     from checker.drafting import terms as T
 
-    cls = re.compile("[" + T._ASCII_LEAD_CLASS + "]")
-    assert "".join(chr(c) for c in range(0x3000) if cls.match(chr(c))) == T._ASCII_LEAD
+    cls = re.compile("[" + T._LEAD_CLASS + "]")
+    for c in map(chr, range(0x3000)):
+        ascii_word = c.isascii() and (c.isalnum() or c in "_-")
+        assert (cls.match(c) is not None) == (not ascii_word), repr(c)
 
 
 def _title_key_as_first_written(term: str, words_in_text=None, text=None) -> str:

@@ -484,10 +484,6 @@ _GROUP1 = itemgetter(1)
 # a lower-case term that is one word of letters, digits and hyphens
 _PLAIN_WORD = re.compile(r"[a-z0-9\-]+")
 _NOT_WORD = re.compile(r"[^\w\-]")
-# the characters of ASCII that are neither word characters nor hyphens
-_ASCII_LEAD = "".join(c for c in map(chr, range(128)) if _NOT_WORD.match(c))
-# the same characters as ranges of a character class (a shorter pattern to parse)
-_ASCII_LEAD_CLASS = r"\x00-,./:-@\[-^`{-\x7f"
 # the characters _term_matches lets stand before a term: every one but an
 # ASCII letter, digit, underscore or hyphen
 _LEAD_CLASS = r"^\-0-9A-Z_a-z"
