@@ -275,9 +275,16 @@ _DOTS = re.compile(r"\.\.\.\.+|\. \. \. \.")
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
 _LETTERS = re.compile(r"[A-Za-z]+")
-_DOT_ROW_NUM = re.compile(r"(?:\.{3,}|(?:\. ){2,}\.)[ \t.]*\$?[ \t]*\(?[\d][\d,.]*\)?%?[ \t]*$")
-# "[-=]{3,}" written so that the expression starts with a character set, which the engine skips to
-_RULE_MULTI = re.compile(r"[-=][-=][-=]+[ \t]+[-=]{3,}")
+# a dot leader ("...", ". . .") and a number ending the line.  Written to take
+# linear time: the leader is looked for from the start of each run of dots and
+# spaces, only its first place in the run is tried (every place in one run has
+# the same rest of the line after it), and the run is taken whole.  (The plain
+# form, "(?:\.{3,}|(?:\. ){2,}\.)[ \t.]*...", backtracks cubically on a long row
+# of dots with no number after it: 45 s for 2,000 dots.)
+_DOT_ROW_NUM = re.compile(r"(?<![ \t.])(?>[ \t.]*?(?:\.\.\.|\. \. \.))[ \t.]*+\$?[ \t]*\(?\d[\d,.]*\)?%?[ \t]*$")
+# "[-=]{3,}" written so that the expression starts with a character set, which the engine skips to;
+# tried only where a run of them begins, and each run taken whole (linear on a long rule)
+_RULE_MULTI = re.compile(r"[-=](?<![-=][-=])[-=]{2,}+[ \t]++[-=]{3}")
 _RULE_LINE = re.compile(r"[ \t]*[-=]{3,}(?:[ \t]+[-=]{3,})+[ \t]*")
 
 # page-number forms, matched against the stripped line

@@ -511,3 +511,49 @@ def test_begin_in_prose_is_not_an_attachment():
     text = "begin 644 shares of the Company will be sold\nMORE TEXT IN CAPITALS THAT IS NOT ENCODED DATA AT ALL, NOT EVEN CLOSE\nend\n"
     lay = layout(decode(text.encode(), "x.txt"))
     assert not lay.removed and lay.text == text
+
+
+# --- dot leaders and rules on long lines ----------------------------------------
+
+_PLAIN_DOT_ROW_NUM = r"(?:\.{3,}|(?:\. ){2,}\.)[ \t.]*\$?[ \t]*\(?[\d][\d,.]*\)?%?[ \t]*$"
+_PLAIN_RULE_MULTI = r"[-=][-=][-=]+[ \t]+[-=]{3,}"
+
+
+@pytest.mark.parametrize("name, plain, alphabet", [
+    ("_DOT_ROW_NUM", _PLAIN_DOT_ROW_NUM, ". . . .\t$()1,%x5"),
+    ("_RULE_MULTI", _PLAIN_RULE_MULTI, "--==  \tx"),
+])
+def test_linear_line_patterns_answer_as_the_plain_ones(name, plain, alphabet):
+    import re
+
+    from checker import layout as L
+
+    fast, slow = getattr(L, name), re.compile(plain)
+    rng = random.Random(5)
+    for _ in range(50000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 22)))
+        assert bool(fast.search(s)) == bool(slow.search(s)), repr(s)
+    for s in ["Section 1 ........ 5", "Total . . . . $ 1,000", "Item .... (12)%", "x . ...5", "... ... x", "a..b",
+              "--- ---", "-=- ===", "------", "--  --"]:
+        assert bool(fast.search(s)) == bool(slow.search(s)), s
+
+
+def test_long_rows_of_dots_and_dashes_are_read_in_linear_time(tmp_path):
+    # A row of 2,000 dots with no page number after it took the plain dot-leader
+    # pattern 45 s (cubic); such rows (a form's fill-in line, a separator) must not
+    # stall a check.  Run in a child process so that a regression fails the test
+    # instead of hanging the suite; the limit is a hang guard, far above the time
+    # the check takes (well under a second).
+    import subprocess
+    import sys
+
+    body = "".join(row * n + " x\n" for row, n in ((".", 20000), ("-", 20000), (". ", 10000), ("... ", 5000)))
+    p = tmp_path / "rows.txt"
+    p.write_text("UNDERWRITING AGREEMENT\n\n1. Sale. The Company agrees to sell.\n" + body + "2. Other. The end.\n")
+    code = ("import sys; from checker.pipeline import check_file; r = check_file(sys.argv[1]); "
+            "print(len(r.errors), len(r.sections))")
+    out = subprocess.run([sys.executable, "-c", code, str(p)], capture_output=True, text=True, timeout=120,
+                         cwd=str(Path(__file__).resolve().parents[1]))
+    assert out.returncode == 0, out.stderr
+    errors, sections = map(int, out.stdout.split())
+    assert errors == 0 and sections >= 2
