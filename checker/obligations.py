@@ -298,18 +298,10 @@ def split_sentences(text: str, start: int = 0, end: Optional[int] = None) -> lis
     for m in _ENDER.finditer(text, s, end):
         dot = m.start()
         if text[dot] == ".":
-            if dot - 7 >= s:
-                seg = text[dot - 7 : dot]
-                if seg.isascii() and seg.isalpha():
-                    # a word of seven letters or more: longer than any abbreviation
-                    e = m.end()
-                    if e > pos:
-                        out.append((pos, e))
-                    pos = e
-                    while pos < end and text[pos].isspace():
-                        pos += 1
-                    continue
-            wm = _WORD_BEFORE_DOT.search(text, max(s, dot - 24), dot)
+            seg = text[dot - 7 : dot] if dot - 7 >= s else ""
+            # (after a word of seven letters or more, longer than any abbreviation,
+            # the point ends the sentence without looking the word up)
+            wm = None if seg.isascii() and seg.isalpha() else _WORD_BEFORE_DOT.search(text, max(s, dot - 24), dot)
             if wm:
                 w = wm.group(1)
                 wl = w.lower().rstrip(".")
