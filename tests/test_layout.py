@@ -538,7 +538,7 @@ def test_linear_line_patterns_answer_as_the_plain_ones(name, plain, alphabet):
         assert bool(fast.search(s)) == bool(slow.search(s)), s
 
 
-def test_long_rows_of_dots_and_dashes_are_read_in_linear_time(tmp_path):
+def test_long_rows_of_dots_dashes_and_spaces_are_read_in_linear_time(tmp_path):
     # A row of 2,000 dots with no page number after it took the plain dot-leader
     # pattern 45 s (cubic); such rows (a form's fill-in line, a separator) must not
     # stall a check.  Run in a child process so that a regression fails the test
@@ -547,7 +547,10 @@ def test_long_rows_of_dots_and_dashes_are_read_in_linear_time(tmp_path):
     import subprocess
     import sys
 
-    body = "".join(row * n + " x\n" for row, n in ((".", 20000), ("-", 20000), (". ", 10000), ("... ", 5000)))
+    # (and a line of 300,000 non-breaking spaces, which a line-start scan of the
+    # drafting checks once read in quadratic time)
+    body = "".join(row * n + " x\n" for row, n in ((".", 20000), ("-", 20000), (". ", 10000), ("... ", 5000),
+                                                   ("\xa0", 300000)))
     p = tmp_path / "rows.txt"
     p.write_text("UNDERWRITING AGREEMENT\n\n1. Sale. The Company agrees to sell.\n" + body + "2. Other. The end.\n")
     code = ("import sys; from checker.pipeline import check_file; r = check_file(sys.argv[1]); "

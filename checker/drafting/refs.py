@@ -253,8 +253,9 @@ _HEAD_LABEL = re.compile(
 
 
 # the first character of a line, after spaces and a soft hyphen, when it is
-# "S", "A", "B", "P" or a digit
-_LINE_HEAD = re.compile(r"\n[^\S\n]*\u00ad?[^\S\n]*([SABP\d])")
+# "S", "A", "B", "P" or a digit (each run of spaces taken whole: a line of
+# spaces alone costs its length, not its square)
+_LINE_HEAD = re.compile(r"\n[^\S\n]*+\u00ad?[^\S\n]*+([SABP\d])")
 
 
 def line_heads(ctx: Context) -> tuple[dict[str, list[int]], list[int]]:
