@@ -19,7 +19,7 @@ from typing import Iterable, Optional
 from ..model import Finding
 from . import as_rule
 from .blanks import _BY_LINE  # the start of a signature line: "By:", "Per:"
-from .context import Context, literal_starts, search_near, squash, trie_regex
+from .context import Context, literal_starts, matches_at, search_near, squash, trie_regex
 from .terms import SMALL, Definition, Terms, case_class, get_terms, unspace_hyphens, variants
 
 # ---------------------------------------------------------------------------
@@ -738,16 +738,7 @@ def _quoted_matches(text: str) -> list[re.Match]:
             starts.append(i)
             i = find(q, i + 1)
     starts.sort()
-    out = []
-    pos = 0
-    match = _QUOTED.match
-    for p in starts:
-        if p >= pos:
-            m = match(text, p)
-            if m is not None:
-                out.append(m)
-                pos = m.end()
-    return out
+    return list(matches_at(_QUOTED, text, starts))
 
 
 def _quoted_phrases(text: str, body_end: int, own_form) -> set[str]:
@@ -863,16 +854,7 @@ def _purposes_matches(text: str) -> list[re.Match]:
             if p is not None:
                 starts.add(p)
         q = find("purpose", q + 1)
-    out = []
-    pos = 0
-    match = _PURPOSES_DEF.match
-    for p in sorted(starts):
-        if p >= pos:
-            m = match(text, p)
-            if m is not None:
-                out.append(m)
-                pos = m.end()
-    return out
+    return list(matches_at(_PURPOSES_DEF, text, sorted(starts)))
 
 
 def _purposes_terms(text: str) -> set[str]:
@@ -989,6 +971,20 @@ class _Reading:
         self.short_found: dict[str, Optional[Finding]] = {}
         self._singles = None
         self.single_found: dict[str, Optional[Finding]] = {}
+
+    @property
+    def short_candidates(self) -> dict:
+        """The short forms of names the document gives in full (see _short_forms)."""
+        if self._short_cands is None:
+            self._short_cands = _short_form_candidates(self.ctx)
+        return self._short_cands
+
+    @property
+    def statutes(self) -> dict:
+        """The statutes' short names the document uses, with their places."""
+        if self._statutes is None:
+            self._statutes = _statute_uses(self.ctx)
+        return self._statutes
 
     @property
     def phrases(self) -> list:
@@ -1303,13 +1299,10 @@ def _short_forms(ctx: Context, defined: set[str], quoted: set[str], done: set[st
     Board", "the Exchange").  ``done``: the terms reported already (not
     the acronyms of statutes).  ``rd``: what an earlier pass read in the
     document."""
-    if rd is None:
-        rd = _Reading(ctx)
-    if rd._short_cands is None:
-        rd._short_cands = _short_form_candidates(ctx)
+    rd = rd or _Reading(ctx)
     out: list[Finding] = []
     found = rd.short_found
-    for s, (fa, fb, kind, acr) in rd._short_cands.items():
+    for s, (fa, fb, kind, acr) in rd.short_candidates.items():
         if not acr and s in done:
             continue
         low = s.lower()
@@ -1676,13 +1669,10 @@ def _statute_short_forms(ctx: Context, defined: set[str], quoted: set[str], rd: 
     document names it in full only as something longer ("Securities Exchange
     Act of 1934"), or not at all.  ``rd``: what an earlier pass read in the
     document."""
-    if rd is None:
-        rd = _Reading(ctx)
-    if rd._statutes is None:
-        rd._statutes = _statute_uses(ctx)
+    rd = rd or _Reading(ctx)
     out: list[Finding] = []
     found = rd.statute_found
-    for phrase, spans in rd._statutes.items():
+    for phrase, spans in rd.statutes.items():
         low = phrase.lower()
         if len(spans) < 2 or low in defined or low in quoted:
             continue
