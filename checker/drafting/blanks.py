@@ -23,8 +23,7 @@ from typing import Optional
 
 from ..model import Finding
 from . import as_rule
-from .context import Context, search_near, squash
-from .refs import line_heads
+from .context import Context, line_heads, search_near, squash
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
 _PLACEHOLDER_MARK = r"(?:o|\*|\u2022|\u25cf|\u25aa|l|x|xx|X|XX|_+|-+|\.+|\s*|bullet|TBD|TBA|\?+|#)"

@@ -672,6 +672,30 @@ def _esc(ch: str) -> str:
     return e
 
 
+# the first character of a line, after spaces and a soft hyphen, when it is
+# "S", "A", "B", "P" or a digit (each run of spaces taken whole: a line of
+# spaces alone costs its length, not its square)
+_LINE_HEAD = re.compile(r"\n[^\S\n]*+\u00ad?[^\S\n]*+([SABP\d])")
+
+
+def line_heads(ctx: Context) -> tuple[dict[str, list[int]], list[int]]:
+    """The starts of the lines (after the first) whose first character, after
+    spaces and a soft hyphen, is "S", "A", "B" or "P" (by letter), and of those
+    where it is a digit: where a pattern that needs one of them at the start of
+    a line ("Section 4.", "By:", "8.07") is worth trying.  One scan of the
+    text, from line break to line break, for all the checks."""
+    cached = ctx.__dict__.get("_line_heads")
+    if cached is None:
+        by: dict[str, list[int]] = {"S": [], "A": [], "B": [], "P": []}
+        digits: list[int] = []
+        get = by.get
+        for m in _LINE_HEAD.finditer(ctx.text):
+            hit = get(m.group(1))
+            (digits if hit is None else hit).append(m.start() + 1)
+        cached = ctx.__dict__["_line_heads"] = (by, digits)
+    return cached
+
+
 def matches_at(pattern: "re.Pattern[str]", text: str, starts: Iterable[int], pos: int = 0, endpos: Optional[int] = None):
     """The matches of ``pattern.finditer(text, pos, endpos)``, for a pattern
     whose matches are never empty and can only start at one of ``starts``

@@ -13,8 +13,7 @@ from typing import Iterable, Optional
 from ..model import Finding
 from . import as_rule
 from ..numbers import roman_numeral, roman_value
-from .context import Context, literal_starts, squash
-from .refs import line_heads
+from .context import Context, line_heads, literal_starts, squash
 
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .context import Context, SectionInfo, matches_at, squash
+from .context import Context, SectionInfo, line_heads, matches_at, squash
 
 _ATTACH = ("schedule", "exhibit", "annex", "appendix")
 
@@ -250,30 +250,6 @@ _HEAD_LABEL = re.compile(
 )
 
 
-
-
-# the first character of a line, after spaces and a soft hyphen, when it is
-# "S", "A", "B", "P" or a digit (each run of spaces taken whole: a line of
-# spaces alone costs its length, not its square)
-_LINE_HEAD = re.compile(r"\n[^\S\n]*+\u00ad?[^\S\n]*+([SABP\d])")
-
-
-def line_heads(ctx: Context) -> tuple[dict[str, list[int]], list[int]]:
-    """The starts of the lines (after the first) whose first character, after
-    spaces and a soft hyphen, is "S", "A", "B" or "P" (by letter), and of those
-    where it is a digit: where a pattern that needs one of them at the start of
-    a line ("Section 4.", "By:", "8.07") is worth trying.  One scan of the
-    text, from line break to line break, for all the checks."""
-    cached = ctx.__dict__.get("_line_heads")
-    if cached is None:
-        by: dict[str, list[int]] = {"S": [], "A": [], "B": [], "P": []}
-        digits: list[int] = []
-        get = by.get
-        for m in _LINE_HEAD.finditer(ctx.text):
-            hit = get(m.group(1))
-            (digits if hit is None else hit).append(m.start() + 1)
-        cached = ctx.__dict__["_line_heads"] = (by, digits)
-    return cached
 
 
 def heading_labels(ctx: Context) -> dict[str, list[int]]:
