@@ -80,6 +80,15 @@ def test_workers_start_warm():
 
     checker.warm.warm()
     assert clauses._GRAMMAR is not None and analysis._RULES
+    # the rule engine is built and a short agreement was checked: the stages'
+    # lazily made state exists before the fork, and no document is left open
+    from checker import engine
+
+    assert analysis._ENGINE is not None
+    assert engine.live_sessions() == 0
+    res = checker.pipeline.check_text(checker.warm._SAMPLE, path="<warm-up>")
+    assert res.doc_type == "underwriting_agreement" and not res.errors
+    assert {"MISS002", "DFLT005", "BLANK000"} <= {f.code for f in res.findings}
 
 
 def test_max_tasks_per_child_replaces_workers(tmp_path):
