@@ -39,8 +39,9 @@ to 150,000 additional shares (the "Optional Shares"), exercisable within 30
 days after the date hereof.
 
      3. Lock-Up. For a period of 180 days after the date of the Prospectus, the
-Company will not offer or sell any shares of Common Stock, except as provided
-in Section 2.
+Company will not, without the prior written consent of the Representative,
+offer, sell, contract to sell, pledge or otherwise dispose of any shares of
+Common Stock, except as provided in Section 2.
 
      4. Default. If any Underwriter defaults and the aggregate number of Shares
 which such defaulting Underwriter agreed but failed to purchase does not

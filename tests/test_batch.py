@@ -89,6 +89,7 @@ def test_workers_start_warm():
     res = checker.pipeline.check_text(checker.warm._SAMPLE, path="<warm-up>")
     assert res.doc_type == "underwriting_agreement" and not res.errors
     assert {"MISS002", "DFLT005", "BLANK000"} <= {f.code for f in res.findings}
+    assert ("lockup", 180.0, "day") in {(o.kind, o.value, o.unit) for o in res.obligations}
 
 
 def test_max_tasks_per_child_replaces_workers(tmp_path):
