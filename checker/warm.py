@@ -7,7 +7,8 @@ compiled), the clause grammar loaded, the rule specs read and the rule engine
 built, instead of paying for them on its first file, and again each time a
 worker is replaced (every ``--max-tasks`` files).  A short agreement of our own
 is then checked once, which makes ready what the stages prepare on first use
-(patterns compiled on demand, the business calendar, the engine's rulesets).
+(patterns compiled on demand, the engine's rulesets); the business calendars are
+loaded too.
 
 A forked worker gets its own copy of all this, the rule engine's state
 included: nothing is shared between workers once they run.
@@ -72,6 +73,10 @@ def warm() -> None:
         drafting._resolve(spec)
     clauses.grammar()
     analysis.rules()
+    from .calendar import CALENDARS, business_calendar
+
+    for name in CALENDARS:  # loads the holidays library's calendars (most of a second)
+        business_calendar(name)
     pipeline.check_text(_SAMPLE, path="<warm-up>")
 
 

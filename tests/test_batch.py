@@ -85,6 +85,9 @@ def test_workers_start_warm():
     from checker import engine
 
     assert analysis._ENGINE is not None
+    from checker.calendar import CALENDARS, business_calendar
+
+    assert business_calendar.cache_info().currsize >= len(CALENDARS)
     assert engine.live_sessions() == 0
     res = checker.pipeline.check_text(checker.warm._SAMPLE, path="<warm-up>")
     assert res.doc_type == "underwriting_agreement" and not res.errors
