@@ -11,7 +11,12 @@ place that touches it.  What it does about each of them:
 * The host is created once, under a lock, and runs no timer or dispatch threads:
   every action runs synchronously inside ``assert_fact``.
 * Facts are asserted one at a time (``assert_facts`` with a list segfaults when a
-  ruleset joins two facts).
+  ruleset joins two facts), each written once as JSON and handed straight to the
+  ruleset.  Only what the rules can read is sent: a fact of a type that no pattern
+  of the document type's ruleset can match is not asserted (the definitions of a
+  document that no durable rule reads, for one), and the attributes no condition
+  names (quotes, as-written words) are left out of what is sent.  Findings and the
+  python rules still see every fact whole.
 * A false ``$and`` of join conditions makes durable_rules read past the end of
   its expression array (valgrind: invalid reads in ``reduceExpressionSequence``;
   whether the process crashes depends on what lies beyond, so it shows up as a
@@ -222,6 +227,92 @@ def _dumps(obj: Any) -> str:
     raise TypeError(f"cannot send a {type(obj).__name__} to the rule engine")
 
 
+try:  # one C encoder for every flat fact (json.dumps builds a new one per call)
+    _FLAT_ENCODER = json.encoder.c_make_encoder(None, None, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+except (AttributeError, TypeError):  # pragma: no cover - a Python without the json accelerator
+    _FLAT_ENCODER = None
+
+
+def _fact_json(fact: dict) -> str:
+    """:func:`_dumps` of a flat fact whose values are scalars (what ``_prepare`` makes)."""
+    for v in fact.values():
+        if type(v) is float and not (v == 0.0 or 1e-4 <= abs(v) < 1e16):
+            return _dumps(fact)
+    if _FLAT_ENCODER is None:  # pragma: no cover
+        return _dumps(fact)
+    return "".join(_FLAT_ENCODER(fact, 0))
+
+
+def _names(obj: Any, out: set) -> set:
+    """Every string in a ruleset definition, keys and values: a superset of the
+    fact attributes its conditions read."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out.add(k)
+            _names(v, out)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            _names(v, out)
+    elif isinstance(obj, str):
+        out.add(obj)
+    return out
+
+
+def _pattern_types(cond: Any) -> Optional[set]:
+    """The fact types a pattern's condition can match (None: it does not say)."""
+    if not isinstance(cond, dict):
+        return None
+    t = cond.get("type")
+    if t is not None and not isinstance(t, (dict, list)):
+        return {t}
+    if len(cond) == 1 and "$and" in cond:
+        for c in cond["$and"]:
+            got = _pattern_types(c)
+            if got is not None:
+                return got
+        return None
+    if len(cond) == 1 and "$or" in cond:
+        out: set = set()
+        for c in cond["$or"]:
+            got = _pattern_types(c)
+            if got is None:
+                return None
+            out |= got
+        return out
+    return None
+
+
+def _reads(definition: dict) -> tuple[Optional[frozenset], frozenset]:
+    """What the rules of a ruleset can read: (the types of the facts some pattern can
+    match -- None when a pattern does not restrict the type --, the attributes their
+    conditions may name).  A fact of another type, or an attribute no condition names,
+    cannot change what the rules match: the engine is not sent them."""
+    types: Optional[set] = set()
+    for key, rule in definition.items():
+        if key == "$catch":
+            continue  # every fact enters its pattern, and its join never completes
+        pats = rule.get("all") if isinstance(rule, dict) and set(rule) <= {"all", "run"} else None
+        if not isinstance(pats, list):
+            types = None
+            break
+        for pat in pats:
+            if not isinstance(pat, dict):
+                types = None
+                break
+            for cond in pat.values():
+                got = _pattern_types(cond)
+                if got is None:
+                    types = None
+                    break
+                types |= got
+            if types is None:
+                break
+        if types is None:
+            break
+    names = _names({k: v for k, v in definition.items() if k != "$catch"}, {"id", "type", "sid", "_seq"})
+    return (frozenset(types) if types is not None else None), frozenset(names)
+
+
 def _host_class():
     """durable_rules' Host and Ruleset, adapted.
 
@@ -231,7 +322,7 @@ def _host_class():
     durable_rules' own code (version 2.0.28, pinned).
     """
     import durable_rules_engine
-    from durable.engine import Host, Promise, Ruleset
+    from durable.engine import Host, MessageNotHandledException, MessageObservedException, Promise, Ruleset
 
     class _Ruleset(Ruleset):
         def __init__(self, name, host, ruleset_definition):
@@ -251,6 +342,24 @@ def _host_class():
 
         def assert_facts(self, facts):  # segfaults with joins: never used
             raise EngineError("assert facts one at a time")
+
+        def assert_text(self, text, fact):
+            """``Host.assert_fact`` of a fact already written as JSON: the same calls
+            into the engine, and the actions run the same way, without the layers between."""
+            result = durable_rules_engine.assert_fact(self._handle, text)
+            code = result[0]
+            if code == 1:
+                raise MessageNotHandledException(fact)
+            if code == 2:
+                raise MessageObservedException(fact)
+            error = [None]
+
+            def complete(e, _state):
+                error[0] = e
+
+            self.do_actions(0 if code == 3 else result[1], complete)
+            if error[0]:
+                raise error[0]
 
     class _Host(Host):
         def _run(self):
@@ -755,6 +864,7 @@ class Engine:
                     for key, rule, _info in compiled[r.code]:
                         definition[key] = dict(rule, run=ACTION_PREFIX + key)
             self._definitions[doc_type] = definition
+        self._reads: dict[str, tuple[Optional[frozenset], frozenset]] = {}
 
     # -- public ---------------------------------------------------------------
 
@@ -775,15 +885,25 @@ class Engine:
         ruleset = self.ruleset_name(doc_type)
         from durable.engine import MessageNotHandledException, MessageObservedException
 
+        reads = self._reads.get(doc_type)
+        if reads is None:
+            reads = self._reads[doc_type] = _reads(self._definitions[doc_type])
+        types, names = reads
         with _LOCK:
             host = get_host()
+            rules = host.get_ruleset(ruleset)
             sid = f"s{next(_SID)}"
             sess = _Session()
             _SESSIONS[sid] = sess
             try:
                 for seq, fact in enumerate(prepared):
+                    if types is not None and fact["type"] not in types:
+                        continue  # no rule can match it
+                    sent = {k: v for k, v in fact.items() if k in names}
+                    sent["sid"] = sid
+                    sent["_seq"] = seq
                     try:
-                        host.assert_fact(ruleset, dict(fact, sid=sid, _seq=seq))
+                        rules.assert_text(_fact_json(sent), sent)
                     except MessageNotHandledException:  # cannot happen with the catch-all; kept loud
                         sess.errors.append(f"fact {fact['id']!r} was not handled by any rule")
                     except MessageObservedException:
@@ -827,7 +947,17 @@ class Engine:
             ftype = fact.get("type")
             if not isinstance(ftype, str) or not ftype or ftype in ("end", "$never"):
                 raise FactError(f"fact {fid!r} needs a 'type' (a string other than 'end')")
-            clean: dict[str, Any] = {}
+            if "sid" not in fact and "_seq" not in fact:
+                # the usual fact (plain str, int, bool and finite float values): checked at once
+                clean = {k: v for k, v in fact.items() if v is not None}
+                for v in clean.values():
+                    t = type(v)
+                    if t is not str and t is not int and t is not bool and not (t is float and v - v == 0.0):
+                        break
+                else:
+                    (docs if ftype == "doc" else others).append(clean)
+                    continue
+            clean = {}
             for k, v in fact.items():
                 if k in ("sid", "_seq"):
                     raise FactError(f"fact {fid!r}: {k!r} is set by the engine")
