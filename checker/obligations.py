@@ -209,7 +209,7 @@ class TextView:
                 sentence.clause_sentences = None
         self._sent_cache.clear()
         self._needle_pos.clear()
-        for name in ("_sentence_index", "_walked", "_n_underwriter", "_aligned_lower"):
+        for name in ("_sentence_index", "_walked", "_clause_rows", "_n_underwriter", "_aligned_lower"):
             self.__dict__.pop(name, None)
 
     @classmethod
@@ -392,6 +392,19 @@ def _sections(doc: Any, view: TextView) -> list[tuple[Section, tuple]]:
     rec = None  # a recursive inner function and its own name form a reference cycle: broken here
     view.__dict__["_walked"] = (secs, out)
     return out
+
+
+def _clause_rows(doc: Any, view: TextView) -> list[tuple]:
+    """(source start, source end, section, ancestors, clause) for every clause of
+    ``doc`` in document order, made once per document and kept with its view (the
+    obligation reader and the sentence index both go through every clause)."""
+    secs = doc.sections
+    got = view.__dict__.get("_clause_rows")
+    if got is not None and got[0] is secs:
+        return got[1]
+    rows = [(c.span.offset, c.span.end_offset, sec, parents, c) for sec, parents in _sections(doc, view) for c in sec.clauses]
+    view.__dict__["_clause_rows"] = (secs, rows)
+    return rows
 
 
 def iter_clauses(doc: Any, view: Optional[TextView] = None) -> Iterator[tuple[Section, tuple, int, int, Any]]:
@@ -613,10 +626,7 @@ class SentenceIndex:
 
     def __init__(self, doc: Any, view: TextView):
         self.view = view
-        clauses = [
-            (c.span.offset, c.span.end_offset, sec, parents, c) for sec, parents in _sections(doc, view) for c in sec.clauses
-        ]
-        clauses.sort(key=_SPAN_KEY)
+        clauses = sorted(_clause_rows(doc, view), key=_SPAN_KEY)
         self._clauses = clauses
         self._starts = [c[0] for c in clauses]
         self._cache: dict[int, list[Sentence]] = {}
@@ -1332,8 +1342,11 @@ _OPT_TERM = rx(
     r"|\b(?:Additional|ADDITIONAL) (?:Shares|Securities|Units|ADSs|SHARES|SECURITIES|UNITS)\b"
 )
 _FIRM_TERM = rx(r"\b(?:Firm|FIRM) (?:Shares|Securities|Stock|Units|Notes|ADSs|SHARES|SECURITIES|STOCK|UNITS|NOTES)\b")
+# a number of shares not inside a longer number: "(?<![\d,.$])(\d{1,3}(?:,\d{3})+|\d{2,9})", written
+# to start with its first digit (the look-behind checked after it), so that the engine
+# skips to the digits of the text instead of trying the pattern at every character
 _SHARES_RX = re.compile(
-    r"(?<![\d,.$])(\d{1,3}(?:,\d{3})+|\d{2,9})\)?\s+(?:(?:additional|outstanding|authorized|Optional|Option|Firm|Additional|fully\s+paid|and|non-?assessable)\s+)*"
+    r"(\d(?<![\d,.$]\d)(?:\d{0,2}(?:,\d{3})+|\d{1,8}))\)?\s+(?:(?:additional|outstanding|authorized|Optional|Option|Firm|Additional|fully\s+paid|and|non-?assessable)\s+)*"
     r"(?:shares|Shares|SHARES|Securities|SECURITIES)\b"
 )
 _OPTION_EXERCISE_CTX = rx(
@@ -2313,49 +2326,62 @@ def extract_definitions(doc: Any) -> list[dict]:
     index = SentenceIndex.of(doc, view)
     vt = view.text
     out: list[dict] = []
+    add = out.append
+    to_clean = view.to_clean
+    bounds_at = index.bounds_at
+    rfind = vt.rfind
+    find = vt.find
+    next_item = _NEXT_ITEM.search
     for nr in getattr(doc, "nodes", []):
         n = nr.node
-        if not isinstance(n, Definition):
+        if type(n) is not Definition and not isinstance(n, Definition):
             continue
-        a = view.to_clean(n.span.offset)
-        b = view.to_clean(n.span.end_offset) if n.span.end_offset > n.span.offset else a + len(n.text)
-        sb = index.bounds_at(a)
+        sp = n.span
+        o = sp.offset
+        e = sp.end_offset
+        a = to_clean(o)
+        b = to_clean(e) if e > o else a + len(n.text)
+        sb = bounds_at(a)
         if sb is None:
             lo, hi = a, b
         else:
             # the ";"-part of the sentence holding a (_part_bounds)
-            lo = vt.rfind(";", sb[0], a)
-            lo = sb[0] if lo == -1 else lo + 1
-            hi = vt.find(";", a, sb[1])
-            hi = sb[1] if hi == -1 else hi
-            hi = max(hi, b)
-        if n.form == "as_defined":  # "(as defined below)": a pointer, not the definition
+            s0, s1 = sb
+            lo = rfind(";", s0, a)
+            lo = s0 if lo == -1 else lo + 1
+            hi = find(";", a, s1)
+            hi = s1 if hi == -1 else hi
+            if b > hi:
+                hi = b
+        form = n.form
+        if form == "as_defined":  # "(as defined below)": a pointer, not the definition
             meaning = ""
             qa, qb = a, b
-        elif n.form in _MEANS_FORMS or n.form not in ("parenthetical", "herein_called", "quoted"):
+        elif form in _MEANS_FORMS or form not in ("parenthetical", "herein_called", "quoted"):
             # to the end of the part, or the next item of a list of definitions ("and (b) ...")
-            nxt = _NEXT_ITEM.search(vt, b, hi)
-            hi = nxt.start() if nxt else hi
+            nxt = next_item(vt, b, hi)
+            if nxt:
+                hi = nxt.start()
             meaning = vt[b:hi]
             qa, qb = a, hi
         else:
             # the words the parenthesis names: back to the previous parenthesis or the start of the part
-            lo = max(lo, vt.rfind(")", lo, a - 1) + 1, vt.rfind(";", lo, a) + 1)
+            lo = max(lo, rfind(")", lo, a - 1) + 1, rfind(";", lo, a) + 1)
             meaning = vt[lo:a]
             qa, qb = lo, b
-        quote = _norm(vt[qa:qb]).lstrip(",; ")
+        quote = " ".join(vt[qa:qb].split()).lstrip(",; ")
         if len(quote) > QUOTE_LIMIT:
             quote = quote[:QUOTE_LIMIT].rsplit(" ", 1)[0] if qa == a else quote[-QUOTE_LIMIT:].split(" ", 1)[-1]
-        out.append(
+        add(
             {
-                "term": _norm(n.term),
-                "form": n.form,
+                "term": " ".join(n.term.split()),
+                "form": form,
                 "scope": n.scope,
                 "section": nr.section or None,
-                "line": n.span.line,
-                "column": n.span.column,
+                "line": sp.line,
+                "column": sp.column,
                 "quote": quote,
-                "meaning": _norm(meaning).lower().strip(" ,;:.(") or None,
+                "meaning": " ".join(meaning.split()).lower().strip(" ,;:.(") or None,
             }
         )
     return out
@@ -2415,42 +2441,41 @@ def extract_obligations(doc: Any) -> list[Obligation]:
     n_hits = len(hits_src)
     bl = bisect.bisect_left
     node_class = _NODE_CLASS
-    for sec, parents in _sections(doc, view):
-        for clause in sec.clauses:
-            sp = clause.span
-            k = bl(hits_src, sp.offset)
-            if not (k < n_hits and hits_src[k] < sp.end_offset):  # no hit in the clause
-                nodes = clause.nodes
-                if not nodes:
+    to_clean = view.to_clean
+    for s0, e0, sec, parents, clause in _clause_rows(doc, view):
+        k = bl(hits_src, s0)
+        if not (k < n_hits and hits_src[k] < e0):  # no hit in the clause
+            nodes = clause.nodes
+            if not nodes:
+                continue
+            key = money = date = bound = False
+            for n in nodes:
+                c = node_class.get(type(n))
+                if c is None:
+                    c = _node_class(n)
+                if c == _KEY:
+                    key = True
+                    break
+                if c == _MONEY:
+                    money = True
+                elif c == _DATE:
+                    date = True
+                elif c == _BOUND:
+                    bound = True
+            if not key and bound:
+                # a bound without a duration matters only for "at least 20 day's notice"
+                key = "notice" in lower[to_clean(s0) : to_clean(e0)]
+            if not key:
+                if not (money or (date and money_dates)):
                     continue
-                key = money = date = bound = False
-                for n in nodes:
-                    c = node_class.get(type(n))
-                    if c is None:
-                        c = _node_class(n)
-                    if c == _KEY:
-                        key = True
-                        break
-                    if c == _MONEY:
-                        money = True
-                    elif c == _DATE:
-                        date = True
-                    elif c == _BOUND:
-                        bound = True
-                if not key and bound:
-                    # a bound without a duration matters only for "at least 20 day's notice"
-                    key = "notice" in lower[view.to_clean(sp.offset) : view.to_clean(sp.end_offset)]
-                if not key:
-                    if not (money or (date and money_dates)):
+                if not money_dates:
+                    low = lower[to_clean(s0) : to_clean(e0)]
+                    if "liabil" not in low and "indemn" not in low:
                         continue
-                    if not money_dates:
-                        low = lower[view.to_clean(sp.offset) : view.to_clean(sp.end_offset)]
-                        if "liabil" not in low and "indemn" not in low:
-                            continue
-            a = view.to_clean(sp.offset)
-            b = view.to_clean(sp.end_offset)
-            if b > a:
-                _read_clause(ctx, hits, sec, parents, a, b, clause)
+        a = to_clean(s0)
+        b = to_clean(e0)
+        if b > a:
+            _read_clause(ctx, hits, sec, parents, a, b, clause)
     if ctx.warrant:
         _warrant_document(ctx)
     out = ctx.out
