@@ -117,7 +117,23 @@ _BY_LINE_LOWER = re.compile(r"by[ \t]*:")  # the same, in the lower-cased text
 _CASE_TRAPS = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
-def _lowered(text: str) -> Optional[str]:
+_LAST_LOWER: Optional[tuple[str, str]] = None  # (text, text.lower()) of the last document text lower-cased whole
+
+
+def lower_case(text: str) -> str:
+    """``text.lower()``, remembered for the last document text asked about: the
+    type of a document is told from its text, and the facts stages read the same
+    text (the same string) in lower case again."""
+    global _LAST_LOWER
+    got = _LAST_LOWER
+    if got is not None and got[0] is text:
+        return got[1]
+    low = text.lower()
+    _LAST_LOWER = (text, low)
+    return low
+
+
+def _lowered(text: str, whole: bool = False) -> Optional[str]:
     """``text.lower()``, when it keeps ``text``'s offsets and holds each ASCII word
     (lower-cased) exactly where a case-insensitive pattern finds it in ``text``;
     None for a text where that does not hold.
@@ -128,7 +144,7 @@ def _lowered(text: str) -> Optional[str]:
         for ch in _CASE_TRAPS:
             if ch in text:
                 return None
-    low = text.lower()
+    low = lower_case(text) if whole else text.lower()
     return low if len(low) == len(text) else None
 
 
@@ -262,6 +278,7 @@ class Instrument:
 # a word of _INSTRUMENT_NOUN that every caption holds, in capitals ("NDENTURE": the
 # pattern's "i" also takes a dotted capital I, which str.upper() leaves as it is)
 _NOUN_WORDS = ("AGREEMENT", "NDENTURE", "CONTRACT", "NOTE", "DEBENTURE", "GUARANT", "LEASE")
+_NOUN_WORDS_RX = re.compile("|".join(_NOUN_WORDS))  # any of them, in one search
 
 
 def _caption(lines: list[tuple[int, str]]) -> Optional[tuple[int, str, bool]]:
@@ -270,8 +287,7 @@ def _caption(lines: list[tuple[int, str]]) -> Optional[tuple[int, str, bool]]:
     the caption and the two lines before it: "AMENDMENT NO. 1 TO / EMPLOYMENT AGREEMENT")."""
     for k, (off, ln) in enumerate(lines):
         s = ln.strip()
-        u = s.upper()
-        if not any(noun in u for noun in _NOUN_WORDS):
+        if _NOUN_WORDS_RX.search(s.upper()) is None:
             continue  # no instrument named: not a caption
         if _NOT_A_CAPTION.match(s):
             continue  # a heading inside the document ("ARTICLE 2 THE WORK OF THIS CONTRACT")
@@ -334,13 +350,13 @@ def operative_instrument(text: str) -> Optional[Instrument]:
     if "/s/" in body or "/S/" in body:
         executed = True  # a conformed signature: the body need not be lower-cased
     else:
-        low = _lowered(body)
+        low = _lowered(body, whole=True)
         executed = _executed(body, low) if low is not None else _executed_by_patterns(body)
     if cap is not None and executed:
         return Instrument(cap[1], cap[0], "caption")
     if pre is not None and executed:
         return Instrument(_norm_space(pre.group(0))[:90], pre.start(), "preamble")
-    m = _promise(body, low if low is not None else _lowered(body))
+    m = _promise(body, low if low is not None else _lowered(body, whole=True))
     if m is not None:
         return Instrument(_norm_space(m.group(0))[:90], m.start(), "promise")
     return None

@@ -236,7 +236,9 @@ class TextView:
     def lower(self) -> str:
         low = self.__dict__.get("_lower")
         if low is None:
-            low = self.text.lower()
+            from .doctype import lower_case  # the type detection may have lower-cased this very text
+
+            low = lower_case(self.text)
             self.__dict__["_lower"] = low
         return low
 
@@ -1818,8 +1820,8 @@ _NOTICES_RX4 = rx(r"[^.;]{0,80}?notice(?: thereof)?(?: (?:of|to) [^,;()]{3,80})?
 def _notices(ctx: _Ctx, s: Sentence) -> None:
     vt = s.view.text
     deemed = None  # whether the sentence says when a notice is deemed given: read when a period is followed by mailing words
+    # (the fields of a duration are read only for one that states a notice)
     for p in _durations(s, {"day", "hour", "week", "month"}):
-        count, unit, anchor, as_written, end = _dur_fields(s, p)
         tail = vt[p.end : min(s.end, p.end + 60)]
         own_tail = vt[p.start:p.end]
         pre = _before(s, p.start, 100)
@@ -1827,6 +1829,7 @@ def _notices(ctx: _Ctx, s: Sentence) -> None:
         if mail and deemed is None:
             deemed = bool(_DEEMED.search(s.text))
         if mail and deemed:
+            count, unit, anchor, as_written, end = _dur_fields(s, p)
             if anchor is None:
                 m = _NOTICES_RX3.match(vt, p.end, s.end)
                 if m:
@@ -1840,6 +1843,7 @@ def _notices(ctx: _Ctx, s: Sentence) -> None:
             # _NOTICE_BEFORE ends with "at least", "... than" or "a minimum of"
             pre.rstrip()[-6:].casefold().endswith(("least", "than", "of")) and _NOTICE_BEFORE.search(_WS.sub(" ", pre))
         ):
+            count, unit, anchor, as_written, end = _dur_fields(s, p)
             nm = _NOTICES_RX1.search(tail)
             qend = p.end + nm.end() if (nm and _NOTICE_AFTER.match(tail)) else end
             if anchor is None and _NOTICE_AFTER.match(tail):
