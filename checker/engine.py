@@ -996,6 +996,8 @@ class Engine:
         )
 
     def _findings(self, matches: list, by_id: dict[str, dict], prepared: list[dict], errors: list[str]) -> list[RawFinding]:
+        if not matches:
+            return []  # (most documents: no rule fired)
         seq = {f["id"]: i for i, f in enumerate(prepared)}
         pos = lambda fid: self._position(by_id[fid], seq) if fid in by_id else (2, 0, 0, 0)  # noqa: E731
         out: list[tuple] = []

@@ -2373,9 +2373,7 @@ def extract_definitions(doc: Any) -> list[dict]:
             lo = max(lo, rfind(")", lo, a - 1) + 1, rfind(";", lo, a) + 1)
             meaning = vt[lo:a]
             qa, qb = lo, b
-        quote = " ".join(vt[qa:qb].split()).lstrip(",; ")
-        if len(quote) > QUOTE_LIMIT:
-            quote = quote[:QUOTE_LIMIT].rsplit(" ", 1)[0] if qa == a else quote[-QUOTE_LIMIT:].split(" ", 1)[-1]
+        quote = _definition_quote(vt, qa, qb, qa == a)
         add(
             {
                 "term": " ".join(n.term.split()),
@@ -2389,6 +2387,33 @@ def extract_definitions(doc: Any) -> list[dict]:
             }
         )
     return out
+
+
+# raw characters enough for a quote of QUOTE_LIMIT characters in nearly every text
+_QUOTE_WINDOW = 4 * QUOTE_LIMIT
+
+
+def _definition_quote(vt: str, qa: int, qb: int, head: bool) -> str:
+    """The words ``vt[qa:qb]`` (white space collapsed, leading ",; " dropped), cut to
+    about QUOTE_LIMIT characters at a word: their beginning when ``head``, else their end.
+
+    Only a window of the text at that end is collapsed when it is enough: a run
+    of words collapsed from the window is the same as the same end of the whole
+    collapsed (a definition's part of a sentence can run to thousands of
+    characters, and a long list of definitions has a part for each)."""
+    if qb - qa > _QUOTE_WINDOW:
+        if head:
+            q = " ".join(vt[qa : qa + _QUOTE_WINDOW].split()).lstrip(",; ")
+            if len(q) > QUOTE_LIMIT:
+                return q[:QUOTE_LIMIT].rsplit(" ", 1)[0]
+        else:
+            q = " ".join(vt[qb - _QUOTE_WINDOW : qb].split())
+            if len(q) > QUOTE_LIMIT and q[:-QUOTE_LIMIT].lstrip(",; "):
+                return q[-QUOTE_LIMIT:].split(" ", 1)[-1]
+    quote = " ".join(vt[qa:qb].split()).lstrip(",; ")
+    if len(quote) > QUOTE_LIMIT:
+        quote = quote[:QUOTE_LIMIT].rsplit(" ", 1)[0] if head else quote[-QUOTE_LIMIT:].split(" ", 1)[-1]
+    return quote
 
 
 # ---------------------------------------------------------------------------
