@@ -467,7 +467,7 @@ def detect(text: str) -> DocType:
             doc_type, evidence = "agency_agreement", f"{vocab.count('Agent')} mentions of Agent in an offering"
         elif vocab.at_least("Warrant", 15) and vocab.at_least("Holder", 10) and re.search(r"\bexercis", body, re.I):
             doc_type, evidence = "warrant", f"{vocab.count('Warrant')} mentions of Warrant, {vocab.count('Holder')} of Holder"
-        elif vocab.at_least("Trustee", 60) and re.search(r"\bIndenture\b", body):
+        elif "Indenture" in body and vocab.at_least("Trustee", 60) and re.search(r"\bIndenture\b", body):
             doc_type, evidence = "indenture", f"{vocab.count('Trustee')} mentions of Trustee"
 
     subtype = None

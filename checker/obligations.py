@@ -2363,7 +2363,8 @@ def extract_definitions(doc: Any) -> list[dict]:
             qa, qb = a, b
         elif form in _MEANS_FORMS or form not in ("parenthetical", "herein_called", "quoted"):
             # to the end of the part, or the next item of a list of definitions ("and (b) ...")
-            nxt = next_item(vt, b, hi)
+            # (the part holds no ";" after b: only an item "(b)" can end it sooner)
+            nxt = next_item(vt, b, hi) if find("(", b, hi) != -1 else None
             if nxt:
                 hi = nxt.start()
             meaning = vt[b:hi]
