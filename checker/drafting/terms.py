@@ -506,8 +506,7 @@ def _term_matches(low: str, words: Iterable[str]) -> tuple[list[re.Match], int]:
     after it (the look-behind may read the previous match, the character
     class may not): then the first pattern is used."""
     words = list(words)
-    terms = trie_regex(words).replace("\\ ", r"\s+")
-    pat = re.compile("[" + _LEAD_CLASS + "](" + terms + r")(?![\w])")
+    pat = _lead_pattern(words)
     padded = " " + low
     ms = list(pat.finditer(padded))
     exact = True
@@ -525,8 +524,146 @@ def _term_matches(low: str, words: Iterable[str]) -> tuple[list[re.Match], int]:
                 exact = False  # a term right after a term ending in such a character
                 break
     if not exact:
+        terms = trie_regex(words).replace("\\ ", r"\s+")
         return list(re.compile(r"(?<![\w\-])" + terms + r"(?![\w])").finditer(low)), 0
     return ms, 1
+
+
+def _lead_text(words: list[str]) -> str:
+    """The text of the pattern _term_matches looks for ``words`` with."""
+    return "[" + _LEAD_CLASS + "](" + trie_regex(words).replace("\\ ", r"\s+") + r")(?![\w])"
+
+
+def _lead_pattern(words: list[str]) -> "re.Pattern[str]":
+    """``re.compile(_lead_text(words))``, without reading that text back.
+
+    Most of the cost of compiling the pattern of a document's terms (a
+    thousand characters and more) is the parser of the ``re`` module
+    reading the text, one character at a time.  The parsed form of a
+    trie is simple enough to be built straight from the sorted words:
+    the same items the parser makes of the text (checked at first use
+    against the parser, on words that have every kind of node; when the
+    two disagree, as another version of Python might, the text is
+    compiled as before)."""
+    if _PARSED_TRIE_OK is None:
+        _check_parsed_trie()
+    if _PARSED_TRIE_OK:
+        return _re_compiler.compile(_parsed_trie(words), 0)
+    return re.compile(_lead_text(words))
+
+
+try:
+    from re import _compiler as _re_compiler, _constants as _re_constants, _parser as _re_parser
+except ImportError:  # another layout of the re module: the text is compiled
+    _re_compiler = _re_constants = _re_parser = None
+
+# None until checked; then whether _parsed_trie builds what the parser reads
+_PARSED_TRIE_OK: Optional[bool] = None
+# the parts of the pattern around the trie, and the item "\s+", as the parser reads them
+_TRIE_FRAME = None
+_SPACE_RUN = None
+# a character of a term -> its item: a literal, or "\s+" for a space
+_TRIE_ITEMS: dict[str, tuple] = {}
+
+
+def _trie_item(ch: str) -> tuple:
+    it = _TRIE_ITEMS.get(ch)
+    if it is None:
+        it = _TRIE_ITEMS[ch] = _SPACE_RUN if ch == " " else (_re_constants.LITERAL, ord(ch))
+    return it
+
+
+def _parsed_trie(words: Iterable[str]):
+    """What ``re``'s parser makes of ``_lead_text(words)``: trie_regex's
+    choices (a run of single letters in a row, an alternation of single
+    letters as a character set, an ending word making the rest optional)
+    done on the sorted words directly."""
+    words = sorted(set(words))
+    k = _re_constants
+    LITERAL, IN, BRANCH, MAX_REPEAT = k.LITERAL, k.IN, k.BRANCH, k.MAX_REPEAT
+    SubPattern = _re_parser.SubPattern
+    frame = _TRIE_FRAME
+    state = _re_parser.State()
+    state.flags = frame.state.flags
+    state.groupwidths = list(frame.state.groupwidths)
+    item = _trie_item
+
+    def build(lo: int, hi: int, d: int) -> list:
+        # the items of words[lo:hi], which share their first d characters, after those
+        end = len(words[lo]) == d
+        if end:
+            lo += 1
+            if lo == hi:
+                return []
+        first = words[lo]
+        last = words[hi - 1]
+        n = d
+        m = min(len(first), len(last))
+        while n < m and first[n] == last[n]:
+            n += 1
+        if n > d:
+            # one way on: the characters every word has next
+            body = list(map(item, first[d:n]))
+            body += build(lo, hi, n)
+        else:
+            alts = []
+            i = lo
+            while i < hi:
+                ch = words[i][d]
+                j = i + 1
+                while j < hi and words[j][d] == ch:
+                    j += 1
+                alt = [item(ch)]
+                if j - i > 1 or len(words[i]) > d + 1:
+                    alt += build(i, j, d + 1)
+                alts.append(alt)
+                i = j
+            if all(len(a) == 1 and a[0][0] is LITERAL for a in alts):
+                body = [(IN, [a[0] for a in alts])]
+            else:
+                body = [(BRANCH, (None, [SubPattern(state, a) for a in alts]))]
+        if end:
+            return [(MAX_REPEAT, (0, 1, SubPattern(state, body)))]
+        return body
+
+    try:
+        inner = SubPattern(state, build(0, len(words), 0))
+    finally:
+        build = None  # a recursive inner function and its own name form a reference cycle: broken here
+    data = list(frame.data)
+    group, add_flags, del_flags, _x = data[1][1]
+    data[1] = (k.SUBPATTERN, (group, add_flags, del_flags, inner))
+    state.groupwidths[group] = inner.getwidth()
+    return SubPattern(state, data)
+
+
+# words with every kind of node: runs, ends inside runs and at forks,
+# forks of single letters, spaces, punctuation
+_TRIE_SAMPLE = (
+    "company", "companies", "agreement", "agreements", "ab", "abc", "abd", "abde", "a.b.", "act", "acts",
+    "registration statement", "registration statements", "registration rights agreement", "lock-up", "lock",
+    "borrower's fund", "borrower's funds account", "borrower", "borrowers", "u.s.", "x", "xy", "xz",
+    "r&d", "o\u2019neil", "s", "1933 act", "tax", "taxes", "class a", "class b",
+)
+
+
+def _check_parsed_trie() -> None:
+    global _PARSED_TRIE_OK, _TRIE_FRAME, _SPACE_RUN
+    ok = False
+    if _re_parser is not None:
+        try:
+            _TRIE_FRAME = _re_parser.parse("[" + _LEAD_CLASS + "](x)(?![\\w])")
+            _SPACE_RUN = _re_parser.parse(r"\s+").data[0]
+            _TRIE_ITEMS.clear()
+            code = _re_compiler._code
+            ok = True
+            for n in (len(_TRIE_SAMPLE), 9, 4, 1):
+                words = list(_TRIE_SAMPLE[:n])
+                if code(_parsed_trie(words), 0) != code(_re_parser.parse(_lead_text(words)), 0):
+                    ok = False
+        except Exception:
+            ok = False
+    _PARSED_TRIE_OK = ok
 
 
 # (the look-behind after the capital: the search skips ahead to a capital)
