@@ -306,9 +306,14 @@ class Terms:
         self.ctx = ctx
         self.defs: list[Definition] = _extract(ctx)
         words = _WordsIn(ctx.text)
+        # (a term in capitals defined again has the same usage form: read once)
+        upper_keys: dict[str, str] = {}
         for d in self.defs:
             if d.term.isupper():
-                d.key = title_key(d.term, words, ctx.text)
+                key = upper_keys.get(d.term)
+                if key is None:
+                    key = upper_keys[d.term] = title_key(d.term, words, ctx.text)
+                d.key = key
         self.by_key: dict[str, list[Definition]] = {}
         for d in self.defs:
             self.by_key.setdefault(d.key, []).append(d)
@@ -453,8 +458,13 @@ class Terms:
             if one != g:
                 keys[i] = vo.get(one)  # a term over a line break, or with a non-breaking space
         order = sorted(compress(range(len(ms)), keys), key=keys.__getitem__)
+        # (what _add_use does, written out: a few hundred uses a document)
+        def_starts = self._def_starts
+        def_spans = self.def_spans
+        prev_cap = _PREV_CAP.search
         for key, places in groupby(order, key=keys.__getitem__):
             found = out[key]
+            keep = found.append
             full = key in need_all
             for i in places:
                 if not full and len(found) >= 8 and found[-1].cls != "lower":
@@ -462,7 +472,16 @@ class Terms:
                 a, b = ms[i].span(shift)
                 a -= shift
                 b -= shift
-                self._add_use(found, key, a, b, text[a:b])
+                j = bisect_right(def_starts, a) - 1
+                if j >= 0 and b <= def_spans[j][1]:
+                    continue  # in a definition
+                s = text[a:b]
+                if " " not in s:
+                    # "Act" in "Securities Act", "Stock" in "Common Stock"
+                    pm = prev_cap(text, a - 40 if a > 40 else 0, a)
+                    if pm is not None and pm.group(1).lower() not in _DETERMINERS and not _sentence_start(text, pm.start(1)):
+                        continue
+                keep(Use(key, a, b, s))
         return out
 
     def _add_use(self, found: list[Use], key: str, a: int, b: int, s: str) -> None:
