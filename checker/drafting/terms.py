@@ -17,7 +17,7 @@ Uses are found in one pass of one regular expression over the clean text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import compress, groupby, repeat
@@ -615,11 +615,14 @@ def _parsed_trie(words: Iterable[str]):
             if lo == hi:
                 return []
         first = words[lo]
-        last = words[hi - 1]
-        n = d
-        m = min(len(first), len(last))
-        while n < m and first[n] == last[n]:
-            n += 1
+        if hi - lo == 1:
+            n = len(first)  # one word: the rest of it
+        else:
+            last = words[hi - 1]
+            n = d
+            m = min(len(first), len(last))
+            while n < m and first[n] == last[n]:
+                n += 1
         if n > d:
             # one way on: the characters every word has next
             body = list(map(item, first[d:n]))
@@ -627,11 +630,11 @@ def _parsed_trie(words: Iterable[str]):
         else:
             alts = []
             i = lo
+            head = first[:d]
             while i < hi:
                 ch = words[i][d]
-                j = i + 1
-                while j < hi and words[j][d] == ch:
-                    j += 1
+                # the words with this next character: up to the first with a later one
+                j = bisect_left(words, head + chr(ord(ch) + 1), i + 1, hi)
                 alt = [item(ch)]
                 if j - i > 1 or len(words[i]) > d + 1:
                     alt += build(i, j, d + 1)
