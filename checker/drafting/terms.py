@@ -581,6 +581,8 @@ _PARSED_TRIE_OK: Optional[bool] = None
 # the parts of the pattern around the trie, and the item "\s+", as the parser reads them
 _TRIE_FRAME = None
 _SPACE_RUN = None
+# the widest width the parser gives a pattern (that of "\s+\s+")
+_WIDTH_CAP = 0
 # a character of a term -> its item: a literal, or "\s+" for a space
 _TRIE_ITEMS: dict[str, tuple] = {}
 
@@ -652,11 +654,20 @@ def _parsed_trie(words: Iterable[str]):
         inner = SubPattern(state, build(0, len(words), 0))
     finally:
         build = None  # a recursive inner function and its own name form a reference cycle: broken here
+    # the widths getwidth() would find walking the tree: the shortest word,
+    # and the longest (as long as any width can be when a word has a space,
+    # read as "\s+")
+    cap = _WIDTH_CAP
+    lo = min(map(len, words))
+    hi = cap if any(" " in w for w in words) else max(map(len, words))
+    inner.width = (lo, hi)
     data = list(frame.data)
     group, add_flags, del_flags, _x = data[1][1]
     data[1] = (k.SUBPATTERN, (group, add_flags, del_flags, inner))
-    state.groupwidths[group] = inner.getwidth()
-    return SubPattern(state, data)
+    state.groupwidths[group] = inner.width
+    out = SubPattern(state, data)
+    out.width = (1 + lo, min(1 + hi, cap))  # the leading character, the words, a look-ahead
+    return out
 
 
 # words with every kind of node: runs, ends inside runs and at forks,
@@ -670,18 +681,25 @@ _TRIE_SAMPLE = (
 
 
 def _check_parsed_trie() -> None:
-    global _PARSED_TRIE_OK, _TRIE_FRAME, _SPACE_RUN
+    global _PARSED_TRIE_OK, _TRIE_FRAME, _SPACE_RUN, _WIDTH_CAP
     ok = False
     if _re_parser is not None:
         try:
             _TRIE_FRAME = _re_parser.parse("[" + _LEAD_CLASS + "](x)(?![\\w])")
             _SPACE_RUN = _re_parser.parse(r"\s+").data[0]
+            _WIDTH_CAP = _re_parser.parse(r"\s+\s+").getwidth()[1]
             _TRIE_ITEMS.clear()
             code = _re_compiler._code
             ok = True
             for n in (len(_TRIE_SAMPLE), 9, 4, 1):
                 words = list(_TRIE_SAMPLE[:n])
-                if code(_parsed_trie(words), 0) != code(_re_parser.parse(_lead_text(words)), 0):
+                built = _parsed_trie(words)
+                read = _re_parser.parse(_lead_text(words))
+                if (
+                    built.width != read.getwidth()
+                    or built.state.groupwidths != read.state.groupwidths
+                    or code(built, 0) != code(read, 0)
+                ):
                     ok = False
         except Exception:
             ok = False
