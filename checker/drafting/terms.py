@@ -566,8 +566,11 @@ def _lead_pattern(words: list[str]) -> "re.Pattern[str]":
     compiled as before)."""
     if _PARSED_TRIE_OK is None:
         _check_parsed_trie()
-    if _PARSED_TRIE_OK:
-        return _re_compiler.compile(_parsed_trie(words), 0)
+    if _PARSED_TRIE_OK and "" not in words:
+        try:
+            return _re_compiler.compile(_parsed_trie(words), 0)
+        except Exception:  # (a word the check did not foresee: the text says what it does)
+            pass
     return re.compile(_lead_text(words))
 
 
