@@ -69,6 +69,7 @@ _NAME_LINE = re.compile(r"^(?:Name|Print(?:ed)?\s+Name)\s*:", re.I)
 _TITLE_LINE = re.compile(r"^(?:Title|Its)\s*:", re.I)
 _RULE_ONLY = re.compile(r"[-_=. ]+")
 _BY_LINE = re.compile(r"^[^\S\n]*(?:By\b|Per(?=[^\S\n]*:))[^\S\n]*:?")
+_BY_AT = re.compile(r"[^\S\n]*(?:By\b|Per(?=[^\S\n]*:))")
 _SIG_LINE = re.compile(r"^[^\S\n]*(?:By|Per(?=[^\S\n]*:)|Name|Title|Its|Date|Dated|Signature|Print\s+Name|Printed\s+Name|Attest|Witness)[^\S\n]*:?", re.I)
 
 
@@ -230,7 +231,10 @@ class Blanks:
         # with line breaks); those that open with "By" or "Per:" are read below
         by = line_heads(ctx)[0]
         line_index = ctx.line_index
-        cands = [line_index(s) for s in sorted(by["B"] + by["P"])]
+        # (_BY_LINE read in the text at the line's start: the same test, made
+        # before the line's index is looked up)
+        by_at, text = _BY_AT.match, ctx.text
+        cands = [line_index(s) for s in sorted(by["B"] + by["P"]) if by_at(text, s)]
         if n and _BY_LINE.match(lines[0].text):
             cands.insert(0, 0)
         ci = 0

@@ -383,6 +383,11 @@ def mixed_styles(ctx: Context) -> list[Finding]:
     for p in ctx.paragraphs:
         if p.table or text.count("(", p.start, p.end) < 3:
             continue  # every marker starts with "(": fewer than three cannot make a list
+        # a finding needs a list that goes on to "(iii)", "(c)", "(3)" or "(C)"
+        find = text.find
+        a, b = p.start, p.end
+        if find("(iii)", a, b) < 0 and find("(c)", a, b) < 0 and find("(3)", a, b) < 0 and find("(C)", a, b) < 0:
+            continue
         ms = list(_inline_markers(text, p.start, p.end))
         if len(ms) < 3:
             continue

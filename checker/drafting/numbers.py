@@ -6,6 +6,7 @@ places (NUM004), and the option size as a share of the firm commitment
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 from itertools import combinations
@@ -16,13 +17,17 @@ from ..model import Finding
 from . import as_rule
 from .context import Context, squash, trie_regex
 from .numwords import _CARD, _ORD, CARD_WORD, DENOMS, ORD_WORD, ORDINALS, SCALES, TENS, UNITS, fmt
-from .numwords import numeral_value as _numeral_value
+from .numwords import numeral_value as _numwords_numeral_value
 from .numwords import words_value as _own_words_value
 from .terms import get_terms
 
 # ---------------------------------------------------------------------------
 # NUM001: words against numerals
 # ---------------------------------------------------------------------------
+
+# the value of a numeral ("1,500,000", "$8.93", "93/100"): the same numerals
+# recur in a document and across documents, and the reading is pure
+_numeral_value = functools.lru_cache(maxsize=8192)(_numwords_numeral_value)
 
 _DEN_WORD = r"(?:" + "|".join(sorted(DENOMS, key=len, reverse=True)) + r")"
 _NW = r"(?:" + CARD_WORD + r"|" + ORD_WORD + r"|" + _DEN_WORD + r"|\d{1,3}/100)"
@@ -90,7 +95,10 @@ def _number_word_before(text: str, i: int) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=8192)
 def _words_value(phrase: str, ordinal: bool = False) -> Optional[float]:
+    """The value of number words ("thirty", "one and one-half"); the same
+    phrases recur, and the reading is pure: each is read once."""
     p = squash(phrase).replace(",", "")
     # "two and ninety-nine one hundredths" = 2.99
     hm = _HUNDREDTHS.match(p)

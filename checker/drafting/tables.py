@@ -91,6 +91,9 @@ def _split_row(text: str) -> Optional[tuple[str, int, list[tuple[int, int, str]]
     by a dot leader or two spaces.
     """
     s = text.rstrip()
+    # the last cell ends the line, and every cell ends in a digit, ")" or "%"
+    if not s or not (s[-1] in ")%" or s[-1].isdecimal()):
+        return None
     cells: list[tuple[int, int, str]] = []
     pos = len(s)
     # the numeric tokens of the line, read once: those of s[:pos] (as
