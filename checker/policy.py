@@ -51,6 +51,8 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import os
+import time
 import tomllib
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Literal, Optional, Union
@@ -380,18 +382,66 @@ def _load_config_file(p: Path) -> Config:
 
 
 def find_config_file(start_dir: Union[str, Path]) -> Optional[Path]:
-    """The settings file that applies to ``start_dir``: walk up to the filesystem root."""
+    """The settings file that applies to ``start_dir``: walk up to the filesystem root.
+
+    A batch asks for the same folder for every document: the answer is kept
+    while every folder of the walk and every ``pyproject.toml`` read on the
+    way are unchanged (same status: a file added to, removed from or renamed
+    in a folder changes the folder's modification time; an edited
+    ``pyproject.toml`` its own)."""
+    try:
+        key: Optional[str] = os.path.realpath(start_dir)
+    except (OSError, TypeError, ValueError):
+        key = None
+    hit = _FOUND.get(key) if key is not None else None
+    if hit is not None and all(_status(path) == st for path, st in hit[0]):
+        return hit[1]
+    found, seen = _walk_for_config(start_dir)
+    if key is not None:
+        # a status just written may be written again within the same clock
+        # tick without a visible change: such a walk is not kept
+        recent = time.time_ns() - _RACY_NS
+        if all(st is None or st[3] < recent for _p, st in seen):
+            _FOUND[key] = (seen, found)
+        else:
+            _FOUND.pop(key, None)
+    return found
+
+
+# The answers of find_config_file, by resolved start folder: (the status of
+# every path the walk looked at, the file found).
+_FOUND: dict[str, tuple[list[tuple[str, Optional[tuple[int, int, int, int, int]]]], Optional[Path]]] = {}
+_RACY_NS = 2_000_000_000
+
+
+def _status(path: str) -> Optional[tuple[int, int, int, int, int]]:
+    """What tells that a file or folder changed: mode, device, inode,
+    modification time and size (None when it does not exist)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_mode, st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _walk_for_config(start_dir: Union[str, Path]) -> tuple[Optional[Path], list]:
+    """find_config_file's walk, and the status of the paths it depends on."""
+    seen: list[tuple[str, Optional[tuple[int, int, int, int, int]]]] = []
     d = Path(start_dir).resolve()
     if d.is_file():
+        seen.append((str(d), _status(d)))
         d = d.parent
     for folder in (d, *d.parents):
+        seen.append((str(folder), _status(folder)))
         standalone = folder / "clausecheck.toml"
         if standalone.is_file():
-            return standalone
+            return standalone, seen
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_clausecheck_table(pyproject):
-            return pyproject
-    return None
+        if pyproject.is_file():
+            seen.append((str(pyproject), _status(pyproject)))
+            if _has_clausecheck_table(pyproject):
+                return pyproject, seen
+    return None, seen
 
 
 def load_config(start_dir: Union[str, Path, None] = None) -> Config:

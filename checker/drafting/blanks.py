@@ -72,6 +72,37 @@ _BY_LINE = re.compile(r"^[^\S\n]*(?:By\b|Per(?=[^\S\n]*:))[^\S\n]*:?")
 _BY_AT = re.compile(r"[^\S\n]*(?:By\b|Per(?=[^\S\n]*:))")
 _SIG_LINE = re.compile(r"^[^\S\n]*(?:By|Per(?=[^\S\n]*:)|Name|Title|Its|Date|Dated|Signature|Print\s+Name|Printed\s+Name|Attest|Witness)[^\S\n]*:?", re.I)
 
+# the patterns of the blank classification and the signature blocks (compiled once)
+_DOLLAR_BEFORE = re.compile(r"(?:\$|U\.S\.\s?\$|US\$|USD)\s*$")
+_UNIT_AFTER = re.compile(r"\s*(?:%|percent|per\s+cent|dollars|per\s+share|per\s+note)", re.I)
+_PRICE_OF_BEFORE = re.compile(r"\b(?:price|amount|fee|sum)\s+(?:of|equal\s+to|is)\s*$")
+_FILE_NO_BEFORE = re.compile(r"\b(?:file|registration)\s+no\.?\s*(?:333-|\d+-)?\s*$")
+_NO_333_BEFORE = re.compile(r"\bno\.\s*333-\s*$")
+_YEAR_AFTER = re.compile(r"\s*,?\s*(?:19|20)\d\d\b")
+_DAY_OF_AFTER = re.compile(r"\s*(?:day\s+of|,\s*(?:19|20)__)", re.I)
+_CENTURY_BEFORE = re.compile(r"(?<![\w$.,/])(?:19|20)\d?$")
+_DATED_BEFORE = re.compile(r"\b(?:dated(?:\s+as\s+of)?|date[d]?:|as\s+of|on|effective)\s*$")
+_DATE_END_AFTER = re.compile(r"\s*(?:,|\(|\)|\.|;|$|\s+(?:or|and)\b)")
+_AT_BEFORE = re.compile(r"\bat\s*$")
+_HOUR_AFTER = re.compile(r"\s*(?:a\.m\.|p\.m\.|o'clock)", re.I)
+_TIME_AFTER = re.compile(r"\s*:\d\d\b|\s*(?:\[?a/p\]?\.?m\.?|a\.m\.|p\.m\.)", re.I)
+_REDACTION_MARK = re.compile(r"\s*(?:\*+|text\s+deleted|redacted|omitted)\s*", re.I)
+_BOX_INNER = re.compile(r"\s*[xX ]?\s*")
+_LETTER_AFTER = re.compile(r"\s*[A-Za-z]")
+_ONE_LETTER = re.compile(r"[a-zA-Z]")
+_FOOTNOTE = re.compile(r"\s*\d+(?:\.\d+)*\s*")
+_OPEN_BOX_INNER = re.compile(r"\s*[_ ]?\s*")
+_AND_OR = re.compile(r"\b(?:AND|OR)\b")
+_DATE_WORD = re.compile(r"\s*(?:date|effective\s+date)", re.I)
+_AMOUNT_WORD = re.compile(r"\s*(?:amount|price)", re.I)
+_RULE_THEN_NAME = re.compile(r"^[-_]{3,}\s*(\S.*)?$")
+_TWO_LETTERS = re.compile(r"[A-Za-z]{2,}")
+_CONFORMED = re.compile(r"/s/\s*[A-Za-z]", re.I)
+_NAME_TITLE_HEAD = re.compile(r"^[^\S\n]*(?:Name|Print(?:ed)?\s+Name|Title|Its)\s*:", re.I)
+_IN_WITNESS = re.compile(r"^IN(?:\s+WITNESS\b|$)")
+_ENTITY_END = re.compile(r"\b(?:Inc|LLC|L\.?P|Ltd|Corporation|Corp|Company|N\.A|Bank|Trust|Fund|plc|AG|S\.A)\b\.?,?$")
+_PAGE_NUMBER = re.compile(r"[IVXLC]{1,5}|\d{1,3}|[A-Z]-\d{1,3}")
+
 
 @dataclass
 class Blank:
@@ -128,21 +159,21 @@ class Blanks:
         if before.endswith("[") and after.startswith("]"):
             before, after = before[:-1], after[1:]
         bl = before.lower()
-        if re.search(r"(?:\$|U\.S\.\s?\$|US\$|USD)\s*$", before) or re.match(r"\s*(?:%|percent|per\s+cent|dollars|per\s+share|per\s+note)", after, re.I):
+        if _DOLLAR_BEFORE.search(before) or _UNIT_AFTER.match(after):
             return "price"
-        if re.search(r"\b(?:price|amount|fee|sum)\s+(?:of|equal\s+to|is)\s*$", bl):
+        if _PRICE_OF_BEFORE.search(bl):
             return "price"
-        if re.search(r"\b(?:file|registration)\s+no\.?\s*(?:333-|\d+-)?\s*$", bl) or re.search(r"\bno\.\s*333-\s*$", bl):
+        if _FILE_NO_BEFORE.search(bl) or _NO_333_BEFORE.search(bl):
             return "file"
-        if _MONTH_END.search(before) or re.match(r"\s*,?\s*(?:19|20)\d\d\b", after) or re.match(r"\s*(?:day\s+of|,\s*(?:19|20)__)", after, re.I):
+        if _MONTH_END.search(before) or _YEAR_AFTER.match(after) or _DAY_OF_AFTER.match(after):
             return "date"
-        if re.search(r"(?<![\w$.,/])(?:19|20)\d?$", before):
+        if _CENTURY_BEFORE.search(before):
             return "date"  # a year with its last figures left blank: "20__", "202[ ]"
-        if re.search(r"\b(?:dated(?:\s+as\s+of)?|date[d]?:|as\s+of|on|effective)\s*$", bl) and re.match(r"\s*(?:,|\(|\)|\.|;|$|\s+(?:or|and)\b)", after):
+        if _DATED_BEFORE.search(bl) and _DATE_END_AFTER.match(after):
             return "date"
-        if re.search(r"\bat\s*$", bl) and re.match(r"\s*(?:a\.m\.|p\.m\.|o'clock)", after, re.I):
+        if _AT_BEFORE.search(bl) and _HOUR_AFTER.match(after):
             return "date"
-        if re.match(r"\s*:\d\d\b|\s*(?:\[?a/p\]?\.?m\.?|a\.m\.|p\.m\.)", after, re.I):
+        if _TIME_AFTER.match(after):
             return "date"
         return "other"
 
@@ -177,18 +208,18 @@ class Blanks:
             inner = m.group(1)
             if _NOT_BLANK.match(inner):
                 continue
-            if self.redacted and re.fullmatch(r"\s*(?:\*+|text\s+deleted|redacted|omitted)\s*", inner, re.I):
+            if self.redacted and _REDACTION_MARK.fullmatch(inner):
                 continue
             if any(a <= x < b for x, _y in under):
                 if not any(a <= x and y <= b and (x - a > 1 or b - y > 1) for x, y in under):
                     continue  # "[_____]": the blank is already counted
             # a check box at the start of a line: "[ ] Yes"
             ln = ctx.line_of(a)
-            if re.fullmatch(r"\s*[xX ]?\s*", inner) and ln.text[: a - ln.start].strip() == "" and re.match(r"\s*[A-Za-z]", text[b : b + 3]):
+            if _BOX_INNER.fullmatch(inner) and ln.text[: a - ln.start].strip() == "" and _LETTER_AFTER.match(text[b : b + 3]):
                 continue
             # a single letter: a placeholder ("[o]", "[x]"), a plural to choose
             # ("Representative[s]"), or a quotation altered by the drafters ("[t]he")
-            if re.fullmatch(r"[a-zA-Z]", inner):
+            if _ONE_LETTER.fullmatch(inner):
                 if inner in "xX" and _OPEN_BOX.search(text, max(0, a - 200), b + 200):
                     continue  # the box checked among boxes not checked: "[ ] Yes [X] No"
                 if a > 0 and text[a - 1].isalpha():
@@ -196,19 +227,19 @@ class Blanks:
                 elif inner in "oxXl" and not text[b : b + 1].isalpha():
                     self._add(a, b, self._classify(a, b))
                 continue
-            if re.fullmatch(r"\s*\d+(?:\.\d+)*\s*", inner):
+            if _FOOTNOTE.fullmatch(inner):
                 continue  # a footnote or a citation
             if _CITATION.fullmatch(inner):
                 continue  # "Rule 359.1(l)(1) [12 CFR 359.1(l)(1)]": the citation given again
-            if re.fullmatch(r"\s*[_ ]?\s*", inner) and _CHECKED_BOX.search(text, max(0, a - 200), b + 200):
+            if _OPEN_BOX_INNER.fullmatch(inner) and _CHECKED_BOX.search(text, max(0, a - 200), b + 200):
                 continue  # "[_] individual [X] corporation": the boxes not checked beside the one that is
             if _BLANK_BRACKET.match(inner) or "_" in inner:
                 self._add(a, b, self._classify(a, b))
-            elif _INSTRUCTION.match(inner) or (inner.isupper() and len(inner.strip()) > 1 and not re.search(r"\b(?:AND|OR)\b", inner)):
+            elif _INSTRUCTION.match(inner) or (inner.isupper() and len(inner.strip()) > 1 and not _AND_OR.search(inner)):
                 k = self._classify(a, b)
-                if re.match(r"\s*(?:date|effective\s+date)", inner, re.I):
+                if _DATE_WORD.match(inner):
                     k = "date"
-                elif re.match(r"\s*(?:amount|price)", inner, re.I):
+                elif _AMOUNT_WORD.match(inner):
                     k = "price"
                 self._add(a, b, k)
             else:
@@ -266,21 +297,21 @@ class Blanks:
                 j += 1
             t = lines[i].text
             by = _BY_LINE.sub("", t).strip()
-            rule_then_name = re.match(r"^[-_]{3,}\s*(\S.*)?$", by)
+            rule_then_name = _RULE_THEN_NAME.match(by)
             if rule_then_name:
                 by = ""  # "By: ______ Catherine K. Rochester, President": a signature line, then the name typed
             typed_name = bool(rule_then_name and rule_then_name.group(1))
             first_by = _BY_LINE.sub("", lines[start].text).strip()
-            signed = "/s/" in by.lower() or bool(re.search(r"[A-Za-z]{2,}", by.replace("_", "")))
+            signed = "/s/" in by.lower() or bool(_TWO_LETTERS.search(by.replace("_", "")))
             block_end = max(x for x in (i + 3, name_line or 0, title_line or 0))
             if not signed and any("/s/" in lines[k].text.lower() for k in range(max(0, start - 2), min(n, block_end + 1))):
                 signed = True
-            conformed = re.search(r"/s/\s*[A-Za-z]", " ".join(lines[k].text for k in range(start, min(n, block_end + 1))), re.I)
+            conformed = _CONFORMED.search(" ".join(lines[k].text for k in range(start, min(n, block_end + 1))))
             named = False
             for k in (name_line, title_line):
                 if k is None:
                     continue
-                rest = re.sub(r"^[^\S\n]*(?:Name|Print(?:ed)?\s+Name|Title|Its)\s*:", "", lines[k].text, flags=re.I).strip(" _\t")
+                rest = _NAME_TITLE_HEAD.sub("", lines[k].text).strip(" _\t")
                 if rest:
                     named = True
             if conformed or typed_name:
@@ -298,13 +329,13 @@ class Blanks:
                 tk = lines[k].text.strip()
                 if not tk or _BY_WORD.match(tk) or _RULE_ONLY.fullmatch(tk):
                     continue
-                if re.match(r"^IN(?:\s+WITNESS\b|$)", tk) or tk.endswith(":"):
+                if _IN_WITNESS.match(tk) or tk.endswith(":"):
                     break
                 letters = [c for c in tk if c.isalpha()]
                 words = tk.split()
                 caps = letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-                name_like = len(words) <= 8 and re.search(r"\b(?:Inc|LLC|L\.?P|Ltd|Corporation|Corp|Company|N\.A|Bank|Trust|Fund|plc|AG|S\.A)\b\.?,?$", tk)
-                if re.fullmatch(r"[IVXLC]{1,5}|\d{1,3}|[A-Z]-\d{1,3}", tk):
+                name_like = len(words) <= 8 and _ENTITY_END.search(tk)
+                if _PAGE_NUMBER.fullmatch(tk):
                     continue  # a page number
                 if (caps or name_like) and len(tk) < 90:
                     entity = tk.rstrip(",")

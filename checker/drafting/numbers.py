@@ -345,8 +345,17 @@ def _sum_cues(low: str) -> list[tuple[int, int]]:
         while i >= 0:
             out.append((i, i + n))
             i = find(word, i + n)
-    # "such" followed by a number ("such" cannot overlap itself: the same matches)
-    out.extend([m.span() for m in _SUCH_NUMBER.finditer(low)])
+    # "such" followed by a number ("such" cannot overlap itself: the same
+    # matches), tried where "such" stands
+    match = _SUCH_NUMBER.match
+    i = find("such")
+    while i >= 0:
+        m = match(low, i)
+        if m is not None:
+            out.append(m.span())
+            i = find("such", m.end())
+        else:
+            i = find("such", i + 4)
     out.sort()
     return out
 
@@ -368,16 +377,18 @@ def stated_sums(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     text = ctx.text
     low = ctx.lower if len(ctx.lower) == len(text) else text.lower()
-    cues = _sum_cues(low)
-    cue_starts = [a for a, _b in cues]
-    for p in ctx.paragraphs:
+    # the paragraphs (in order, apart) that hold a cue wholly: reached from
+    # the cues, by bisection (as _SUM_CUE.search(low, p.start, p.end) finds)
+    paras = ctx.paragraphs
+    para_starts = [p.start for p in paras]
+    chosen: list[int] = []
+    for a, b in _sum_cues(low):
+        k = bisect.bisect_right(para_starts, a) - 1
+        if k >= 0 and b <= paras[k].end and (not chosen or chosen[-1] != k):
+            chosen.append(k)
+    for k in chosen:
+        p = paras[k]
         if p.table:
-            continue
-        # _SUM_CUE.search(low, p.start, p.end): a cue wholly inside the paragraph
-        k = bisect.bisect_left(cue_starts, p.start)
-        while k < len(cues) and cues[k][0] < p.end and cues[k][1] > p.end:
-            k += 1
-        if k >= len(cues) or cues[k][0] >= p.end:
             continue
         qs = _quantities(ctx, p.start, p.end)
         if len(qs) < 3:
