@@ -441,6 +441,16 @@ def stated_sums(ctx: Context) -> list[Finding]:
 # ---------------------------------------------------------------------------
 
 
+_QUANTITY_FAMILY = re.compile(r"\b(?:Shares|Securities|Stock|Units|Notes|Warrants|ADSs)\b", re.I)
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_quantity_family(fam: str) -> bool:
+    """Whether a defined term names a number of securities ("Firm Shares",
+    "Notes"); the same terms recur from document to document."""
+    return _QUANTITY_FAMILY.search(fam) is not None
+
+
 def term_quantities(ctx: Context) -> dict[str, list[tuple[float, int, int, str]]]:
     """Stated quantities of defined terms: family -> [(value, start, end, how)]."""
     cached = getattr(ctx, "_term_qty", None)
@@ -449,11 +459,7 @@ def term_quantities(ctx: Context) -> dict[str, list[tuple[float, int, int, str]]
     terms = get_terms(ctx)
     text = ctx.text
     out: dict[str, list[tuple[float, int, int, str]]] = {}
-    qty_fams = {
-        fam
-        for fam in terms.by_family
-        if re.search(r"\b(?:Shares|Securities|Stock|Units|Notes|Warrants|ADSs)\b", fam, re.I)
-    }
+    qty_fams = {fam for fam in terms.by_family if _is_quantity_family(fam)}
     # the quantity in a definition's own sentence: "(such 11,111,111 shares ... the "FIRM SECURITIES")"
     for fam in qty_fams:
         for d in terms.by_family[fam]:
@@ -472,7 +478,8 @@ def term_quantities(ctx: Context) -> dict[str, list[tuple[float, int, int, str]]
             out.setdefault(fam, []).append((q.value, q.start, q.end, "definition"))
     # "750,000 Optional Shares"
     if qty_fams:
-        alts = sorted({k for fam in qty_fams for k in terms.by_key if terms.family[k] == fam}, key=len, reverse=True)
+        family = terms.family
+        alts = sorted({k for k in terms.by_key if family[k] in qty_fams}, key=len, reverse=True)
         pat = re.compile(
             r"(" + _QTY_NUM + r")\s+(" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")\b"
         )

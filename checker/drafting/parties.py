@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections import Counter
 
 from ..model import Finding
 from . import as_rule
@@ -254,6 +255,13 @@ def name_mismatch(ctx: Context) -> list[Finding]:
         return []
     kn = [(norm_name(n), a, b, n, where) for a, b, n, where in known]
     kn_set = {k[0] for k in kn}
+    # a name known twice is compared once: the first of equal ratios is kept
+    # below, so the first occurrence of each spelling is the one that counts
+    first_of: dict[str, tuple] = {}
+    for k in kn:
+        first_of.setdefault(k[0], k)
+    kn = list(first_of.values())
+    counts = [(k, len(k[0]), Counter(k[0])) for k in kn]
     out: list[Finding] = []
     reported: set[str] = set()
     for a, b, t in sig:
@@ -263,12 +271,21 @@ def name_mismatch(ctx: Context) -> list[Finding]:
         best = None
         best_r = 0.0
         sm = difflib.SequenceMatcher(None, "", nt, autojunk=False)
-        for k in kn:
-            if abs(len(k[0]) - len(nt)) > 4:
+        n_nt = len(nt)
+        nt_count = Counter(nt)
+        for k, n_k, k_count in counts:
+            if abs(n_k - n_nt) > 4:
+                continue
+            # SequenceMatcher's real_quick_ratio and quick_ratio (the
+            # characters the two have in common, counted once each), read
+            # from the counts of both names' characters
+            length = n_k + n_nt
+            if (2.0 * min(n_k, n_nt) / length if length else 1.0) < 0.88:
+                continue
+            common = sum([min(c, nt_count[ch]) for ch, c in k_count.items() if ch in nt_count])
+            if (2.0 * common / length if length else 1.0) < 0.88:
                 continue
             sm.set_seq1(k[0])
-            if sm.real_quick_ratio() < 0.88 or sm.quick_ratio() < 0.88:
-                continue
             r = sm.ratio()
             if r > best_r:
                 best, best_r = k, r
