@@ -92,6 +92,26 @@ def _exists(have: set[tuple[str, str]], kind: str, ident: str) -> bool:
     return False
 
 
+def _attached_hereto(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every "attached hereto", "annexed hereto" and "appended
+    hereto" (the matches of ``(?:attached|annexed|appended)\s+hereto``), read
+    back from each "hereto": the white space before it, then the word."""
+    out: list[tuple[int, int]] = []
+    find = text.find
+    h = find("hereto")
+    while h >= 0:
+        j = h
+        while j and text[j - 1].isspace():
+            j -= 1
+        if j < h:
+            if text.endswith(("attached", "appended"), 0, j) and j >= 8:
+                out.append((j - 8, h + 6))
+            elif text.endswith("annexed", 0, j) and j >= 7:
+                out.append((j - 7, h + 6))
+        h = find("hereto", h + 6)
+    return out
+
+
 @as_rule
 def missing_attachments(ctx: Context) -> list[Finding]:
     text = ctx.text
@@ -154,11 +174,11 @@ def missing_attachments(ctx: Context) -> list[Finding]:
         )
     # forms "attached hereto"
     form_refs = []
-    for am in re.finditer(r"(?:attached|annexed|appended)\s+hereto", text):
+    for am_start, am_end in _attached_hereto(text):
         fm = None
-        for fm in _FORM_REF.finditer(text, max(0, am.start() - 120), am.end()):
+        for fm in _FORM_REF.finditer(text, max(0, am_start - 120), am_end):
             pass
-        if fm is not None and fm.end() == am.end():
+        if fm is not None and fm.end() == am_end:
             form_refs.append(fm)
     for m in form_refs:
         what = squash(m.group("what") or m.group("what2") or "")

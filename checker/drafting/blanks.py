@@ -17,6 +17,7 @@ summary, not reported one by one.  Empty schedule columns (BLANK005) are in
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -139,12 +140,18 @@ _YEAR = re.compile(r"(?:19|20)\d\d(?!\d)")
 class Blanks:
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        self.redacted = bool(
-            search_near(_REDACTION_DOC, ctx.text, ("confidential", "omitted", "deleted", "redacted"), 120, 120, ctx.lower)
-        )
         self.items: list[Blank] = []
         self.sig_blocks: list[tuple[int, int, str, bool, bool]] = []  # start, end, entity, signed, named
         self._scan()
+
+    @functools.cached_property
+    def redacted(self) -> bool:
+        """Whether the document is a confidential-treatment filing (its "[***]"
+        are redactions, not blanks); read when a bracket could be one."""
+        ctx = self.ctx
+        return bool(
+            search_near(_REDACTION_DOC, ctx.text, ("confidential", "omitted", "deleted", "redacted"), 120, 120, ctx.lower)
+        )
 
     # -- where a blank is --------------------------------------------------
 
@@ -208,7 +215,7 @@ class Blanks:
             inner = m.group(1)
             if _NOT_BLANK.match(inner):
                 continue
-            if self.redacted and _REDACTION_MARK.fullmatch(inner):
+            if _REDACTION_MARK.fullmatch(inner) and self.redacted:
                 continue
             if any(a <= x < b for x, _y in under):
                 if not any(a <= x and y <= b and (x - a > 1 or b - y > 1) for x, y in under):

@@ -60,7 +60,6 @@ def missing_target(ctx: Context) -> list[Finding]:
     if resolved < 0.6 * len(internal):
         return []  # most references point into another instrument (an amendment), or the outline failed
     by_target: dict[str, list[Ref]] = {}
-    labels = heading_labels(ctx)
     highest_top = max((int(s.number) for s in tops if s.number.isdigit()), default=0)
     decimal_doc = any("." in k for k in ctx.by_number)
     two_place = sum(1 for k in ctx.by_number if _TWO_PLACE.fullmatch(k)) >= 5  # "13.04"
@@ -286,6 +285,12 @@ def _misplaced_this_article(ctx: Context, m: re.Match, holds: list[SectionInfo])
 @as_rule
 def omitted_target(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
+    # a reference is to an omitted section when the section is marked so, or
+    # the pipeline's reference says its target is: neither, nothing to report
+    if not any(s.omitted for s in ctx.sections) and not any(
+        r.get("target_omitted") for r in (getattr(ctx.doc, "references", None) or ())
+    ):
+        return out
     for r in references(ctx):
         if not r.resolved or r.ref_type not in _INTERNAL_TYPES:
             continue
@@ -373,10 +378,18 @@ def _governing_section(ctx: Context, topic: str, exclude: str) -> Optional[Secti
     return None
 
 
+# any of the subjects' stems (one search for all of them)
+_ANY_TOPIC = re.compile("|".join(_TOPICS.values()), re.I)
+
+
 @as_rule
 def subject_mismatch(ctx: Context) -> list[Finding]:
     text = ctx.text
     out: list[Finding] = []
+    # a finding names the one article or section whose heading deals with the
+    # subject: without a heading that names any subject, there is none
+    if not any(s.kind == "section" and s.depth == 0 and s.heading and _ANY_TOPIC.search(s.heading) for s in ctx.sections):
+        return out
     seen: set[tuple[int, str]] = set()
     for r in references(ctx):
         if not r.resolved or r.ref_type not in ("section", "article"):
