@@ -94,7 +94,7 @@ def _exists(have: set[tuple[str, str]], kind: str, ident: str) -> bool:
 
 def _attached_hereto(text: str) -> list[tuple[int, int]]:
     """(start, end) of every "attached hereto", "annexed hereto" and "appended
-    hereto" (the matches of ``(?:attached|annexed|appended)\s+hereto``), read
+    hereto" (the matches of ``(?:attached|annexed|appended)\\s+hereto``), read
     back from each "hereto": the white space before it, then the word."""
     out: list[tuple[int, int]] = []
     find = text.find
