@@ -283,6 +283,43 @@ def _selected_rules(config) -> list:
     return selected
 
 
+# the last settings given command-line overrides, and the result (a batch
+# gives the same overrides for every document)
+_LAST_OVERRIDDEN: list = [None, None, None]
+
+
+def _overridden(config, overrides: dict):
+    key = {k: tuple(v) for k, v in overrides.items()}
+    if _LAST_OVERRIDDEN[0] is config and _LAST_OVERRIDDEN[1] == key:
+        return _LAST_OVERRIDDEN[2]
+    out = config.with_overrides(**overrides)
+    _LAST_OVERRIDDEN[:] = [config, key, out]
+    return out
+
+
+# the codes of the last selection of rules: all of them, and those the rule
+# engine runs (the drafting rules read the document instead)
+_LAST_CODES: list = [None, None, None]
+
+
+def _selected_codes(selected: list) -> tuple[frozenset, frozenset]:
+    if _LAST_CODES[0] is not selected:
+        _LAST_CODES[:] = [selected, frozenset(r.code for r in selected),
+                          frozenset(r.code for r in selected if not _is_document_rule(r))]
+    return _LAST_CODES[1], _LAST_CODES[2]
+
+
+# every rule by code, for the rules of rules()
+_SPECS: list = [None, None]
+
+
+def _specs() -> dict:
+    all_rules = rules()
+    if _SPECS[0] is not all_rules:
+        _SPECS[:] = [all_rules, {r.code: r for r in all_rules}]
+    return _SPECS[1]
+
+
 def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], list[dict], list[DocError]]:
     errors: list[DocError] = []
     findings: list[Finding] = []
@@ -298,9 +335,9 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
     if not given and options.get("ignore"):
         overrides["ignore"] = options["ignore"]
     if overrides:
-        config = config.with_overrides(**overrides)
+        config = _overridden(config, overrides)
     selected = _selected_rules(config)
-    selected_codes = {r.code for r in selected}
+    selected_codes, engine_codes = _selected_codes(selected)
 
     times: dict = {}
     t0 = _time.perf_counter()
@@ -329,8 +366,7 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
     times["facts"] = t1 - t0
 
     # offering rules: the durable_rules engine over the facts
-    engine_codes = {r.code for r in selected if not _is_document_rule(r)}
-    specs = {r.code: r for r in rules()}
+    specs = _specs()
     try:
         eng = engine(config.policy)
         facts = [{"id": "$doc", "type": "doc", "doc_id": doc.path, "doc_type": doc.doc_type, "subtype": doc.doc_subtype,

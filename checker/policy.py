@@ -220,6 +220,9 @@ class Config(BaseModel):
         return PurePosixPath(*p.parts).as_posix() if p.parts else str(p)
 
     def _globs_match(self, patterns: Iterable[str], path: Union[str, Path]) -> bool:
+        patterns = tuple(patterns)
+        if not patterns:
+            return False  # nothing to match (the path is not even read)
         rel = self._relative(path)
         base = PurePosixPath(rel).name
         for pat in patterns:
@@ -229,6 +232,8 @@ class Config(BaseModel):
 
     def ignored_in(self, rule, path: Union[str, Path]) -> bool:
         """Is ``rule`` switched off for this file by per-file-ignores?"""
+        if not self.per_file_ignores:
+            return False  # none (the common case): the path is not even read
         rel = self._relative(path)
         base = PurePosixPath(rel).name
         for pat, selectors in self.per_file_ignores.items():

@@ -500,14 +500,15 @@ def _has_earnings(text: str) -> bool:
     return False
 
 
-def _case_matches(pattern: "re.Pattern[str]", text: str, low: Optional[str], word: str):
+def _case_matches(pattern: "re.Pattern[str]", text: str, low: Optional[str], word: str, at: Optional[list[int]] = None):
     """``pattern.finditer(text)`` for a case-insensitive pattern whose matches
     start with ``word`` (lower case): tried only where the lower-case text
     ``low`` has the word (``low`` is None when lower-casing would move offsets,
-    or could fold other letters into the word: then the engine scans)."""
+    or could fold other letters into the word: then the engine scans).
+    ``at``: those places, when the caller has found them."""
     if low is None:
         return pattern.finditer(text)
-    return matches_at(pattern, text, literal_starts(low, (word,)))
+    return matches_at(pattern, text, literal_starts(low, (word,)) if at is None else at)
 
 # The year in the name of each statute (a statute re-enacted under the same
 # name has several: the Internal Revenue Code of 1954 became that of 1986).
@@ -667,14 +668,24 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
     # (lower-casing keeps every offset) they are tried only where the word is
     ascii = text.isascii()
     low = ctx.lower if ascii else None
-    for m in (_case_matches(_FRAUD, text, low, "fraudulent") if "fraudulent" in text else ()):
+    if low is not None:
+        # where the lower-case text has "fraudulent" (in an ASCII text, every
+        # place the text has it is among them): one scan for the test and the search
+        fraud_at = literal_starts(low, ("fraudulent",))
+        has_fraud = any(text.startswith("fraudulent", i) for i in fraud_at)
+        fraud_iter = matches_at(_FRAUD, text, fraud_at) if has_fraud else ()
+    else:
+        fraud_iter = _FRAUD.finditer(text) if "fraudulent" in text else ()
+    for m in fraud_iter:
         base = m.start("cites")
         for c in _CITE.finditer(m.group("cites")):
             kind = _act_kind(ctx, c.group("act"))
             if kind in ("securities", None) and c.group("num").lower() != "11(f)":
                 report(c, base, "fraudulent misrepresentation (for contribution)", "Section 11(f) of the Securities Act")
     has_earnings = _has_earnings(text)
-    for m in (_case_matches(_EARNINGS, text, low, "earning") if has_earnings else ()):
+    # where "earning" stands (the two earnings patterns start with it): found once
+    earning_at = literal_starts(low, ("earning",)) if has_earnings and low is not None else None
+    for m in (_case_matches(_EARNINGS, text, low, "earning", earning_at) if has_earnings else ()):
         base = m.start("cites")
         for c in _CITE.finditer(m.group("cites")):
             kind = _act_kind(ctx, c.group("act"))
@@ -691,7 +702,7 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
                     m.end(),
                 )
             )
-    for m in (_case_matches(_EARNINGS_RULE, text, low, "earning") if has_earnings else ()):
+    for m in (_case_matches(_EARNINGS_RULE, text, low, "earning", earning_at) if has_earnings else ()):
         if m.group("r") != "158":
             out.append(
                 ctx.finding(
