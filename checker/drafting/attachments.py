@@ -50,8 +50,15 @@ _REF_WORDS = ("schedule", "exhibit", "annex", "append", "attachment")
 MAX_SEPARATE = 3  # more missing attachments than this are reported together
 
 
+# patterns read in the loops below (compiled once)
+_SPACES = re.compile(r"\s+")
+_ID_BASE = re.compile(r"[A-Z0-9]+(?:[-.][A-Z0-9]+)?")
+_ID_HEAD = re.compile(r"[A-Z0-9]+")
+_FILED_AS_BEFORE = re.compile(r"\b(?:as\s+an|filed\s+as|to\s+the|Form\s+\S+|Registration\s+Statement|Item\s+\d+)\s*$", re.I)
+
+
 def _norm_id(s: str) -> str:
-    return re.sub(r"\s+", "", s).upper()
+    return _SPACES.sub("", s).upper()
 
 
 def _existing(ctx: Context) -> set[tuple[str, str]]:
@@ -82,11 +89,11 @@ def _exists(have: set[tuple[str, str]], kind: str, ident: str) -> bool:
     i = _norm_id(ident)
     if (kind, i) in have:
         return True
-    base = re.match(r"[A-Z0-9]+(?:[-.][A-Z0-9]+)?", i)
+    base = _ID_BASE.match(i)
     if base and (kind, base.group(0)) in have:
         return True
     # "Exhibit A-1" when the document has "EXHIBIT A"
-    base2 = re.match(r"[A-Z0-9]+", i)
+    base2 = _ID_HEAD.match(i)
     if base2 and (kind, base2.group(0)) in have and kind != "schedule":
         return True
     return False
@@ -131,7 +138,7 @@ def missing_attachments(ctx: Context) -> list[Finding]:
         head = text[max(0, m.start() - 40) : m.start()]
         if _EXTERNAL.match(tail) and not _HERETO.match(tail):
             continue
-        if re.search(r"\b(?:as\s+an|filed\s+as|to\s+the|Form\s+\S+|Registration\s+Statement|Item\s+\d+)\s*$", head, re.I):
+        if _FILED_AS_BEFORE.search(head):
             continue
         if not (_HERETO.match(tail) or _ATTACHED_BEFORE.search(head)):
             continue
@@ -140,7 +147,7 @@ def missing_attachments(ctx: Context) -> list[Finding]:
             ident = idm.group(0)
             if _exists(have, kind, ident):
                 continue
-            key = (kind, _norm_id(re.match(r"[A-Z0-9]+(?:[-.][A-Z0-9]+)?", _norm_id(ident)).group(0)))
+            key = (kind, _norm_id(_ID_BASE.match(_norm_id(ident)).group(0)))
             missing.setdefault(key, []).append((m.start(), m.end(), squash(m.group(0))))
     out: list[Finding] = []
     if len(missing) > MAX_SEPARATE:

@@ -23,6 +23,10 @@ _LABEL_PAREN = re.compile(r"\(?([A-Za-z]{1,5}|\d{1,3})\)")
 _LABEL_ARTICLE = re.compile(r"(?:ARTICLE|Article)\s+([IVXLC]+)")
 
 
+# patterns read in the loops below (compiled once)
+_SECTION_HEADING_WORDS = re.compile(r"([A-Z][\w'\-]*(?:[^\S\n]+(?:[A-Z][\w'\-,]*|of|and|to|the|for|in|on))*)\.")
+
+
 def _label_value(label: str) -> Optional[tuple[str, int]]:
     """(style, ordinal) of a printed label: "9." -> ("arabic", 9), "(b)" -> ("alpha", 2)."""
     t = label.strip().rstrip(".").strip()
@@ -214,7 +218,7 @@ def _unaccepted_sections(ctx: Context) -> list[Finding]:
         if abs(len(m.group(1)) - common) > 1:
             continue
         rest = ln.text[m.end():]
-        hm = re.match(r"([A-Z][\w'\-]*(?:[^\S\n]+(?:[A-Z][\w'\-,]*|of|and|to|the|for|in|on))*)\.", rest)
+        hm = _SECTION_HEADING_WORDS.match(rest)
         if not hm or len(hm.group(1).split()) > 10:
             continue
         if idx > 0 and not (lines[idx - 1].blank or lines[idx - 1].page_break_before):

@@ -82,6 +82,17 @@ _NUMBER_VOCAB = frozenset(
 _HUNDREDTHS_FRACTION = re.compile(r"\d{1,3}/100")
 
 
+# patterns read in the loops below (compiled once)
+_FRACTION_WORD_END = re.compile(r"(?:th|ths|half|halves|thirds?|quarters?)$")
+_FRACTION_NUMERAL = re.compile(r"\d+(?:/\d+)?")
+_PERCENT_TAIL = re.compile(r"\s+(?:percent|per\s?cent)$", re.I)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_SENTENCE_BREAK = re.compile(r"[.;]\s")
+_ANOTHER_NUMBER = re.compile(r"\b(?:and|or)\b[^()]{0,40}\d")
+_WHOLE_BEFORE = re.compile(r"(?:\ball(?:\s+of)?(?:\s+the)?|\bthe|\bsuch)\s*$", re.I)
+_PART_AFTER = re.compile(r"[\s,]*(?:in\s+the\s+case\s+of|to\s+be\s+(?:sold|issued|purchased)\s+by|from\s+(?:the|each|such)|by\s+the|of\s+which|held\s+by|owned\s+by)", re.I)
+
+
 def _number_word_before(text: str, i: int) -> bool:
     """Whether the word just before position ``i`` (skipping "Dollars",
     "percent" and the like) is a number word or a fraction such as "93/100"."""
@@ -227,7 +238,7 @@ def _pairs(ctx: Context):
         before = text[max(0, used_start - 40) : used_start].lower()
         ob = _word_before_of_and(before)
         if (ob and (ob.rsplit("-", 1)[-1] in _NUMBER_VOCAB or ob in _UNIT_WORDS
-                   or re.search(r"(?:th|ths|half|halves|thirds?|quarters?)$", ob) or re.fullmatch(r"\d+(?:/\d+)?", ob))) or _ends_in_word(before):
+                   or _FRACTION_WORD_END.search(ob) or _FRACTION_NUMERAL.fullmatch(ob))) or _ends_in_word(before):
             continue  # "one-half of one percent", "one percent and one-half (1.5%)": more words belong to it
         if t.group("cents"):
             ct = t.group("cents")
@@ -252,12 +263,12 @@ def _pairs(ctx: Context):
         words = m.group("words")
         if not _RUN_FULL.fullmatch(words.strip()):
             continue
-        w = re.sub(r"\s+(?:percent|per\s?cent)$", "", words.strip(), flags=re.I)
+        w = _PERCENT_TAIL.sub("", words.strip())
         value = _words_value(w)
         num = _numeral_value(m.group("num"))
         if value is None or num is None:
             continue
-        if re.fullmatch(r"(?:19|20)\d\d", m.group("num")):
+        if _YEAR.fullmatch(m.group("num")):
             continue  # a year followed by a parenthetical
         yield m.start(), m.end(), words, value, m.group("num"), num, "number", m.start()
 
@@ -323,7 +334,7 @@ def _quantities(ctx: Context, lo: int, hi: int) -> list[Qty]:
         v = _numeral_value(m.group("num"))
         if v is None:
             continue
-        if re.fullmatch(r"(?:19|20)\d\d", m.group("num")):
+        if _YEAR.fullmatch(m.group("num")):
             continue  # a year ("the 2025 Notes"), not a quantity
         out.append(Qty(v, m.start(), m.end(), m.group(0)))
     return out
@@ -471,9 +482,9 @@ def term_quantities(ctx: Context) -> dict[str, list[tuple[float, int, int, str]]
             q = qs[-1]
             between = text[q.end : d.start]
             # the number must be what is named: "the aggregate of N shares ... is herein called", "(such N shares ... the"
-            if re.search(r"[.;]\s", between):
+            if _SENTENCE_BREAK.search(between):
                 continue
-            if re.search(r"\b(?:and|or)\b[^()]{0,40}\d", between):
+            if _ANOTHER_NUMBER.search(between):
                 continue
             out.setdefault(fam, []).append((q.value, q.start, q.end, "definition"))
     # "750,000 Optional Shares"
@@ -494,11 +505,11 @@ def term_quantities(ctx: Context) -> dict[str, list[tuple[float, int, int, str]]
             # the whole quantity, not a party's part of it
             before = text[max(0, m.start() - 30) : m.start()]
             after = text[m.end() : m.end() + 60]
-            if not re.search(r"(?:\ball(?:\s+of)?(?:\s+the)?|\bthe|\bsuch)\s*$", before, re.I):
+            if not _WHOLE_BEFORE.search(before):
                 continue  # "up to 937,500 Shares", "an aggregate of ...": often a part, or a maximum
-            if re.fullmatch(r"(?:19|20)\d\d", m.group(1)):
+            if _YEAR.fullmatch(m.group(1)):
                 continue  # "the 2025 Notes": a year in a name
-            if re.match(r"[\s,]*(?:in\s+the\s+case\s+of|to\s+be\s+(?:sold|issued|purchased)\s+by|from\s+(?:the|each|such)|by\s+the|of\s+which|held\s+by|owned\s+by)", after, re.I):
+            if _PART_AFTER.match(after):
                 continue
             out.setdefault(fam, []).append((v, m.start(), m.end(), "stated"))
     ctx._term_qty = out

@@ -58,6 +58,17 @@ _NORM_PUNCT = re.compile(r"[.,'\u2019]")
 _NORM_RE = re.compile(r"\b(?:" + "|".join(_NORM_WORDS) + r")\b")
 
 
+# patterns read in the loops below (compiled once)
+_HEADING_RUN_IN = re.compile(r"(?<=[a-z]{3})\.\s+")
+_SUBSIDIARY = re.compile(r"\bsubsidiar", re.I)
+_DESCRIPTION_WRAP = re.compile(r",\s*an?$")
+_DESCRIPTION_LINE = re.compile(r"^(?:AN?|THE)\s+[A-Z]+\s+(?:LIMITED|GENERAL|CORPORATION|COMPANY)")
+_SMALL_LETTER = re.compile(r"[a-z]")
+_NOT_CAPITAL = re.compile(r"[^A-Z]")
+_FAMILY_MARK = re.compile(r"[IVX]+|\d+|[A-Z]")
+_SUFFIX_WORD = re.compile(r"\b(?:INC|CORP|CO|LTD|LLC|LP|LLP|NA|PLC|AG|SA)\b")
+
+
 @functools.lru_cache(maxsize=4096)
 def norm_name(s: str) -> str:
     t = _NORM_PUNCT.sub("", s.upper())
@@ -105,7 +116,7 @@ def _descriptions(ctx: Context):
     for m in hits:
         name = squash(m.group("name")).rstrip(",")
         # "Introductory. CommVault Systems, Inc.": a heading run into the name
-        parts = re.split(r"(?<=[a-z]{3})\.\s+", name)
+        parts = _HEADING_RUN_IN.split(name)
         name = parts[-1]
         term = m.group("term")
         key = squash(term).lower() if term else norm_name(name)
@@ -122,7 +133,7 @@ def _descriptions(ctx: Context):
                 found.append(m)
     for m in found:
         key = squash(m.group("term")).lower()
-        if re.search(r"\bsubsidiar", m.group("mid"), re.I):
+        if _SUBSIDIARY.search(m.group("mid")):
             continue
         out.append((key, _state_norm(m.group("state")), None, m.start(), m.end("state"), key))
     ctx._party_descr = out
@@ -220,7 +231,7 @@ def _signature_lines(ctx: Context) -> list[tuple[int, int, str]]:
                 chars = [c for c in t if c.isalpha()]
                 if len(chars) < 3 or sum(c.isupper() for c in chars) < 0.9 * len(chars):
                     continue
-            if re.search(r",\s*an?$", t) or re.match(r"^(?:AN?|THE)\s+[A-Z]+\s+(?:LIMITED|GENERAL|CORPORATION|COMPANY)", t):
+            if _DESCRIPTION_WRAP.search(t) or _DESCRIPTION_LINE.match(t):
                 continue  # "..., A REAL ESTATE LIMITED PARTNERSHIP, a": a description, wrapped
             a0 = ln.start + ln.indent
             out.append((a0, a0 + len(t), t))
@@ -242,7 +253,7 @@ def _known_names(ctx: Context) -> list[tuple[int, int, str, str]]:
     for t in _tables(ctx):
         for r in t.rows:
             lab = squash(r.label)
-            if lab and not r.total and not lab.endswith(":") and re.search(r"[a-z]", lab):
+            if lab and not r.total and not lab.endswith(":") and _SMALL_LETTER.search(lab):
                 out.append((r.label_start, r.label_end, lab, t.where))
     return out
 
@@ -292,11 +303,11 @@ def name_mismatch(ctx: Context) -> list[Finding]:
         if best is None or best_r < 0.88 or abs(len(nt) - len(best[0])) > 4:
             continue
         # only a spelling difference, not two entities of a family ("FUND II" / "FUND III")
-        if re.sub(r"[^A-Z]", "", nt) == re.sub(r"[^A-Z]", "", best[0]):
+        if _NOT_CAPITAL.sub("", nt) == _NOT_CAPITAL.sub("", best[0]):
             continue
         words, known_words = set(nt.split()), set(best[0].split())
         diff_words = words ^ known_words
-        if any(re.fullmatch(r"[IVX]+|\d+|[A-Z]", w) for w in diff_words):
+        if any(_FAMILY_MARK.fullmatch(w) for w in diff_words):
             continue
         if words < known_words or known_words < words:
             # a word more or less, not a word misspelt: another entity ("INSITUFORM TECHNOLOGIES
@@ -341,7 +352,7 @@ def split_signatory(ctx: Context) -> list[Finding]:
         if hit is None:
             continue
         # "AT&T / INC.": a suffix wrapped to the next line reads as one name anyway
-        if not re.sub(r"\b(?:INC|CORP|CO|LTD|LLC|LP|LLP|NA|PLC|AG|SA)\b", "", n2).strip(" &,"):
+        if not _SUFFIX_WORD.sub("", n2).strip(" &,"):
             continue
         out.append(
             ctx.finding(

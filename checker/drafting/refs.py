@@ -17,6 +17,12 @@ from .context import Context, SectionInfo, line_heads, matches_at, squash
 _ATTACH = ("schedule", "exhibit", "annex", "appendix")
 
 
+# patterns read in the loops below (compiled once)
+_TARGET_PARTS = re.compile(r"^[^(]+|\([^)]*\)")
+_TARGET_SPLIT = re.compile(r"^([^(]+)((?:\([^)]*\))*)$")
+_FIRST_PART = re.compile(r"\([^)]*\)")
+
+
 @dataclass
 class Ref:
     start: int  # clean offsets of the whole reference text
@@ -55,7 +61,7 @@ def _resolve(ctx: Context, target: str, where: Optional[str], context_num: Optio
     t = _SPACES.sub("", target).rstrip(".")
     if t.startswith("("):
         base = context_num or where or ""
-        parts = re.findall(r"^[^(]+|\([^)]*\)", base)
+        parts = _TARGET_PARTS.findall(base)
         for cut in range(len(parts), 0, -1):
             cand = "".join(parts[:cut]) + t
             if cand in ctx.by_number:
@@ -294,7 +300,7 @@ def target_in_text(ctx: Context, target: str) -> bool:
     import bisect
 
     labels = heading_labels(ctx)
-    m = re.match(r"^([^(]+)((?:\([^)]*\))*)$", target)
+    m = _TARGET_SPLIT.match(target)
     if not m:
         return False
     base, subs = m.group(1).rstrip("."), m.group(2)
@@ -302,7 +308,7 @@ def target_in_text(ctx: Context, target: str) -> bool:
         return False
     if not subs:
         return True
-    first = re.match(r"\([^)]*\)", subs).group(0)
+    first = _FIRST_PART.match(subs).group(0)
     starts = _label_starts(ctx)
     depth = base.count(".")
     for start in labels[base]:

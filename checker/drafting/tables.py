@@ -9,6 +9,7 @@ text above it, between the right edge of the column before and its own.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -25,6 +26,12 @@ _TOTAL = re.compile(r"^[^\S\n]*(?:grand[^\S\n]+)?totals?\b", re.I)
 _BARE_TOTAL = re.compile(r"^(?:grand\s+)?totals?\s*[.:]*\s*(?:\$\s*)?$", re.I)
 _SEPARATED = re.compile(r"(?:\.[^\S\n]?\.|[^\S\n]{2,}|\$[^\S\n]*|[^\S\n]\.)[^\S\n]*$")
 _HEADER_WORDS = re.compile(r"\b(?:number|amount|total|shares|securities|principal|percentage|price|notes)\b", re.I)
+
+
+# patterns read in the loops below (compiled once)
+_SCHEDULE_HEAD = re.compile(r"^(?:SCHEDULE|EXHIBIT|ANNEX|APPENDIX)\b", re.I)
+_WORD_RUN = re.compile(r"[a-z0-9]+")
+_MONEY_HEADER = re.compile(r"amount|dollars|\$|thousands|revenue|expense|price", re.I)
 
 
 @dataclass
@@ -163,7 +170,7 @@ def _tables(ctx: Context) -> list[Table]:
                 continue
             gap = 0
             t = lines[i].text.strip()
-            if re.match(r"^(?:SCHEDULE|EXHIBIT|ANNEX|APPENDIX)\b", t, re.I) or len(t) > 100:
+            if _SCHEDULE_HEAD.match(t) or len(t) > 100:
                 break
             hdr.append(i)
             i -= 1
@@ -250,16 +257,23 @@ def _col_of(t: Table, c: Cell) -> Optional[int]:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
+def _word_key(s: str) -> str:
+    """The words of ``s`` in lower case, one space around each (" firm shares ");
+    the same terms and headers recur: each is read once."""
+    return " " + " ".join(_WORD_RUN.findall(s.lower())) + " "
+
+
 def _header_term(ctx: Context, header: str) -> Optional[str]:
     from .terms import get_terms
 
     terms = get_terms(ctx)
-    h = " " + " ".join(re.findall(r"[a-z0-9]+", header.lower())) + " "
+    h = _word_key(header)
     best = None
     for fam in terms.by_family:
         if " " not in fam:
             continue
-        f = " " + " ".join(re.findall(r"[a-z0-9]+", fam.lower())) + " "
+        f = _word_key(fam)
         if f in h and (best is None or len(fam) > len(best)):
             best = fam
     return best
@@ -299,7 +313,7 @@ def table_totals(ctx: Context) -> list[Finding]:
                 labelled = [row for row in seg if row.label]
                 header = t.columns[ci].header
                 pct = "%" in c.text or "percent" in header.lower()
-                money = "$" in c.text or any("$" in x.text for x in parts) or re.search(r"amount|dollars|\$|thousands|revenue|expense|price", header, re.I)
+                money = "$" in c.text or any("$" in x.text for x in parts) or _MONEY_HEADER.search(header)
                 if pct:
                     tol = 0.11 * max(1, len(parts))
                 elif any("." in x.text for x in parts + [c]):

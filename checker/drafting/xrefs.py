@@ -19,6 +19,21 @@ _INTERNAL_TYPES = ("section", "subsection", "clause", "paragraph", "article", "i
 _TWO_PLACE = re.compile(r"\d{1,2}\.\d{2}")
 
 
+# patterns read in the loops below (compiled once)
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+_PAGE_TAIL = re.compile(r"[\s.]*\d*\s*")
+_CELL_LINE = re.compile(r"\s*[\d.()a-zA-Z]{1,12}\s*")
+_PAREN_DIGITS = re.compile(r"\((\d{1,2})\)")
+_QUANTITY_AFTER = re.compile(r"\s*(?:[a-z]+\s+){0,2}(?:months?|days?|years?|weeks?|hours?|%|percent)\b")
+_LEADING_NUMBER = re.compile(r"\d+")
+_TWO_PLACE_TARGET = re.compile(r"\d{1,2}\.\d{2}(?:\([a-zA-Z0-9]{1,5}\))*")
+_TARGET_BASE = re.compile(r"^[^(]+")
+_FIRST_PART = re.compile(r"\([^)]*\)")
+_RUN_TOGETHER = re.compile(r"^(\d{3,4})((?:\([^)]*\))*)$")
+_DECIMAL_HEAD = re.compile(r"[\d.]+")
+_DIGIT = re.compile(r"\d")
+
+
 def _toc_entry(ctx: Context, r: Ref) -> bool:
     """A reference that opens its line, followed by a title: a heading or an
     entry of the table of contents ("ARTICLE IX  INTENTIONALLY OMITTED")."""
@@ -27,8 +42,8 @@ def _toc_entry(ctx: Context, r: Ref) -> bool:
     if head.strip():
         return False
     rest = ctx.text[r.end : ln.start + len(ln.text)]
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'\-]*", rest) if w.lower() not in ("of", "and", "the", "to", "in", "for", "on", "or")]
-    return bool(words) and all(w[0].isupper() for w in words) or bool(re.fullmatch(r"[\s.]*\d*\s*", rest))
+    words = [w for w in _TITLE_WORD.findall(rest) if w.lower() not in ("of", "and", "the", "to", "in", "for", "on", "or")]
+    return bool(words) and all(w[0].isupper() for w in words) or bool(_PAGE_TAIL.fullmatch(rest))
 
 
 def _in_attachment(ctx: Context, off: int) -> bool:
@@ -73,7 +88,7 @@ def missing_target(ctx: Context) -> list[Finding]:
         if squash(ln.text).strip(" .,;") == r.text.strip(" .,;"):
             continue
         last = ctx.line_of(max(r.start, r.end - 1))
-        if last is not ln and re.fullmatch(r"\s*[\d.()a-zA-Z]{1,12}\s*", last.text):
+        if last is not ln and _CELL_LINE.fullmatch(last.text):
             continue  # "of Article / 35": a cell of a table laid out one word a line
         if target_in_text(ctx, r.target):
             continue  # the text has it; the section tree did not place it
@@ -81,18 +96,18 @@ def missing_target(ctx: Context) -> list[Finding]:
             continue  # "this Section II" where the sections are numbered 1, 2, 3: the same section
         if r.target.count(".") >= 3:
             continue  # "Clause 7.3.3.3": the numbering of general conditions incorporated by reference
-        alt = re.sub(r"\((\d{1,2})\)", r".\1", r.target)
+        alt = _PAREN_DIGITS.sub(r".\1", r.target)
         if alt != r.target and (alt in ctx.by_number or target_in_text(ctx, alt)):
             continue  # "8.3(2)" in a document numbered 8.3.2
-        if re.match(r"\s*(?:[a-z]+\s+){0,2}(?:months?|days?|years?|weeks?|hours?|%|percent)\b", ctx.text[r.end : r.end + 30]):
+        if _QUANTITY_AFTER.match(ctx.text[r.end : r.end + 30]):
             continue  # "Section 1(d)(iii), 24 months": a quantity, not a section
-        main = re.match(r"\d+", r.target)
+        main = _LEADING_NUMBER.match(r.target)
         if main and int(main.group(0)) > highest_top + 5 and not decimal_doc and "." in r.target:
             continue  # "Section 563.99": a regulation's numbering, not this document's
         if main and int(main.group(0)) > max(highest_top, 20) * 3:
             # "Section 501(5)" for "Section 5.01(5)" is a typo worth reporting; "Section 9601" is a statute;
             # "Section 63.04" in a document numbered 13.04 is this document's numbering gone wrong
-            own_style = two_place and re.fullmatch(r"\d{1,2}\.\d{2}(?:\([a-zA-Z0-9]{1,5}\))*", r.target)
+            own_style = two_place and _TWO_PLACE_TARGET.fullmatch(r.target)
             if _decimal_typo(ctx, r.target) is None and not own_style:
                 continue
         # "clause (b) above" in a section whose items the outline did not split: not evidence enough
@@ -107,14 +122,14 @@ def missing_target(ctx: Context) -> list[Finding]:
         if not rs:
             continue
         # a section that exists but whose sub-part the outline did not find: "7(c)(xi)" when 7(c) exists
-        base = re.match(r"^[^(]+", tgt)
+        base = _TARGET_BASE.match(tgt)
         if base and base.group(0) != tgt and base.group(0).rstrip(".") in ctx.by_number:
             sub = tgt[len(base.group(0)) :]
             sec = ctx.by_number[base.group(0).rstrip(".")]
             # report only when the parent has no such part: among its numbered
             # children, or (when the outline found none) anywhere in its text
             kids = [s for s in ctx.sections if s.parent == sec.number]
-            first = re.match(r"\([^)]*\)", sub)
+            first = _FIRST_PART.match(sub)
             if first is None:
                 continue
             if kids:
@@ -185,7 +200,7 @@ def _other_numeral(target: str) -> Optional[str]:
 
 def _decimal_typo(ctx: Context, target: str) -> Optional[str]:
     """"501(5)" when the document has Section 5.01: the decimal point left out."""
-    m = re.match(r"^(\d{3,4})((?:\([^)]*\))*)$", target)
+    m = _RUN_TOGETHER.match(target)
     if not m:
         return None
     d = m.group(1)
@@ -205,7 +220,7 @@ def _overlaps(ctx: Context, r: Ref, a: tuple[int, int], b: tuple[int, int]) -> b
 def _same_number(held: str, num: str) -> bool:
     """Whether a section numbered ``held`` is, or is inside, Section ``num``
     ("10.09.2(v)" is inside "10.9.2")."""
-    base = re.match(r"[\d.]+", held)
+    base = _DECIMAL_HEAD.match(held)
     if not base:
         return False
     h = [int(x) for x in base.group(0).strip(".").split(".") if x]
@@ -233,7 +248,7 @@ def _misplaced_this(ctx: Context, tops) -> list[Finding]:
         if lab is not None and (lab == num or lab.startswith(num + ".")):
             continue  # the text's own headings put it in Section N
         top = holds[0]
-        if not top.number or not re.match(r"\d", top.number):
+        if not top.number or not _DIGIT.match(top.number):
             continue
         out.append(
             ctx.finding(
@@ -659,7 +674,7 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
         for c in _CITE.finditer(cites):
             kind = _act_kind(ctx, c.group("act"))
             num = c.group("num").lower()
-            main = re.match(r"\d+", num).group(0)
+            main = _LEADING_NUMBER.match(num).group(0)
             if kind == "securities" and main != "15":
                 report(c, base, "control-person liability under the Securities Act", "Section 15 of the Securities Act")
             elif kind == "exchange" and main != "20":
