@@ -56,6 +56,10 @@ _PAREN_NUM = re.compile(
     r"(?P<pct>%|percent)?(?P<ord>st|nd|rd|th)?\s*\)"
 )
 _REVERSE_OPEN = re.compile(r"\((?=\s*" + _CARD_TRIE + r"\b)", re.I)
+# _PAREN_NUM or _REVERSE_OPEN at each "(": the matches of each, found by one
+# scan (no "(" of one kind stands inside a match of the other; the group
+# "num" tells them apart)
+_PAREN_EITHER = re.compile(r"\((?:" + _PAREN_NUM.pattern[2:] + r"|(?i:" + _REVERSE_OPEN.pattern[2:] + r"))")
 _REVERSE = re.compile(
     r"(?<![\w.,$/])(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<pct>%)?\s*\(\s*(?P<words>[A-Za-z][A-Za-z\s\-]{2,80}?)\s*\)"
 )
@@ -206,7 +210,16 @@ def _ends_in_word(s: str) -> bool:
 def _pairs(ctx: Context):
     """(start, end, words, words_value, numeral_text, numeral_value, kind) of every words/numeral pair."""
     text = ctx.text
-    for m in _PAREN_NUM.finditer(text):
+    # one scan of the text's "(" for both kinds: a numeral in parentheses
+    # (_PAREN_NUM), and number words in parentheses (_REVERSE_OPEN)
+    numerals: list[re.Match] = []
+    word_opens: list[int] = []
+    for m in _PAREN_EITHER.finditer(text):
+        if m.group("num") is not None:
+            numerals.append(m)
+        else:
+            word_opens.append(m.start())
+    for m in numerals:
         if not _number_word_before(text, m.start()):
             continue  # the word before is not a number word: no pair here
         lo = max(0, m.start() - 220)
@@ -255,10 +268,10 @@ def _pairs(ctx: Context):
             "money" if (m.group("cur") or (t.group("unit") and "dollar" in t.group("unit").lower())) else "number"
         )
         yield used_start, m.end(), text[used_start : t.end("words")], value, m.group(0), num, kind, m.start()
-    for pm in _REVERSE_OPEN.finditer(text):
+    for open_at in word_opens:
         # "10 (ten) days": a numeral, then the words in parentheses
-        m = _REVERSE.search(text, max(0, pm.start() - 30), min(len(text), pm.start() + 90))
-        if m is None or m.start("words") < pm.start():
+        m = _REVERSE.search(text, max(0, open_at - 30), min(len(text), open_at + 90))
+        if m is None or m.start("words") < open_at:
             continue
         words = m.group("words")
         if not _RUN_FULL.fullmatch(words.strip()):
