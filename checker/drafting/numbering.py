@@ -370,10 +370,42 @@ _REF_BEFORE = re.compile(
 _NOT_ENUM_AFTER = re.compile(r"\s+(?:and|or|of|above|below|hereof|thereof|through|to|herein|in\s+this|shall\s+apply)\b|\s*[,;)]")
 
 
+# the words of _REF_BEFORE (its "\d" aside)
+_REF_WORDS = frozenset(
+    "Section Sections section sections subsection subsections Subsection Subsections clause clauses Clause Clauses "
+    "paragraph paragraphs Paragraph Paragraphs item items Item Items Rule Rules Article Articles Regulation "
+    "Exhibit Exhibits Schedule Schedules Annex subparagraph subparagraphs subclause subclauses proviso provisos "
+    "hereof thereof".split()
+)
+
+
+def _ref_before(s: str) -> bool:
+    """Whether ``_REF_BEFORE.search(s)`` finds a match, read backwards from the
+    end instead of tried at every place: the white space and "(a)"-like
+    labels at the end are passed over, and the word before them must be one
+    of _REF_WORDS, or a single digit, standing alone."""
+    j = len(s)
+    while True:
+        while j and s[j - 1].isspace():
+            j -= 1
+        if j and s[j - 1] == ")":
+            i = s.rfind("(", 0, j - 1)
+            inner = s[i + 1 : j - 1]
+            if i >= 0 and 1 <= len(inner) <= 5 and inner.isascii() and inner.isalnum():
+                j = i
+                continue
+        break
+    k = j
+    while k and (s[k - 1].isalnum() or s[k - 1] == "_"):
+        k -= 1
+    w = s[k:j]
+    return w in _REF_WORDS or (len(w) == 1 and w.isdecimal())
+
+
 def _inline_markers(text: str, a: int, b: int):
     for m in _INLINE.finditer(text, a, b):
         before = text[max(a, m.start() - 30) : m.start()]
-        if _REF_BEFORE.search(before):
+        if _ref_before(before):
             continue
         if _NOT_ENUM_AFTER.match(text, m.end()):
             continue
@@ -546,12 +578,12 @@ def unbalanced_brackets(ctx: Context) -> list[Finding]:
     chars = "".join([text[i] for i in pos])
     n = len(pos)
     lo = 0
+    bisect_left = bisect.bisect_left
     for p in paras:
-        while lo < n and pos[lo] < p.start:
-            lo += 1
-        hi = lo
-        while hi < n and pos[hi] < p.end:
-            hi += 1
+        # the paragraph's brackets: pos[lo:hi] (found by bisection, not stepped over one by one)
+        if lo < n and pos[lo] < p.start:
+            lo = bisect_left(pos, p.start, lo)
+        hi = bisect_left(pos, p.end, lo) if lo < n and pos[lo] < p.end else lo
         # a paragraph whose brackets pair off has nothing to report, prose or not
         if lo == hi or _paired(chars[lo:hi]):
             results.append(([], []))
