@@ -261,8 +261,10 @@ def _known_names(ctx: Context) -> list[tuple[int, int, str, str]]:
 @as_rule
 def name_mismatch(ctx: Context) -> list[Finding]:
     sig = _signature_lines(ctx)
+    if not sig:
+        return []  # (the known names are read only when there are signatories)
     known = _known_names(ctx)
-    if not sig or not known:
+    if not known:
         return []
     kn = [(norm_name(n), a, b, n, where) for a, b, n, where in known]
     kn_set = {k[0] for k in kn}
@@ -330,8 +332,10 @@ def name_mismatch(ctx: Context) -> list[Finding]:
 @as_rule
 def split_signatory(ctx: Context) -> list[Finding]:
     sig = _signature_lines(ctx)
+    if len(sig) < 2:
+        return []
     known = _known_names(ctx)
-    if len(sig) < 2 or not known:
+    if not known:
         return []
     kn = {norm_name(n): (a, b, n, where) for a, b, n, where in known}
     out: list[Finding] = []

@@ -159,6 +159,7 @@ def references(ctx: Context) -> list[Ref]:
                 return 0
             return line_starts[line - 1] + max(0, column - 1)
 
+        squashed: dict[str, str] = {}  # the same reference text recurs ("Section 5(a)")
         for r in raw:
             get = r.get
             tgt = (get("target") or "").strip()
@@ -175,11 +176,14 @@ def references(ctx: Context) -> list[Ref]:
                 b = a + max(1, len(rtext))
             resolved_to = get("resolved_to")
             sec = by_number.get(resolved_to or "")
+            q = squashed.get(rtext)
+            if q is None:
+                q = squashed[rtext] = squash(rtext)
             out.append(
                 Ref(
                     a,
                     b,
-                    squash(rtext),
+                    q,
                     get("target", ""),
                     ref_type,
                     get("section") or "",
