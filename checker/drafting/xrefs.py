@@ -663,8 +663,14 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
 
     control_iter = []
     seen_ctl: set[int] = set()
+    # every match of _CONTROL holds "control" (in any case): in an ASCII text
+    # (lower-casing keeps every offset) a window without it is passed over
+    ctl_low = ctx.lower if text.isascii() else None
     for wm in matches_at(_WITHIN_MEANING, text, literal_starts(text, ("within",))):
-        for m in _CONTROL.finditer(text, max(0, wm.start() - 140), min(len(text), wm.end() + 200)):
+        lo, hi = max(0, wm.start() - 140), min(len(text), wm.end() + 200)
+        if ctl_low is not None and ctl_low.find("control", lo, hi) < 0:
+            continue
+        for m in _CONTROL.finditer(text, lo, hi):
             if m.start() not in seen_ctl and m.start("cites") >= wm.end():
                 seen_ctl.add(m.start())
                 control_iter.append(m)
