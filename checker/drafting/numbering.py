@@ -84,6 +84,11 @@ def sequence(ctx: Context) -> list[Finding]:
     doc = ctx.doc
 
     def check(children) -> None:
+        if len(children) < 2:  # no two of a kind to compare: only what is under it
+            for c in children:
+                if c.children:
+                    check(c.children)
+            return
         groups: dict[tuple[str, str], list] = {}
         last_style: dict[str, str] = {}
         for c in children:
@@ -284,7 +289,8 @@ def _skipped_decimal_sections(ctx: Context) -> list[Finding]:
     with the sections it took.  Only a skip of one or two numbers that stand
     nowhere between the two headings is reported; a repeated or earlier number
     (a second copy of the instrument, a quoted section) is not."""
-    secs = [s for s in ctx.sections if s.start < ctx.body_end and _DEC_NUMBER.fullmatch(s.number or "")]
+    body_end = ctx.body_end
+    secs = [s for s in ctx.sections if s.start < body_end and "." in (s.number or "") and _DEC_NUMBER.fullmatch(s.number)]
     if len(secs) < 3:
         return []
     lines = ctx.layout.lines
