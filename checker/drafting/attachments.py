@@ -136,11 +136,13 @@ def missing_attachments(ctx: Context) -> list[Finding]:
             continue
         tail = text[m.end() : m.end() + 50]
         head = text[max(0, m.start() - 40) : m.start()]
-        if _EXTERNAL.match(tail) and not _HERETO.match(tail):
+        hereto = _HERETO.match(tail) is not None
+        if not hereto and _EXTERNAL.match(tail):
+            continue
+        # (the tests that read back through the text before it, after those that do not)
+        if not (hereto or _ATTACHED_BEFORE.search(head)):
             continue
         if _FILED_AS_BEFORE.search(head):
-            continue
-        if not (_HERETO.match(tail) or _ATTACHED_BEFORE.search(head)):
             continue
         # an attachment referring to itself or to another attachment of the same filing is still a reference
         for idm in re.finditer(_ID, m.group("ids")):
