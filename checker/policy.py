@@ -415,23 +415,25 @@ def find_config_file(start_dir: Union[str, Path]) -> Optional[Path]:
 
 # The answers of find_config_file, by resolved start folder: (the status of
 # every path the walk looked at, the file found).
-_FOUND: dict[str, tuple[list[tuple[str, Optional[tuple[int, int, int, int, int]]]], Optional[Path]]] = {}
+_FOUND: dict[str, tuple[list[tuple[str, Optional[tuple[int, int, int, int, int, int]]]], Optional[Path]]] = {}
 _RACY_NS = 2_000_000_000
 
 
-def _status(path: str) -> Optional[tuple[int, int, int, int, int]]:
+def _status(path: str) -> Optional[tuple[int, int, int, int, int, int]]:
     """What tells that a file or folder changed: mode, device, inode,
-    modification time and size (None when it does not exist)."""
+    modification time, status-change time and size (None when it does not
+    exist).  The status-change time moves on with any change, even one whose
+    modification time is set back."""
     try:
         st = os.stat(path)
     except (OSError, ValueError):
         return None
-    return (st.st_mode, st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+    return (st.st_mode, st.st_dev, st.st_ino, max(st.st_mtime_ns, st.st_ctime_ns), st.st_ctime_ns, st.st_size)
 
 
 def _walk_for_config(start_dir: Union[str, Path]) -> tuple[Optional[Path], list]:
     """find_config_file's walk, and the status of the paths it depends on."""
-    seen: list[tuple[str, Optional[tuple[int, int, int, int, int]]]] = []
+    seen: list[tuple[str, Optional[tuple[int, int, int, int, int, int]]]] = []
     d = Path(start_dir).resolve()
     if d.is_file():
         seen.append((str(d), _status(d)))
