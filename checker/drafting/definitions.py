@@ -381,11 +381,21 @@ def _first_cue(text: str, low: Optional[str]) -> Optional[int]:
     if low is None or len(low) != len(text) or not text.isascii():
         m = _DEFINITIONS_CUE.search(text)
         return m.start() if m else None
+    # the places where one of the words begins, in order, each found only
+    # when the places before it have failed (the first cue is mostly early)
     match = _DEFINITIONS_CUE.match
-    for p in literal_starts(low, ("definitions", "following", "defined")):
+    find = low.find
+    words = ("definitions", "following", "defined")
+    nxt = [find(w) for w in words]
+    while True:
+        p = min((i for i in nxt if i >= 0), default=-1)
+        if p < 0:
+            return None
         if match(text, p):
             return p
-    return None
+        for k, w in enumerate(words):
+            if nxt[k] == p:
+                nxt[k] = find(w, p + 1)
 
 
 def _listed_terms(text: str, low: Optional[str] = None) -> set[str]:
@@ -625,11 +635,13 @@ def _body_defined(ctx: Context, terms: Terms, own_form=None) -> set[str]:
     attached form of another instrument, which defines them for that instrument."""
     if own_form is None:
         own_form = _own_form_test(ctx, terms)
+    body_end = ctx.body_end
     out: set[str] = set()
     for key, defs in terms.by_key.items():
         if defs and all(d.form == "includes" for d in defs):
             continue
-        if all(own_form(d.start) for d in defs):
+        # (own_form(offset) is false in the body: asked only after it)
+        if all(d.start >= body_end and own_form(d.start) for d in defs):
             continue
         for v in variants(key):
             out.add(v.lower())
@@ -960,6 +972,7 @@ class _Reading:
         self.introduced: dict[tuple, Optional[tuple[int, int]]] = {}
         self.findings: dict[tuple, Finding] = {}
         self._words = None
+        self._caps = None
         self.word_uses: dict[str, tuple[list, list]] = {}  # word -> (after a determiner, without one)
         self.common_word: dict[str, bool] = {}
         self.bare_uses: dict[str, list] = {}
@@ -1022,11 +1035,12 @@ class _Reading:
             if phrase.endswith("'s"):
                 phrase = phrase[:-2]  # (what re.sub(r"'s$", "", phrase) does: the phrase has no line break)
             occ.setdefault(phrase, []).append((a, b))
-        for m in _ACR_PHRASE.finditer(text, 0, body_end):
-            words = m.group(2).split()
+        for m in self.caps[1]:
+            # (a match of _ACR_PHRASE: the acronym, then its words)
+            words = m.group(3).split()
             if words[0] in _LEADS or words[-1] not in _HEADS:
                 continue  # (without a head noun at the end, passed over below)
-            occ.setdefault(m.group(1) + " " + " ".join(words), []).append((m.start(), m.end()))
+            occ.setdefault(m.group() + " " + " ".join(words), []).append((m.start(), m.end(3)))
         out = []
         for phrase, spans in occ.items():
             words = phrase.split()
@@ -1116,6 +1130,16 @@ class _Reading:
         return f
 
     @property
+    def caps(self) -> tuple[list, list]:
+        """The matches of ``_WORD`` in the body, and those of ``_ACR_PHRASE``
+        (as matches of ``_CAPS``: the acronym, its words in group 3), from
+        one scan."""
+        if self._caps is None:
+            matches = list(_CAPS.finditer(self.text, 0, self.body_end))
+            self._caps = (list(compress(matches, map(_GROUP1, matches))), list(compress(matches, map(_GROUP2, matches))))
+        return self._caps
+
+    @property
     def words(self):
         """Every capitalised word of the body (``_WORD``): the matches, their
         words, and (word, lower case, the lower case of its forms) of those
@@ -1123,8 +1147,8 @@ class _Reading:
         a sentence's lead, a word capitalised by convention or a head noun
         that is no term alone), in the order first used."""
         if self._words is None:
-            matches = list(_WORD.finditer(self.text, 0, self.body_end))
-            words_of = list(map(_GROUP1, matches))
+            matches = self.caps[0]
+            words_of = list(map(_GROUP0, matches))
             pool = [
                 (w, w.lower(), [v.lower() for v in variants(w)])
                 for w, n in Counter(words_of).items()
@@ -1270,12 +1294,15 @@ def _role_finding(ctx: Context, w: str, spans: list[tuple[int, int]]) -> Optiona
     it is used at least twice outside headings and capitals, and described in
     lower case somewhere; else None."""
     text = ctx.text
-    uses = [(x, y) for x, y in spans if not _heading_like_line(text, x) and not _in_caps_context(text, x, y)]
-    if len(uses) < 2:
+    if len(spans) < 2:
         return None
     # the role is described in lower case somewhere ("as representatives of the several Underwriters")
+    # (asked first: a search of the text costs less than a look at each use)
     lower = _find_word(text, w.lower())
     if lower is None:
+        return None
+    uses = [(x, y) for x, y in spans if not _heading_like_line(text, x) and not _in_caps_context(text, x, y)]
+    if len(uses) < 2:
         return None
     a, b = uses[0]
     rel = [ctx.related(x, y, "also used here") for x, y in uses[1:3]]
@@ -1452,8 +1479,24 @@ _CONVENTIONAL = frozenset(
 )
 # the rest of a name that lists capitalised words: ", Safety and Environmental Plan"
 _NAME_LIST_AFTER = re.compile(r"(?:,[^\S\n]*[A-Z][a-z]+)+,?[^\S\n]+(?:and|&)[^\S\n]+[A-Z]")
+# _WORD and _ACR_PHRASE in one pattern, for one scan of the body: the
+# second letter tells them apart (small in a word, a capital in an acronym).
+# Group 1 is that of a word (without its first letter; the match is the
+# word), group 2 that of an acronym (the same), group 3 the words after the
+# acronym, read ahead: the match is the acronym alone.  Neither pattern has a
+# match that starts inside another of its own (before every place inside
+# one is a letter, a hyphen or a space before a small letter, which the
+# look-behinds or the second letter refuse), and no match of one starts
+# inside a match of the other here (the acronym's words are read ahead, not
+# taken), so the matches of each are those of its own scan.
+_CAPS = re.compile(
+    r"[A-Z](?:(?<![\w\-'\u2019./\u2010\u2011\u00ad][A-Z])([a-z]++(?:-(?:[a-z]++|[A-Z][a-z]++))*+)(?![\w\-\u2010\u2011\u00ad])"
+    r"|(?<![\w\-'\u2019.&][A-Z])([A-Z]{1,5}+)(?=[^\S\n]++(" + _CAP + r"(?:[^\S\n]++" + _CAP + r"){0,2})(?![\w\-])))"
+)
 MIN_SINGLE_USES = 4
+_GROUP0 = itemgetter(0)
 _GROUP1 = itemgetter(1)
+_GROUP2 = itemgetter(2)
 _START = methodcaller("start")
 _RSTRIP_PUNCT = methodcaller("rstrip", ",.;: ")
 _DETERMINERS = frozenset("the such each any said that a an no every all either neither".split())
@@ -1515,7 +1558,7 @@ def _frequent_undefined(
         for w in new:
             word_uses[w] = ([], [])
         for x in compress(matches, map(new.__contains__, words_of)):
-            w, a, b = x.group(1), x.start(1), x.end(1)
+            w, a, b = x.group(), x.start(), x.end()
             pre = text[max(0, a - 14) : a].split()
             if not pre or not text[a - 1].isspace():
                 continue
