@@ -1753,6 +1753,30 @@ def _statute_uses(ctx: Context) -> dict[str, list[tuple[int, int]]]:
     return uses
 
 
+def _full_name_starts(text: str, first: str) -> Optional[list[int]]:
+    """Every place where a statute's full name whose first word is ``first``
+    (a capitalised word) may start - "(?<![\w\-])(?:([A-Z][a-z]+)\s+)?" and
+    the name (``_statute_finding``'s pattern): at the word, and at the
+    capitalised word just before it, apart by white space; in order.  (The
+    pattern has no literal first: the engine would try it at every place.)
+    None after a run of white space too long to read back over."""
+    out = []
+    for q in literal_starts(text, (first,)):
+        k = q - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
+            if q - k > 1000:
+                return None
+        if k < q - 1:
+            j = k
+            while j >= 0 and "a" <= text[j] <= "z":
+                j -= 1
+            if j < k and j >= 0 and "A" <= text[j] <= "Z":
+                out.append(j)
+        out.append(q)
+    return sorted(set(out))
+
+
 def _statute_finding(ctx: Context, phrase: str, spans: list[tuple[int, int]]) -> Optional[Finding]:
     """DEF001 for a statute's short name used at ``spans`` (two or more) and
     not defined: when the document names the statute in full only as
@@ -1762,7 +1786,8 @@ def _statute_finding(ctx: Context, phrase: str, spans: list[tuple[int, int]]) ->
     full = re.compile(r"(?<![\w\-])(?:([A-Z][a-z]+)\s+)?" + r"\s+".join(map(re.escape, phrase.split())) + r"\s+of\s+(?:19|20)\d\d")
     longer = None
     own = False
-    for m in full.finditer(text):
+    starts = _full_name_starts(text, phrase.split(" ", 1)[0])
+    for m in full.finditer(text) if starts is None else matches_at(full, text, starts):
         if m.group(1) and m.group(1) not in _LEADS:
             longer = longer or m
         else:
