@@ -35,9 +35,11 @@ import functools
 import itertools
 import os
 import re
+import typing
 from typing import Any, Callable, Iterator, Optional
 
 from lark import Lark, Token, Transformer
+from pydantic import BaseModel
 from lark.lexer import Lexer, PatternStr
 from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
 
@@ -2049,6 +2051,76 @@ def _found(text: str) -> list[_Found]:
         return [(0, len(text), Unparsed, {"reason": f"clause stage failed: {type(exc).__name__}: {exc}"})]
 
 
+# Nodes made as their validator would make them, from values it would take as they
+# are: per model, each field in order with its default and what it takes unchanged.
+_MISSING = object()
+_new_object = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+_NoneType = type(None)
+
+
+def _field_check(annotation: Any) -> Optional[tuple]:
+    """(exact types taken as they are, literal values or None, whether a tuple of str),
+    or None for a type this module does not check (its values are validated)."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if annotation in (str, bool, int, float) or annotation is Span:
+        return frozenset([annotation]), None, False
+    if origin is typing.Literal and all(type(a) is str for a in args):
+        return frozenset([str]), frozenset(args), False
+    if origin is typing.Union and len(args) == 2 and _NoneType in args:
+        inner = _field_check(args[0] if args[1] is _NoneType else args[1])
+        if inner is None or inner[2]:
+            return None
+        return inner[0] | {_NoneType}, None if inner[1] is None else inner[1] | {None}, False
+    if origin is tuple and args == (str, ...):
+        return frozenset([tuple]), None, True
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def _fields_of(cls: type) -> Optional[tuple]:
+    """(name, default or _MISSING, check) for each field of ``cls`` in order, or None if
+    a field is of a type :func:`_field_check` does not know."""
+    out = []
+    for name, info in cls.model_fields.items():
+        if info.default_factory is not None:
+            return None
+        check = _field_check(info.annotation)
+        if check is None or info.metadata:
+            return None
+        default = _MISSING if info.is_required() else info.default
+        out.append((name, default, check))
+    return tuple(out)
+
+
+def _made(cls: type, d: dict) -> Any:
+    """``cls(**d)``: built directly when every value is one the validator keeps as it is,
+    else through the model's own validator (without the keyword-argument __init__)."""
+    fields = _fields_of(cls)
+    if fields is not None and len(d) <= len(fields):
+        ordered = {}
+        for name, default, (types, values, str_tuple) in fields:
+            v = d.get(name, default)
+            if v is _MISSING:
+                break
+            if type(v) not in types or (values is not None and v not in values) or (
+                    str_tuple and not all(type(x) is str for x in v)):
+                break
+            ordered[name] = v
+        else:
+            if len(ordered) == len(fields) and all(k in ordered for k in d):
+                obj = _new_object(cls)
+                _set_dict(obj, ordered)
+                _set_fields_set(obj, set(d))
+                _set_extra(obj, None)
+                _set_private(obj, None)
+                return obj
+    return cls.__pydantic_validator__.validate_python(d)
+
+
 def parse_clause(text: str, span_of: Callable[[int, int], Span]) -> list[model.TypedNode]:
     """Typed nodes of one clause, in text order.
 
@@ -2060,9 +2132,7 @@ def parse_clause(text: str, span_of: Callable[[int, int], Span]) -> list[model.T
     nodes: list[model.TypedNode] = []
     for s, e, cls, f in _found(text):
         try:
-            # cls(span=..., text=..., **f), through the model's own validator without
-            # the keyword-argument __init__ around it
-            nodes.append(cls.__pydantic_validator__.validate_python({"span": span_of(s, e), "text": text[s:e], **f}))
+            nodes.append(_made(cls, {"span": span_of(s, e), "text": text[s:e], **f}))
         except Exception as exc:
             try:
                 nodes.append(Unparsed(span=span_of(s, e), text=text[s:e],
