@@ -1782,6 +1782,7 @@ _PRESCAN_OTHER_SRC = (
 )
 _PRESCAN_WORDS = re.compile(_PRESCAN_WORDS_SRC)
 _PRESCAN_OTHER = re.compile(_PRESCAN_OTHER_SRC)
+_TRIGGER_FIRSTS = frozenset(w[0] for w, _, _ in _TRIGGER_WORDS)
 _PRESCAN_IGNORE_CASE: list = []  # compiled on first need
 
 
@@ -1793,14 +1794,31 @@ def _triggers(low: str, ignore_case: bool = False) -> list[tuple[int, str]]:
         if not _PRESCAN_IGNORE_CASE:
             _PRESCAN_IGNORE_CASE[:] = [re.compile(_PRESCAN_WORDS_SRC, re.I), re.compile(_PRESCAN_OTHER_SRC, re.I)]
         words, other = _PRESCAN_IGNORE_CASE
+        first_ok = True
     else:
         words, other = _PRESCAN_WORDS, _PRESCAN_OTHER
-    out = [(m.start(1), m.group(1)) for m in words.finditer(low)]
-    m = words.match(" " + low[:200])  # a trigger word at the very start
+        first_ok = low[:1] in _TRIGGER_FIRSTS  # (a trigger word begins with one of these)
+    # (most clauses hold no trigger: one search says so, without an iterator;
+    # matches are never empty, so searching on from each match's end is finditer)
+    out = []
+    m = words.search(low)
+    while m is not None:
+        out.append((m.start(1), m.group(1)))
+        m = words.search(low, m.end())
+    if first_ok:
+        m = words.match(" " + low[:200])  # a trigger word at the very start
+        if m is not None:
+            out.append((0, m.group(1)))
+    m = other.search(low)
     if m is not None:
-        out.append((0, m.group(1)))
-    out.extend((m.start(), m.group()) for m in other.finditer(low))
-    out.sort()
+        n = len(out)
+        while m is not None:
+            out.append((m.start(), m.group()))
+            m = other.search(low, m.end())
+        if n:
+            out.sort()
+    elif len(out) > 1 and out[-1][0] == 0:
+        out.sort()
     return out
 
 
@@ -1973,7 +1991,7 @@ def _attempt(g: _Grammar, text: str, c: int, memo: dict) -> Optional[list[_Found
             try:
                 # (fields left at None are dropped: the models default them, and fewer
                 # arguments make the nodes quicker to validate)
-                cached = [(sp.s, sp.e, sp.cls, {k2: v for k2, v in sp.f.items() if v is not None})
+                cached = [(sp.s, sp.e, sp.cls, _fields(sp.cls, {k2: v for k2, v in sp.f.items() if v is not None}))
                           for sp in g.build(src, toks, c, k)]
             except _Reject:
                 cached = []
@@ -2080,45 +2098,62 @@ def _field_check(annotation: Any) -> Optional[tuple]:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+_FIELDS_OF: dict[type, Optional[tuple]] = {}
+
+
 def _fields_of(cls: type) -> Optional[tuple]:
-    """(name, default or _MISSING, check) for each field of ``cls`` in order, or None if
-    a field is of a type :func:`_field_check` does not know."""
-    out = []
-    for name, info in cls.model_fields.items():
-        if info.default_factory is not None:
-            return None
-        check = _field_check(info.annotation)
-        if check is None or info.metadata:
-            return None
-        default = _MISSING if info.is_required() else info.default
-        out.append((name, default, check))
-    return tuple(out)
+    """For a model whose first fields are its span and text: the fields after those, in
+    order, each with its default (_MISSING if required); the required ones; and field
+    name -> check.  None for anything else, or a model with a field of a type
+    :func:`_field_check` does not know."""
+    if cls in _FIELDS_OF:
+        return _FIELDS_OF[cls]
+    out: Optional[tuple] = None
+    if isinstance(cls, type) and issubclass(cls, BaseModel) and list(cls.model_fields)[:2] == ["span", "text"]:
+        defaults, checks = {}, {}
+        for name, info in list(cls.model_fields.items())[2:]:
+            check = _field_check(info.annotation)
+            if check is None or info.metadata or info.default_factory is not None:
+                checks = None
+                break
+            defaults[name] = _MISSING if info.is_required() else info.default
+            checks[name] = check
+        if checks is not None:
+            out = defaults, frozenset(k for k, v in defaults.items() if v is _MISSING), checks
+    _FIELDS_OF[cls] = out
+    return out
 
 
-def _made(cls: type, d: dict) -> Any:
-    """``cls(**d)``: built directly when every value is one the validator keeps as it is,
-    else through the model's own validator (without the keyword-argument __init__)."""
-    fields = _fields_of(cls)
-    if fields is not None and len(d) <= len(fields):
-        ordered = {}
-        for name, default, (types, values, str_tuple) in fields:
-            v = d.get(name, default)
-            if v is _MISSING:
-                break
-            if type(v) not in types or (values is not None and v not in values) or (
-                    str_tuple and not all(type(x) is str for x in v)):
-                break
-            ordered[name] = v
-        else:
-            if len(ordered) == len(fields) and all(k in ordered for k in d):
-                obj = _new_object(cls)
-                _set_dict(obj, ordered)
-                _set_fields_set(obj, set(d))
-                _set_extra(obj, None)
-                _set_private(obj, None)
-                return obj
-    return cls.__pydantic_validator__.validate_python(d)
+class _Fields(dict):
+    """A found node's field values, with what its model's validator would make of them
+    (``made``: the values of the fields after span and text, in order, and the names
+    given), or None when some value is one the validator would convert or refuse."""
+
+    __slots__ = ("made",)
+
+
+def _fields(cls: Any, f: dict) -> dict:
+    """``f`` as :class:`_Fields`, with ``made`` worked out once for every node that shares it."""
+    if cls is _RESUME or cls is _SCOPE:
+        return f
+    out = _Fields(f)
+    out.made = None
+    spec = _fields_of(cls)
+    if spec is None:
+        return out
+    defaults, required, checks = spec
+    if not required <= f.keys():
+        return out
+    for name, v in f.items():
+        check = checks.get(name)
+        if check is None:
+            return out  # span, text or not a field
+        types, values, str_tuple = check
+        if type(v) not in types or (values is not None and v not in values) or (
+                str_tuple and not all(type(x) is str for x in v)):
+            return out
+    out.made = ({**defaults, **f}, frozenset(f) | {"span", "text"})
+    return out
 
 
 def parse_clause(text: str, span_of: Callable[[int, int], Span]) -> list[model.TypedNode]:
@@ -2132,7 +2167,19 @@ def parse_clause(text: str, span_of: Callable[[int, int], Span]) -> list[model.T
     nodes: list[model.TypedNode] = []
     for s, e, cls, f in _found(text):
         try:
-            nodes.append(_made(cls, {"span": span_of(s, e), "text": text[s:e], **f}))
+            sp = span_of(s, e)
+            made = f.made if type(f) is _Fields else None
+            if made is not None and type(sp) is Span:
+                # cls(span=..., text=..., **f) as its validator would make it, from
+                # values it would keep as they are
+                node = _new_object(cls)
+                _set_dict(node, {"span": sp, "text": text[s:e], **made[0]})
+                _set_fields_set(node, set(made[1]))
+                _set_extra(node, None)
+                _set_private(node, None)
+            else:  # through the model's own validator, without the keyword-argument __init__
+                node = cls.__pydantic_validator__.validate_python({"span": sp, "text": text[s:e], **f})
+            nodes.append(node)
         except Exception as exc:
             try:
                 nodes.append(Unparsed(span=span_of(s, e), text=text[s:e],
