@@ -35,11 +35,9 @@ import functools
 import itertools
 import os
 import re
-import typing
 from typing import Any, Callable, Iterator, Optional
 
 from lark import Lark, Token, Transformer
-from pydantic import BaseModel
 from lark.lexer import Lexer, PatternStr
 from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
 
@@ -2122,7 +2120,7 @@ def _attempt(g: _Grammar, text: str, c: int, memo: dict) -> Optional[list[_Found
             try:
                 # (fields left at None are dropped: the models default them, and fewer
                 # arguments make the nodes quicker to validate)
-                cached = [(sp.s, sp.e, sp.cls, _fields(sp.cls, {k2: v for k2, v in sp.f.items() if v is not None}))
+                cached = [(sp.s, sp.e, sp.cls, {k2: v for k2, v in sp.f.items() if v is not None})
                           for sp in g.build(src, toks, c, k)]
             except _Reject:
                 cached = []
@@ -2200,93 +2198,6 @@ def _found(text: str) -> list[_Found]:
         return [(0, len(text), Unparsed, {"reason": f"clause stage failed: {type(exc).__name__}: {exc}"})]
 
 
-# Nodes made as their validator would make them, from values it would take as they
-# are: per model, each field in order with its default and what it takes unchanged.
-_MISSING = object()
-_new_object = object.__new__
-_set_dict = BaseModel.__dict__["__dict__"].__set__
-_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
-_NoneType = type(None)
-
-
-def _field_check(annotation: Any) -> Optional[tuple]:
-    """(exact types taken as they are, literal values or None, whether a tuple of str),
-    or None for a type this module does not check (its values are validated)."""
-    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
-    if annotation in (str, bool, int, float) or annotation is Span:
-        return frozenset([annotation]), None, False
-    if origin is typing.Literal and all(type(a) is str for a in args):
-        return frozenset([str]), frozenset(args), False
-    if origin is typing.Union and len(args) == 2 and _NoneType in args:
-        inner = _field_check(args[0] if args[1] is _NoneType else args[1])
-        if inner is None or inner[2]:
-            return None
-        return inner[0] | {_NoneType}, None if inner[1] is None else inner[1] | {None}, False
-    if origin is tuple and args == (str, ...):
-        return frozenset([tuple]), None, True
-    return None
-
-
-_FIELDS_OF: dict[type, Optional[tuple]] = {}
-
-
-def _fields_of(cls: type) -> Optional[tuple]:
-    """For a model whose first fields are its span and text: the fields after those, in
-    order, each with its default (_MISSING if required); the required ones; and field
-    name -> check.  None for anything else, or a model with a field of a type
-    :func:`_field_check` does not know."""
-    if cls in _FIELDS_OF:
-        return _FIELDS_OF[cls]
-    out: Optional[tuple] = None
-    if isinstance(cls, type) and issubclass(cls, BaseModel) and list(cls.model_fields)[:2] == ["span", "text"]:
-        defaults, checks = {}, {}
-        for name, info in list(cls.model_fields.items())[2:]:
-            check = _field_check(info.annotation)
-            if check is None or info.metadata or info.default_factory is not None:
-                checks = None
-                break
-            defaults[name] = _MISSING if info.is_required() else info.default
-            checks[name] = check
-        if checks is not None:
-            out = defaults, frozenset(k for k, v in defaults.items() if v is _MISSING), checks
-    _FIELDS_OF[cls] = out
-    return out
-
-
-class _Fields(dict):
-    """A found node's field values, with what its model's validator would make of them
-    (``made``: the values of the fields after span and text, in order, and the names
-    given), or None when some value is one the validator would convert or refuse."""
-
-    __slots__ = ("made",)
-
-
-def _fields(cls: Any, f: dict) -> dict:
-    """``f`` as :class:`_Fields`, with ``made`` worked out once for every node that shares it."""
-    if cls is _RESUME or cls is _SCOPE:
-        return f
-    out = _Fields(f)
-    out.made = None
-    spec = _fields_of(cls)
-    if spec is None:
-        return out
-    defaults, required, checks = spec
-    if not required <= f.keys():
-        return out
-    for name, v in f.items():
-        check = checks.get(name)
-        if check is None:
-            return out  # span, text or not a field
-        types, values, str_tuple = check
-        if type(v) not in types or (values is not None and v not in values) or (
-                str_tuple and not all(type(x) is str for x in v)):
-            return out
-    out.made = ({**defaults, **f}, frozenset(f) | {"span", "text"})
-    return out
-
-
 def parse_clause(text: str, span_of: Callable[[int, int], Span]) -> list[model.TypedNode]:
     """Typed nodes of one clause, in text order.
 
@@ -2298,19 +2209,9 @@ def parse_clause(text: str, span_of: Callable[[int, int], Span]) -> list[model.T
     nodes: list[model.TypedNode] = []
     for s, e, cls, f in _found(text):
         try:
-            sp = span_of(s, e)
-            made = f.made if type(f) is _Fields else None
-            if made is not None and type(sp) is Span:
-                # cls(span=..., text=..., **f) as its validator would make it, from
-                # values it would keep as they are
-                node = _new_object(cls)
-                _set_dict(node, {"span": sp, "text": text[s:e], **made[0]})
-                _set_fields_set(node, set(made[1]))
-                _set_extra(node, None)
-                _set_private(node, None)
-            else:  # through the model's own validator, without the keyword-argument __init__
-                node = cls.__pydantic_validator__.validate_python({"span": sp, "text": text[s:e], **f})
-            nodes.append(node)
+            # cls(span=..., text=..., **f), through the model's own validator without
+            # the keyword-argument __init__ around it
+            nodes.append(cls.__pydantic_validator__.validate_python({"span": span_of(s, e), "text": text[s:e], **f}))
         except Exception as exc:
             try:
                 nodes.append(Unparsed(span=span_of(s, e), text=text[s:e],
