@@ -41,7 +41,7 @@ from html.parser import HTMLParser
 from typing import Optional
 from xml.parsers import expat
 
-from .source import MAX_BYTES, MAX_FILE_BYTES, InputError, Source, decode, read_file, too_large
+from .source import MAX_BYTES, MAX_FILE_BYTES, InputError, Source, decode_text, read_file, too_large
 
 # ---------------------------------------------------------------------------
 # Errors and the mapped source
@@ -81,6 +81,23 @@ class MappedSource(Source):
 # ---------------------------------------------------------------------------
 
 _SUBMISSION_RE = re.compile(rb"^\s*<(SEC-DOCUMENT|SEC-HEADER|IMS-DOCUMENT|DOCUMENT)>", re.M | re.I)
+# the tag alone: a pattern that starts with a literal, which the engine skips to (the one
+# above is tried at every byte)
+_SUBMISSION_TAG = re.compile(rb"<(?:SEC-DOCUMENT|SEC-HEADER|IMS-DOCUMENT|DOCUMENT)>", re.I)
+_ASCII_WS = b" \t\n\r\v\f"  # what \s matches in a bytes pattern
+
+
+def _submission_head(head: bytes) -> bool:
+    """Whether ``_SUBMISSION_RE.search(head)``: a tag with only white space (line breaks
+    included) between it and the start of a line."""
+    for m in _SUBMISSION_TAG.finditer(head):
+        before = head[: m.start()]
+        kept = before.rstrip(_ASCII_WS)
+        if not kept or b"\n" in before[len(kept):]:
+            return True
+    return False
+
+
 _HTML_RE = re.compile(rb"<html[\s>]|<!doctype\s+html", re.I)
 _LEADING_TAG_RE = re.compile(rb"^\s*<[a-zA-Z!]")
 HEAD = 8192
@@ -105,7 +122,7 @@ def detect_format(data: bytes, path: str = "") -> str:
             head = head.decode("utf-16", errors="ignore").encode("utf-8")
         except Exception:
             pass
-    if _SUBMISSION_RE.search(head):
+    if _submission_head(head):
         return "submission"
     if _HTML_RE.search(head):
         return "html"
@@ -567,7 +584,9 @@ def _exhibit_format(ex: Exhibit) -> str:
     return "text"
 
 
-def _submission_documents(path: str, source: Source, types: tuple[str, ...]) -> list[tuple[str, MappedSource]]:
+def _submission_documents(path: str, source: "Source | _Decoded", types: tuple[str, ...]) -> list[tuple[str, MappedSource]]:
+    """The selected exhibits of a submission; ``source``: the submission's text, encoding
+    and notes (its line map is not used)."""
     exhibits = split_submission(source.text)
     if not exhibits:
         raise FormatError(f"{path}: an EDGAR submission without any <DOCUMENT> ... <TEXT> block")
@@ -622,16 +641,28 @@ def load_bytes(data: bytes, path: str, exhibits: tuple[str, ...] = DEFAULT_EXHIB
         return [(path, MappedSource(path=path, text=text, encoding="utf-8", notes=["read from .docx; lines are paragraph numbers"], format="docx", line_map=lmap))]
     if fmt != "submission" and len(data) > MAX_BYTES:
         raise too_large(path, len(data))
-    src = decode(data, path)
+    # the decoded text, encoding and notes; the line map is built once, for the source checked
+    text, encoding, notes = decode_text(data, path)
     if fmt == "submission":
-        return _submission_documents(path, src, exhibits)
+        return _submission_documents(path, _Decoded(text, encoding, notes), exhibits)
     if fmt == "html":
-        text, lmap = html_to_text(src.text)
+        html = text
+        text, lmap = html_to_text(html)
         if not text.strip():
             raise FormatError(f"{path}: the HTML document holds no text")
-        notes = list(src.notes) + ["converted from HTML; lines are lines of the HTML file, columns of the converted text"]
-        return [(path, MappedSource(path=path, text=text, encoding=src.encoding, notes=notes, format="html", line_map=lmap))]
-    return [(path, MappedSource(path=path, text=src.text, encoding=src.encoding, notes=src.notes, format="text"))]
+        notes = list(notes) + ["converted from HTML; lines are lines of the HTML file, columns of the converted text"]
+        return [(path, MappedSource(path=path, text=text, encoding=encoding, notes=notes, format="html", line_map=lmap))]
+    return [(path, MappedSource(path=path, text=text, encoding=encoding, notes=notes, format="text"))]
+
+
+@dataclass
+class _Decoded:
+    """What _submission_documents reads of a decoded submission (a Source without the line map,
+    which a whole filing does not need)."""
+
+    text: str
+    encoding: str
+    notes: list[str]
 
 
 def load_any(path: str, exhibits: tuple[str, ...] = DEFAULT_EXHIBITS) -> list[tuple[str, MappedSource]]:

@@ -76,7 +76,7 @@ import bisect
 import re
 from bisect import bisect_right
 from collections import Counter
-from itertools import accumulate
+from itertools import accumulate, compress, filterfalse, repeat
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -381,6 +381,7 @@ _R_TAG = "table tags"
 _R_BLANK = "blank in page break"
 UUENCODED = _R_UUENCODED = "uuencoded attachment"  # (the pipeline notes these)
 _INDENT_CHARS = frozenset(" \t")
+_PLUS_ONE = (1).__add__
 
 
 def layout(source: Source) -> Layout:
@@ -543,25 +544,29 @@ def layout(source: Source) -> Layout:
 
     # -- output --------------------------------------------------------------
     if removed:
-        kept = [i for i in range(n) if i not in removed]
+        kept = list(filterfalse(removed.__contains__, range(n)))
+        texts = list(map(ltext.__getitem__, kept))
     else:
         kept = list(range(n))
-    texts = [ltext[i] for i in kept]
+        texts = ltext
     clean = "\n".join(texts)
-    cstarts = list(accumulate([len(t) + 1 for t in texts], initial=0))
+    cstarts = list(accumulate(map(_PLUS_ONE, map(len, texts)), initial=0))
     cstarts.pop()
-    lines = [
-        Line(
-            i + 1,
-            c,
-            t,
-            0 if b or t[:1] not in _INDENT_CHARS else len(t) - len(t.lstrip(" \t")),
-            b,
-            table_of[i],
-            i in page_break,
-        )
-        for i, c, t, b in zip(kept, cstarts, texts, [blank[i] for i in kept])
-    ]
+    # Line(i + 1, c, t, indent, blank, table, page break) for each kept line, its slots set
+    # one by one (the same object as the dataclass's __init__ makes, with less work per line)
+    lines: list[Line] = []
+    append = lines.append
+    for i, c, t in zip(kept, cstarts, texts):
+        ln = _new(Line)
+        ln.src_line = i + 1
+        ln.start = c
+        ln.text = t
+        b = blank[i]
+        ln.indent = 0 if b or t[:1] not in _INDENT_CHARS else len(t) - len(t.lstrip(" \t"))
+        ln.blank = b
+        ln.table = table_of[i]
+        ln.page_break_before = i in page_break
+        append(ln)
     if lines and lines[0].page_break_before:
         lines[0].page_break_before = False  # nothing before it: no break between pages of text
     seg_clean, seg_src = _segments(kept, cstarts, removed, pieces, starts, raw)
@@ -576,9 +581,14 @@ def layout(source: Source) -> Layout:
                 continue
             remap[k] = len(tables)
             tables.append(TableBlock(lo, hi, tagged))
-        for ln in lines:
-            if ln.table is not None:
-                ln.table = remap.get(ln.table)
+        # a kept line of block k lies in the block's range of kept lines (and a block with
+        # none kept has no lines): only those lines have a table index to renumber
+        # (k ascending, each new index at most k: a line renumbered is never taken again)
+        for k, j in remap.items():
+            tb = tables[j]
+            for ln in lines[tb.first : tb.last + 1]:
+                if ln.table == k:
+                    ln.table = j
 
     return Layout(
         source=source,
@@ -595,6 +605,9 @@ def layout(source: Source) -> Layout:
 _UU_BEGIN = re.compile(r"begin [0-7]{3,4} \S")
 
 
+_UU_CHARS = re.compile("[ -`]*")  # the characters of uuencoded data
+
+
 def _uu_line(t: str) -> bool:
     """A line of uuencoded data: its first character gives the number of bytes
     it holds, and the line is as long as that many bytes encode to."""
@@ -602,7 +615,7 @@ def _uu_line(t: str) -> bool:
     if not t:
         return False
     n = ord(t[0]) - 32
-    if not 0 <= n <= 64 or not all(" " <= c <= "`" for c in t):
+    if not 0 <= n <= 64 or _UU_CHARS.fullmatch(t) is None:
         return False
     if n == 64:  # "`" stands for 0 as well
         n = 0
@@ -614,9 +627,13 @@ def uuencoded_blocks(lines: list[str]) -> list[tuple[int, int]]:
     line, at least two lines of encoded data, up to and including ``end``."""
     out = []
     i, n = 0, len(lines)
-    while i < n:
+    # the lines that start with "begin ", found without a loop over every line
+    for b in compress(range(n), map(str.startswith, lines, repeat("begin "))):
+        if b < i:
+            continue  # inside the attachment before
+        i = b
         t = lines[i]
-        if t.startswith("begin ") and _UU_BEGIN.match(t):
+        if _UU_BEGIN.match(t):
             j = i + 1
             while j < n and _uu_line(lines[j]):
                 j += 1

@@ -10,6 +10,7 @@ import bisect
 import os
 from dataclasses import dataclass, field
 from itertools import accumulate
+from stat import S_ISDIR
 
 # One agreement is at most a few MB (the largest of the corpus's 467 is 0.5 MB); a
 # document above this size is refused rather than checked: it is not one agreement,
@@ -96,6 +97,13 @@ _MAGIC = {
 
 def decode(data: bytes, path: str = "<text>") -> Source:
     """Decode bytes to a :class:`Source`, or raise :class:`InputError`."""
+    text, encoding, notes = decode_text(data, path)
+    return Source(path=path, text=text, encoding=encoding, notes=notes)
+
+
+def decode_text(data: bytes, path: str = "<text>") -> tuple[str, str, list[str]]:
+    """What :func:`decode` reads from the bytes, (text, encoding, notes), without the
+    line map: for a caller that builds its own source (or none) from the text."""
     notes: list[str] = []
     if not data:
         raise InputError(f"{path}: empty file")
@@ -135,7 +143,7 @@ def decode(data: bytes, path: str = "<text>") -> Source:
         notes.append("CR/CRLF line ends read as LF")
     if not text or text.isspace():  # (not text.strip(), without copying the text)
         raise InputError(f"{path}: no text (the file holds only white space)")
-    return Source(path=path, text=text, encoding=encoding, notes=notes)
+    return text, encoding, notes
 
 
 def read_file(path: str | os.PathLike[str], limit: int = MAX_BYTES, what: str = "to be one agreement") -> bytes:
@@ -148,13 +156,28 @@ def read_file(path: str | os.PathLike[str], limit: int = MAX_BYTES, what: str = 
         raise InputError(f"{p}: no such file") from None
     except OSError as exc:
         raise InputError(f"{p}: cannot read: {exc.strerror}") from None
-    if os.path.isdir(p):
+    if S_ISDIR(st.st_mode):  # (os.path.isdir, without a second stat)
         raise InputError(f"{p}: is a directory")
     if st.st_size > limit:
         raise too_large(p, st.st_size, what, limit)
     try:
-        with open(p, "rb") as fh:
-            return fh.read(limit + 1)
+        with open(p, "rb", buffering=0) as fh:
+            # up to limit + 1 bytes: the size the file had, then on to its end (it may have
+            # grown, or be a pipe that gives its bytes in parts).  (One read of limit + 1
+            # bytes would allocate that much - 256 MB for a filing - for every file.)
+            data = fh.read(min(st.st_size, limit) + 1)
+            total = len(data)
+            if total <= limit:
+                parts = [data]
+                while total <= limit:
+                    more = fh.read(min(limit + 1 - total, 1 << 16))
+                    if not more:
+                        break
+                    parts.append(more)
+                    total += len(more)
+                if len(parts) > 1:
+                    data = b"".join(parts)
+            return data
     except OSError as exc:
         raise InputError(f"{p}: cannot read: {exc.strerror}") from None
 
