@@ -74,7 +74,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import accumulate, compress, filterfalse, repeat
 from dataclasses import dataclass, field
@@ -200,37 +200,61 @@ def _span_function(n: int, sc: list[int], ss: list[int], starts: list[int], size
         k = bisect_right(sc, x) - 1
         return ss[k] + x - sc[k]
 
+    # the segments k after which the source order breaks: the next segment starts in the
+    # source before this one ends (a word joined across a line break moved up); between
+    # them the source offsets rise with the clean ones
+    breaks = [k for k in range(nsc - 1) if ss[k] + sc[k + 1] - sc[k] > ss[k + 1]]
+    nbr = len(breaks)
+
+    def spread(start: int, end: int, k0: int) -> tuple[int, int]:
+        """Source extent of a non-empty clean range [start, end) that starts in segment k0
+        and runs past it: from the first to just after the last source character it covers."""
+        k1 = bisect_right(sc, end - 1) - 1
+        s = to_source(start)
+        e = to_source(end - 1) + 1
+        if k0 >= 0 and (not nbr or (b := bisect_left(breaks, k0)) == nbr or breaks[b] >= k1):
+            # the source order holds over the range: its ends are the extremes
+            return s, e
+        for k in range(k0, k1 + 1):  # more than one segment only where lines were dropped or joined
+            first = max(sc[k], start)
+            last = min(sc[k + 1] if k + 1 < nsc else n, end) - 1
+            s = min(s, ss[k] + first - sc[k])
+            e = max(e, ss[k] + last - sc[k] + 1)
+        return s, e
+
     def span_at(base: int, start: int, end: int) -> Span:
         start += base
         end += base
-        if end < start:
-            start, end = end, start
-        # clamp both ends to [0, n]
-        if start < 0:
-            start = 0
-        elif start > n:
-            start = n
-        if end < 0:
-            end = 0
-        elif end > n:
-            end = n
-        if end <= start or not nsc:
-            s = e = to_source(start)
-        else:
+        if 0 <= start < end <= n and nsc:
+            # the usual call: a non-empty range within the text
             k0 = bisect_right(sc, start) - 1
             if k0 >= 0 and (k0 + 1 == nsc or end <= sc[k0 + 1]):
                 # the common case: one segment, both ends move together
                 s = ss[k0] + start - sc[k0]
                 e = s + end - start
             else:
-                k1 = bisect_right(sc, end - 1) - 1
-                s = to_source(start)
-                e = to_source(end - 1) + 1
-                for k in range(k0, k1 + 1):  # more than one segment only where lines were dropped or joined
-                    first = max(sc[k], start)
-                    last = min(sc[k + 1] if k + 1 < nsc else n, end) - 1
-                    s = min(s, ss[k] + first - sc[k])
-                    e = max(e, ss[k] + last - sc[k] + 1)
+                s, e = spread(start, end, k0)
+        else:
+            if end < start:
+                start, end = end, start
+            # clamp both ends to [0, n]
+            if start < 0:
+                start = 0
+            elif start > n:
+                start = n
+            if end < 0:
+                end = 0
+            elif end > n:
+                end = n
+            if end <= start or not nsc:
+                s = e = to_source(start)
+            else:
+                k0 = bisect_right(sc, start) - 1
+                if k0 >= 0 and (k0 + 1 == nsc or end <= sc[k0 + 1]):
+                    s = ss[k0] + start - sc[k0]
+                    e = s + end - start
+                else:
+                    s, e = spread(start, end, k0)
         s0 = 0 if s < 0 else (size if s > size else s)
         e0 = 0 if e < 0 else (size if e > size else e)
         i = bisect_right(starts, s0) - 1

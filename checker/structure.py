@@ -52,6 +52,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from pydantic import BaseModel
 
+from .layout import Layout
 from .model import Clause, Section, SectionKind, Span, TypedNode
 from .numbers import roman_numeral
 
@@ -211,10 +212,6 @@ _SIGNATURE_START2 = frozenset("IN In Ve VE Si Yo Ac AC Ag AG Co CO Th If Pl Ki".
 # line, a bare "Section" / "Article" / "\u00a7"; or a letter followed by "." or ")"
 _LINE_START = _ATTACH_START | _SIGNATURE_START | _MARKER_START | frozenset("B")
 _TOC_START = frozenset("0123456789SA\u00a7TCI")  # (all in _LINE_START)
-# the lines find_toc reads, found in one pass over "\n" + Layout.text: after the line
-# break (at the line's start offset in the text) and the leading white space (taken
-# whole), a character of _TOC_START or a non-ASCII one (a digit of another script)
-_TOC_CANDIDATE = re.compile("\n[" + re.escape(_WS) + "]*+[" + "".join(map(re.escape, sorted(_TOC_START))) + "\x80-\U0010ffff]")
 _TOC = re.compile(r"^[\s\xa0]*(?:TABLE\s+OF\s+CONTENTS|Table\s+of\s+Contents|CONTENTS|INDEX)[\s\xa0.:]*$")
 _RULE = re.compile(r"^[\s\xa0]*[-_=*\u2014\u2013 ]{4,}[\s\xa0]*$")
 _OMITTED = re.compile(
@@ -469,35 +466,49 @@ class _Builder:
     def run(self) -> Outline:
         lines = self.lines
         n = len(lines)
-        self.find_toc(self.toc_candidates())
+        cands = _event_lines(self.text)
+        self.find_toc(cands)
         toc_a, toc_b = self.toc if self.toc else (-1, -2)
+        # The lines read one by one: those where something may open (cands) and the lines of
+        # tables.  Every other line is blank or plain text, and a run of them only leaves
+        # its last text line and whether a blank line followed it (self.gap).
+        events = cands
+        table_lines = self.table_lines()
+        if table_lines:
+            events = sorted(set(cands).union(table_lines))
         i = 0
-        while i < n:
-            ln = lines[i]
+        for e in events:
+            if e < i:
+                continue  # read with the line before
+            if e > i:
+                self.gap(i, e)
+            ln = lines[e]
             if ln.blank:
                 self.blank_before = True
-                i += 1
+                i = e + 1
                 continue
             if ln.table is not None:
-                i = self.do_table(i)
+                i = self.do_table(e)
                 continue
             s = ln.text.lstrip(_WS)
             nxt = None
             # try_line finds nothing on a line whose first two characters cannot start anything
             c0 = s[:1]
-            if (c0 in _LINE_START or s[1:2] in _DOT_RP or c0 > "\x7f") and not (toc_a <= i <= toc_b):
-                nxt = self.try_line(i, s)
+            if (c0 in _LINE_START or s[1:2] in _DOT_RP or c0 > "\x7f") and not (toc_a <= e <= toc_b):
+                nxt = self.try_line(e, s)
             if nxt is None:
                 if not self.stack:
-                    self.ensure_open(i)
-                # self.text_line(i, s), inline
+                    self.ensure_open(e)
+                # self.text_line(e, s), inline
                 self.prev_text = s
-                self.prev_line = i
+                self.prev_line = e
                 self.prev_label_only = False
                 self.blank_before = False
-                i += 1
+                i = e + 1
             else:
                 i = nxt
+        if i < n:
+            self.gap(i, n)
         end = len(self.text)
         self.close_to(-1, end)
         pre = self.preamble
@@ -516,12 +527,32 @@ class _Builder:
         self.prev_label_only = False
         self.blank_before = False
 
-    def toc_candidates(self) -> list[int]:
-        """Indexes of the lines that may start with a section label or the contents header."""
-        starts = getattr(self.lay, "_line_starts", None)
-        if not starts or len(starts) != len(self.lines):
-            starts = [ln.start for ln in self.lines]
-        return [bisect_left(starts, m.start()) for m in _TOC_CANDIDATE.finditer("\n" + self.text)]
+    def gap(self, a: int, b: int) -> None:
+        """Read lines a to b - 1, each blank or plain text (nothing can open on them):
+        what reading them one by one as text lines would leave."""
+        lines = self.lines
+        j = b - 1
+        while j >= a and lines[j].blank:
+            j -= 1
+        if j < a:
+            self.blank_before = True
+            return
+        if not self.stack:
+            f = a
+            while lines[f].blank:
+                f += 1
+            self.ensure_open(f)  # (the first text line opens the preamble; the others find it open)
+        self.prev_text = lines[j].text.lstrip(_WS)
+        self.prev_line = j
+        self.prev_label_only = False
+        self.blank_before = j < b - 1
+
+    def table_lines(self) -> list[int]:
+        """Indexes of the lines that belong to a table, in order."""
+        lay = self.lay
+        if isinstance(lay, Layout):  # its tables are the ranges of lines with a table index
+            return [i for tb in lay.tables for i in range(tb.first, tb.last + 1)]
+        return [i for i, ln in enumerate(self.lines) if ln.table is not None]
 
     def after_label(self, i: int, label_only: bool) -> None:
         self.prev_line = i
@@ -1223,6 +1254,46 @@ class _Builder:
 
 _TOC_LINE = re.compile(r"\b\d{1,3}[ \t\xa0]+(?:Section|SECTION|Article|ARTICLE)[ \t\xa0]+[0-9IVX]+\b")
 _BARE_WORDS = frozenset({"Section", "SECTION", "Article", "ARTICLE", "\u00a7"})
+
+# The lines the builder reads one by one, found in one pass over the text: those where,
+# after the leading white space (taken whole), one of the patterns that can open something
+# matches (the marker, an attachment's heading, a signature or closing, a "By:" line, a
+# label word alone on its line, "IN" alone before "WITNESS WHEREOF") or the contents
+# header (for find_toc).  Each pattern matches here wherever it matches the line's text
+# (here it sees the line break after the line, which its ends accept as they accept the
+# end of the text), so no line where try_line opens anything is missed.  The patterns
+# stand in a lookahead: a match takes only the line break and the white space, and the
+# search goes on at the next line.  The first lookahead is the set of characters the
+# patterns can start with (most lines of text fail it at once).
+_EVENT_BODY = (
+    "[" + re.escape(_WS) + "]*+"
+    r"(?=[0-9(\u00a7ABCEIKPSTVY]|[A-Za-z][.)]|[ivxIVX]{2,6}\.|[^\x00-\x7f])"
+    "(?=" + "|".join([
+        "(?x:" + _MARKER.pattern + ")",
+        _ATTACH.pattern,
+        _SIGNATURE.pattern,
+        _CLOSING.pattern,
+        _BYLINE.pattern,
+        "(?:" + "|".join(map(re.escape, sorted(_BARE_WORDS | _ATTACH_WORDS | {"IN", "In"}))) + ")"
+        "[" + re.escape(_WS) + "]*$",
+        r"(?:TABLE\s+OF\s+CONTENTS|Table\s+of\s+Contents|CONTENTS|INDEX)[\s\xa0.:]*$",
+    ]) + ")"
+)
+_EVENT_FIRST = re.compile(_EVENT_BODY, re.M)  # (the first line, at the start of the text)
+_EVENT = re.compile("\n" + _EVENT_BODY, re.M)
+
+
+def _event_lines(text: str) -> list[int]:
+    """Indexes of the lines of ``text`` that _EVENT_BODY matches at, in order."""
+    out = [0] if _EVENT_FIRST.match(text) else []
+    count = text.count
+    k = prev = 0
+    for m in _EVENT.finditer(text):
+        p = m.start() + 1  # the line's start, after its line break
+        k += count("\n", prev, p)
+        prev = p
+        out.append(k)
+    return out
 
 
 def _label(t: str) -> str:
