@@ -47,6 +47,7 @@ import re
 import typing
 from bisect import bisect_left
 from itertools import accumulate
+from operator import attrgetter, not_
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
@@ -249,6 +250,7 @@ def _heading_like(h: str, max_words: int = 14) -> bool:
 
 
 _LAST_WORD = re.compile(r"([A-Za-z.]+)$")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")  # (what _LAST_WORD takes)
 _LAST_WORD_DOT = re.compile(r"([A-Za-z.]+)\.$")
 
 
@@ -258,8 +260,13 @@ def _heading_end(s: str) -> int:
     while i != -1:
         nxt = s[i + 1 : i + 2]
         if nxt == "" or nxt in _WS or nxt in "\"'\u201d)":
-            word = _LAST_WORD.search(s[:i])
-            w = word.group(1).lower() if word else ""
+            # w: the word before the ".", as _LAST_WORD.search(s[:i]) finds it (the run of
+            # its characters that ends the text, or ends it before a final line break)
+            j = i - 1 if i and s[i - 1] == "\n" else i
+            k = j
+            while k and s[k - 1] in _WORD_CHARS:
+                k -= 1
+            w = s[k:j].lower()
             if w not in _ABBREV and not (len(w) == 1 and s[i - 1].isupper()):
                 return i
         i = s.find(".", i + 1)
@@ -282,7 +289,9 @@ _READINGS: dict[tuple, list[tuple[str, int, str, str]]] = {}
 
 def _interpretations(m: re.Match) -> list[tuple[str, int, str, str]]:
     """(style, ordinal, prefix, value) readings of a marker match (a shared list: do not change it)."""
-    key = m.groups()  # the readings depend on the groups alone
+    # the readings depend on the groups alone, and these on the matched text and which
+    # alternative matched (the pattern splits a text into its groups one way only)
+    key = (m.group(), m.lastgroup)
     out = _READINGS.get(key)
     if out is None:
         if len(_READINGS) >= 4096:
@@ -617,11 +626,16 @@ class _Builder:
                     labels.append((i, f"A{c[0][1]}"))
             elif m.group("sec") or m.group("dec") or m.group("num"):
                 v = m.group("secn") or m.group("decn") or m.group("numn")
-                labels.append((i, "N" + _dec_norm(v)))
+                key = _LABEL_KEYS.get(v)
+                if key is None:
+                    if len(_LABEL_KEYS) >= 4096:
+                        _LABEL_KEYS.clear()
+                    key = _LABEL_KEYS[v] = "N" + _dec_norm(v)
+                labels.append((i, key))
         if len(labels) < 3:
             return
         # non-blank lines before each line, and the last place each label occurs
-        nb = list(accumulate([not ln.blank for ln in lines], initial=0))
+        nb = list(accumulate(map(not_, map(_BLANK, lines)), initial=0))
         last: dict[str, int] = {}
         for k, (_, key) in enumerate(labels):
             last[key] = k
@@ -917,14 +931,15 @@ class _Builder:
             return None
         if follow == "lower" and not (pe in ("blank", "conj") or (pe == "stop" and pc in ":;")):
             return None
-        if m.group("art"):
+        alt = m.lastgroup  # which form matched ("art", "sec", ..., "rp")
+        if alt == "art":
             r = rest.lstrip("-\u2013\u2014:. \t")
             if r and not _heading_like(r.rstrip("."), 16):
                 return None  # "Article 9 of the Uniform Commercial Code"
-        elif m.group("sec"):
+        elif alt == "sec":
             if follow == "lower":
                 return None
-        elif (m.group("dot") or m.group("rp")) and follow in ("empty", "lower") and pe != "blank":
+        elif (alt == "dot" or alt == "rp") and follow in ("empty", "lower") and pe != "blank":
             return None
         ln = self.lines[i]
         indent = len(ln.text) - len(s)
@@ -947,7 +962,7 @@ class _Builder:
                 if atts and (ln.start + indent - atts[0].start) / len(atts) < 400:
                     self.restart(i, ln.start + indent, atts[0])
         first_ok = (pe == "blank" and not self.seen_section
-                    and (bool(m.group("sec")) or _runin_heading(rest) is not None))
+                    and (alt == "sec" or _runin_heading(rest) is not None))
         choice = self.choose(cands, indent, first_ok)
         if choice is None and pe == "blank" and _runin_heading(rest) is not None:
             # "8.05 Entire Agreement. ..." then "8.07 Counterparts. ...": a section was
@@ -1020,7 +1035,7 @@ class _Builder:
                 if c[0] in ("article", "num") and c[1] == 1:
                     return ("child", base - 1, c)
             return None
-        styles = {x.style for x in path}
+        styles = set(map(_STYLE, path))
         held = self.holder()
         options = []
         for c in cands:
@@ -1238,18 +1253,26 @@ class _Builder:
 
     def finish(self) -> None:
         text = self.text
-        for top in self.root:
-            for n in top.walk():
-                n.body = _split_paragraphs(text, n.body)
-                n.end = _rstrip_to(text, n.start, max(n.end, n.start))
-                if n.omitted or n.children or n.kind in ("table", "preamble", "signature", "closing"):
-                    continue
-                own = " ".join(text[a:b] for a, b in n.body).strip()
-                if own and len(own) < 40 and _OMITTED.match(own):
-                    n.omitted = True
-                elif not own and n.heading and _OMITTED.match(n.heading):
-                    n.omitted = True
-                    n.heading = None
+        todo = self.root[::-1]  # every node (the order does not matter: each is finished alone)
+        while todo:
+            n = todo.pop()
+            if n.children:
+                todo.extend(n.children)
+            body = n.body = _split_paragraphs(text, n.body)
+            end = n.end if n.end > n.start else n.start
+            n.end = end if end > n.start and text[end - 1] not in _PARA_WS else _rstrip_to(text, n.start, end)
+            if n.omitted or n.children or n.kind in ("table", "preamble", "signature", "closing"):
+                continue
+            if body:
+                a, b = body[0]
+                if b - a >= 40 and not text[a].isspace() and not text[body[-1][1] - 1].isspace():
+                    continue  # its own text (below) is this long, with nothing to strip: not "[Omitted]"
+            own = " ".join(text[a:b] for a, b in body).strip()
+            if own and len(own) < 40 and _OMITTED.match(own):
+                n.omitted = True
+            elif not own and n.heading and _OMITTED.match(n.heading):
+                n.omitted = True
+                n.heading = None
 
 
 _TOC_LINE = re.compile(r"\b\d{1,3}[ \t\xa0]+(?:Section|SECTION|Article|ARTICLE)[ \t\xa0]+[0-9IVX]+\b")
@@ -1263,11 +1286,12 @@ _BARE_WORDS = frozenset({"Section", "SECTION", "Article", "ARTICLE", "\u00a7"})
 # (here it sees the line break after the line, which its ends accept as they accept the
 # end of the text), so no line where try_line opens anything is missed.  The patterns
 # stand in a lookahead: a match takes only the line break and the white space, and the
-# search goes on at the next line.  The first lookahead is the set of characters the
-# patterns can start with (most lines of text fail it at once).
+# search goes on at the next line.  The first lookahead is what the patterns can start
+# with: a digit, "(", "\u00a7", a letter before "." or ")", a roman numeral, or the first
+# two letters of one of their words (most lines of text fail it at once).
 _EVENT_BODY = (
     "[" + re.escape(_WS) + "]*+"
-    r"(?=[0-9(\u00a7ABCEIKPSTVY]|[A-Za-z][.)]|[ivxIVX]{2,6}\.|[^\x00-\x7f])"
+    r"(?=[0-9(\u00a7]|[^\x00-\x7f]|[A-Za-z][.)]|[ivxIVX]{2,6}\.|A[RrNnPpTtCcGg]|S[EeCci]|E[Xx]|I[Nnf]|V[Ee]|Yo|C[Oo]|T[hAa]|Pl|Ki|B[yY])"
     "(?=" + "|".join([
         "(?x:" + _MARKER.pattern + ")",
         _ATTACH.pattern,
@@ -1351,6 +1375,11 @@ def _next_prefix(p: str) -> str:
     return ".".join(parts)
 
 
+_LABEL_KEYS: dict[str, str] = {}  # "N" + _dec_norm(v) for the numbers find_toc has seen
+_BLANK = attrgetter("blank")
+_STYLE = attrgetter("style")
+
+
 def _dec_norm(v: str) -> str:
     return ".".join(str(int(x)) for x in v.rstrip(".").split(".") if x.isdigit())
 
@@ -1381,6 +1410,7 @@ def _rstrip_to(text: str, start: int, end: int) -> int:
 
 
 _PARA_WS = " \t\n\xa0\r\f"
+_PARA_CONTENT = re.compile("[^" + re.escape(_PARA_WS) + "]")
 # blank lines: the line break before the first and the one ending each of them
 _BLANK_LINES = re.compile(r"\n(?:[ \t\xa0\r\f]*\n)+")
 
@@ -1389,17 +1419,23 @@ def _split_paragraphs(text: str, ranges: list[tuple[int, int]]) -> list[tuple[in
     """Trim each range and cut it at blank lines: one range per paragraph."""
     out: list[tuple[int, int]] = []
     search = _BLANK_LINES.search
+    content = _PARA_CONTENT.search
     for a, b in ranges:
         pos = a
         while pos < b:
             # the next run of blank lines inside [pos, b): all its line breaks before b
             m = search(text, pos, b)
             seg_end = m.start() if m is not None else b
-            seg = text[pos:seg_end]
-            body = seg.lstrip(_PARA_WS)
-            if body:
-                s = pos + len(seg) - len(body)
-                out.append((s, s + len(body.rstrip(_PARA_WS))))
+            # the paragraph text[pos:seg_end] without the white space around it (found
+            # from its ends, without copying it)
+            if seg_end > pos:
+                if text[pos] not in _PARA_WS:
+                    s = pos
+                else:
+                    c = content(text, pos, seg_end)
+                    s = -1 if c is None else c.start()
+                if s >= 0:
+                    out.append((s, seg_end if text[seg_end - 1] not in _PARA_WS else _rstrip_to(text, s, seg_end)))
             if m is None:
                 break
             pos = m.end()
