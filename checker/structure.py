@@ -1473,10 +1473,16 @@ def _to_section(n: Node, text: str, span_at: Callable[[int, int, int], Span],
     for a, b in n.body:
         nodes: Any = ()
         if parse_clause is not None:
-            nodes = tuple(parse_clause(text[a:b], functools.partial(span_at, a)) or ())
+            nodes = tuple(parse_clause(text[a:b], _partial(span_at, a)) or ())
         span = span_at(0, a, b)
-        if type(span) is Span and _NODE_TYPES.issuperset(map(type, nodes)):
-            clauses.append(_construct(Clause, {"span": span, "nodes": nodes}, {"span", "nodes"}))
+        if type(span) is Span and (not nodes or _NODE_TYPES.issuperset(map(type, nodes))):
+            # _construct(Clause, ...), inline
+            c = _new(Clause)
+            _set_dict(c, {"span": span, "nodes": nodes})
+            _set_fields_set(c, {"span", "nodes"})
+            _set_extra(c, None)
+            _set_private(c, None)
+            clauses.append(c)
         else:
             clauses.append(_clause({"span": span, "nodes": nodes}))
     d = {
@@ -1525,6 +1531,9 @@ def _construct(cls: type, d: dict, fields_set: set) -> Any:
     _set_extra(obj, None)
     _set_private(obj, None)
     return obj
+
+
+_partial = functools.partial
 
 
 def _shifted_span(span: Callable[[int, int], Span], base: int, x: int, y: int) -> Span:
