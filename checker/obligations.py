@@ -2308,6 +2308,8 @@ def _boilerplate(ctx: _Ctx, s: Sentence, lt: str) -> None:
 # ---------------------------------------------------------------------------
 
 _MEANS_FORMS = frozenset({"means"})
+# what joins two terms that share their words ('"LRR" or "LRRA" means ...')
+_TERMS_JOINED = re.compile(r"[\s,;]*(?:(?:and/)?or|and)?[\s,;]*", re.I)
 _NEXT_ITEM = re.compile(r",?\s+(?:and|or)\s+\([a-z0-9]{1,4}\)\s+[\"\u201c]|;")
 
 
@@ -2320,7 +2322,10 @@ def extract_definitions(doc: Any) -> list[dict]:
     ``line`` and ``column`` (where the definition's words start), ``quote`` (the
     defining words: for '"business day" shall mean any day ...' the term and what
     follows it to the end of its part of the sentence; for '... (the "Act")' the
-    words before the parenthesis), at most about QUOTE_LIMIT characters, and
+    words before the parenthesis, back to the previous parenthesis, the start of
+    the part or the start of the definition before it; a definition that "means"
+    ends where the next one begins), at most about QUOTE_LIMIT
+    characters, and
     ``meaning`` (the defining words without the term, lower case, white space
     collapsed: what two definitions of one term are compared by).
     """
@@ -2336,10 +2341,14 @@ def extract_definitions(doc: Any) -> list[dict]:
     rfind = vt.rfind
     find = vt.find
     next_item = _NEXT_ITEM.search
-    for nr in getattr(doc, "nodes", []):
+    prev_start = prev_end = -1  # where the last definition starts and ends
+    nodes = [nr for nr in getattr(doc, "nodes", []) if type(nr.node) is Definition or isinstance(nr.node, Definition)]
+    # where each definition starts, for the one after it
+    # where each definition of the "means" kind starts (its own entry of a list of
+    # definitions, not a term quoted or pointed to inside another's words), for the one before it
+    starts = [to_clean(nr.node.span.offset) if nr.node.form == "means" else -1 for nr in nodes] + [len(vt) + 1]
+    for i, nr in enumerate(nodes):
         n = nr.node
-        if type(n) is not Definition and not isinstance(n, Definition):
-            continue
         sp = n.span
         o = sp.offset
         e = sp.end_offset
@@ -2367,13 +2376,19 @@ def extract_definitions(doc: Any) -> list[dict]:
             nxt = next_item(vt, b, hi) if find("(", b, hi) != -1 else None
             if nxt:
                 hi = nxt.start()
+            nxt_start = starts[i + 1]
+            if b <= nxt_start < hi and _TERMS_JOINED.fullmatch(vt, b, nxt_start) is None:
+                hi = nxt_start  # the next definition: its words are its own
             meaning = vt[b:hi]
             qa, qb = a, hi
         else:
-            # the words the parenthesis names: back to the previous parenthesis or the start of the part
-            lo = max(lo, rfind(")", lo, a - 1) + 1, rfind(";", lo, a) + 1)
+            # the words the parenthesis names: back to the previous parenthesis, the start of the
+            # part or the start of the definition before it (a list of quoted terms is not read
+            # back to its start once per term)
+            lo = max(lo, rfind(")", lo, a - 1) + 1, rfind(";", lo, a) + 1, prev_start if prev_end <= a else lo)
             meaning = vt[lo:a]
             qa, qb = lo, b
+        prev_start, prev_end = a, b
         quote = _definition_quote(vt, qa, qb, qa == a)
         add(
             {
