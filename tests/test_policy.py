@@ -112,6 +112,35 @@ def test_no_settings_file_gives_defaults(tmp_path):
     assert cfg == Config() and cfg.path is None
 
 
+def test_a_settings_file_added_edited_or_removed_between_documents_is_seen(tmp_path):
+    # a batch asks for the settings of the same folder for every document, and the
+    # answer is remembered; a settings file that appears, changes or goes away
+    # between two documents must still be seen
+    import time
+
+    deal = tmp_path / "deals" / "acme"
+    deal.mkdir(parents=True)
+    if find_config_file(deal) is not None:
+        pytest.skip("a settings file exists above the temporary directory")
+    time.sleep(2.1)  # (a walk over paths changed in the last two seconds is not remembered)
+    assert find_config_file(deal) is None
+    assert find_config_file(deal) is None  # (remembered unless a folder above changed just now)
+    toml(tmp_path / "deals" / "pyproject.toml", '[tool.clausecheck]\nselect = ["LOCK"]\n')
+    assert find_config_file(deal) == tmp_path / "deals" / "pyproject.toml"
+    assert load_config(deal).select == ("LOCK",)
+    time.sleep(2.1)
+    assert find_config_file(deal) == tmp_path / "deals" / "pyproject.toml"  # remembered
+    # the pyproject.toml loses its section: the walk goes on up and finds nothing
+    (tmp_path / "deals" / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert find_config_file(deal) is None
+    toml(deal / "clausecheck.toml", 'ignore = ["NUM"]\n')
+    assert find_config_file(deal) == deal / "clausecheck.toml"
+    time.sleep(2.1)
+    assert find_config_file(deal) == deal / "clausecheck.toml"
+    (deal / "clausecheck.toml").unlink()
+    assert find_config_file(deal) is None
+
+
 def test_unknown_key_is_an_error_naming_it(tmp_path):
     p = toml(tmp_path / "clausecheck.toml", 'selct = ["LOCK"]\n')
     with pytest.raises(ConfigError) as info:
