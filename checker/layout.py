@@ -225,16 +225,7 @@ def _span_function(n: int, sc: list[int], ss: list[int], starts: list[int], size
     def span_at(base: int, start: int, end: int) -> Span:
         start += base
         end += base
-        if 0 <= start < end <= n and nsc:
-            # the usual call: a non-empty range within the text
-            k0 = bisect_right(sc, start) - 1
-            if k0 >= 0 and (k0 + 1 == nsc or end <= sc[k0 + 1]):
-                # the common case: one segment, both ends move together
-                s = ss[k0] + start - sc[k0]
-                e = s + end - start
-            else:
-                s, e = spread(start, end, k0)
-        else:
+        if not (0 <= start < end <= n and nsc):  # (the usual call: a non-empty range within the text)
             if end < start:
                 start, end = end, start
             # clamp both ends to [0, n]
@@ -246,15 +237,16 @@ def _span_function(n: int, sc: list[int], ss: list[int], starts: list[int], size
                 end = 0
             elif end > n:
                 end = n
-            if end <= start or not nsc:
-                s = e = to_source(start)
+        if end <= start or not nsc:
+            s = e = to_source(start)
+        else:
+            k0 = bisect_right(sc, start) - 1
+            if k0 >= 0 and (k0 + 1 == nsc or end <= sc[k0 + 1]):
+                # the common case: one segment, both ends move together
+                s = ss[k0] + start - sc[k0]
+                e = s + end - start
             else:
-                k0 = bisect_right(sc, start) - 1
-                if k0 >= 0 and (k0 + 1 == nsc or end <= sc[k0 + 1]):
-                    s = ss[k0] + start - sc[k0]
-                    e = s + end - start
-                else:
-                    s, e = spread(start, end, k0)
+                s, e = spread(start, end, k0)
         s0 = 0 if s < 0 else (size if s > size else s)
         e0 = 0 if e < 0 else (size if e > size else e)
         i = bisect_right(starts, s0) - 1
