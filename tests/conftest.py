@@ -16,6 +16,21 @@ SEED_NAMES = {
 }
 
 
+def check_in_child(path: Path, fields: str, timeout: float) -> list[int]:
+    """Check ``path`` in a child process and return the integers ``fields`` (a
+    Python expression over the result ``r``, e.g. "len(r.errors), len(r.sections)")
+    prints.  The time limit is a hang guard: a check that regresses to quadratic
+    or worse time fails its test instead of hanging the suite."""
+    import subprocess
+    import sys
+
+    code = f"import sys; from checker.pipeline import check_file; r = check_file(sys.argv[1]); print({fields})"
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                         timeout=timeout, cwd=str(REPO))
+    assert out.returncode == 0, out.stderr
+    return [int(x) for x in out.stdout.split()]
+
+
 def corpus_dir(*parts: str) -> Path:
     p = CORPUS.joinpath(*parts)
     if not p.exists():

@@ -544,8 +544,7 @@ def test_long_rows_of_dots_dashes_and_spaces_are_read_in_linear_time(tmp_path):
     # stall a check.  Run in a child process so that a regression fails the test
     # instead of hanging the suite; the limit is a hang guard, far above the time
     # the check takes (well under a second).
-    import subprocess
-    import sys
+    from conftest import check_in_child
 
     # (and a line of 300,000 non-breaking spaces, which a line-start scan of the
     # drafting checks once read in quadratic time)
@@ -553,10 +552,5 @@ def test_long_rows_of_dots_dashes_and_spaces_are_read_in_linear_time(tmp_path):
                                                    ("\xa0", 300000)))
     p = tmp_path / "rows.txt"
     p.write_text("UNDERWRITING AGREEMENT\n\n1. Sale. The Company agrees to sell.\n" + body + "2. Other. The end.\n")
-    code = ("import sys; from checker.pipeline import check_file; r = check_file(sys.argv[1]); "
-            "print(len(r.errors), len(r.sections))")
-    out = subprocess.run([sys.executable, "-c", code, str(p)], capture_output=True, text=True, timeout=120,
-                         cwd=str(Path(__file__).resolve().parents[1]))
-    assert out.returncode == 0, out.stderr
-    errors, sections = map(int, out.stdout.split())
+    errors, sections = check_in_child(p, "len(r.errors), len(r.sections)", timeout=120)
     assert errors == 0 and sections >= 2

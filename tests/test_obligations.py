@@ -613,16 +613,10 @@ def test_a_line_of_many_quoted_terms_is_read_in_linear_time(tmp_path):
     # sentence, so one line of n terms cost n squared (20,000 terms: 20 s, and
     # their words alone hundreds of megabytes).  A hang guard in a child process,
     # far above the time the check takes (about 3 s for 40,000 terms).
-    import subprocess
-    import sys
+    from conftest import check_in_child
 
     p = tmp_path / "terms.txt"
     p.write_text("UNDERWRITING AGREEMENT\n\n1. Sale. The Company agrees to sell.\n"
                  + " ".join(["\u201cTerm\u201d"] * 40000) + "\n", encoding="utf-8")
-    code = ("import sys; from checker.pipeline import check_file; r = check_file(sys.argv[1]); "
-            "print(len(r.errors), len(r.definitions))")
-    out = subprocess.run([sys.executable, "-c", code, str(p)], capture_output=True, text=True, timeout=60,
-                         cwd=str(Path(__file__).resolve().parents[1]))
-    assert out.returncode == 0, out.stderr
-    errors, definitions = map(int, out.stdout.split())
+    errors, definitions = check_in_child(p, "len(r.errors), len(r.definitions)", timeout=60)
     assert errors == 0 and definitions == 40000
