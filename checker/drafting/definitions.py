@@ -1754,7 +1754,7 @@ def _statute_uses(ctx: Context) -> dict[str, list[tuple[int, int]]]:
 
 
 def _full_name_starts(text: str, first: str) -> Optional[list[int]]:
-    """Every place where a statute's full name whose first word is ``first``
+    r"""Every place where a statute's full name whose first word is ``first``
     (a capitalised word) may start - "(?<![\w\-])(?:([A-Z][a-z]+)\s+)?" and
     the name (``_statute_finding``'s pattern): at the word, and at the
     capitalised word just before it, apart by white space; in order.  (The
