@@ -616,7 +616,10 @@ def test_a_line_of_many_quoted_terms_is_read_in_linear_time(tmp_path):
     from conftest import check_in_child
 
     p = tmp_path / "terms.txt"
+    # (and a line of 20,000 definitions that "mean": the search for a scope,
+    # "For the purposes of this Section", read the sentence up to each one)
     p.write_text("UNDERWRITING AGREEMENT\n\n1. Sale. The Company agrees to sell.\n"
-                 + " ".join(["\u201cTerm\u201d"] * 40000) + "\n", encoding="utf-8")
+                 + " ".join(["\u201cTerm\u201d"] * 40000) + "\n\n2. Terms.\n"
+                 + " ".join(["\u201cWord\u201d means a thing,"] * 20000) + "\n", encoding="utf-8")
     errors, definitions = check_in_child(p, "len(r.errors), len(r.definitions)", timeout=60)
-    assert errors == 0 and definitions == 40000
+    assert errors == 0 and definitions == 60000

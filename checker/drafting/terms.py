@@ -737,7 +737,11 @@ def _scope_of(ctx: Context, sent_end: int, def_off: int, sent_start: int) -> tup
     if rel >= 0 and low is not None and len(low) == len(ctx.text):
         # "this" before the definition, in its sentence (lower case kept
         # every offset: the lower-case text read in place)
-        if low.find("this", sent_start, min(def_off, sent_end)) < 0:
+        # (from the places of "this" in the document, found once: a search of the
+        # sentence for each definition costs the square of a long list's length)
+        these = ctx.starts_of("this")
+        i = bisect_left(these, sent_start)
+        if i == len(these) or these[i] + 4 > min(def_off, sent_end):
             return None, None
         sent_text = ctx.text[sent_start:sent_end]
     else:
