@@ -242,105 +242,6 @@ def _finite_words(regex: str, limit: int = 20000) -> Optional[set[str]]:
     return None if words is None else set(words)
 
 
-_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
-def _letter_runs(regex: str, limit: int = 5000) -> Optional[frozenset]:
-    """The lower-cased runs of ASCII letters that a match of ``regex`` can begin with,
-    each ended by a character that is not an ASCII letter (a superset: look-arounds
-    are ignored); None unless they are a short finite list and no match can end
-    inside a run of letters.  A match that begins with something else has the
-    empty run."""
-    try:
-        parsed = _sre_parse.parse(regex)
-    except Exception:
-        return None
-
-    class Unknown(Exception):
-        pass
-
-    def is_letter(code: int) -> bool:
-        ch = chr(code)
-        if ch in _ASCII_LETTERS:
-            return True
-        if code < 128 or not ch.isalpha():
-            return False  # (matches no ASCII letter, whatever the case flags)
-        raise Unknown()  # a letter beyond ASCII: case-folding beyond this analysis
-
-    def seq(items: Any, runs: set[str]) -> tuple[set[str], set[str]]:
-        """From open runs ``runs``, through ``items``: (runs still open, runs ended)."""
-        done: set[str] = set()
-        for op, av in items:
-            if not runs:
-                break
-            runs, ended = one(op, av, runs)
-            done |= ended
-            if len(runs) + len(done) > limit:
-                raise Unknown()
-        return runs, done
-
-    def one(op: Any, av: Any, runs: set[str]) -> tuple[set[str], set[str]]:
-        if op is _sre_c.LITERAL:
-            if is_letter(av):
-                return {r + chr(av).lower() for r in runs}, set()
-            return set(), runs
-        if op is _sre_c.IN:
-            letters: set[str] = set()
-            other = False
-            for iop, iav in av:
-                if iop is _sre_c.LITERAL:
-                    codes: Any = (iav,)
-                elif iop is _sre_c.RANGE and iav[1] - iav[0] <= 10000:
-                    codes = range(iav[0], iav[1] + 1)
-                elif iop is _sre_c.CATEGORY and str(iav).lower().endswith(("category_digit", "category_space")):
-                    other = True
-                    continue
-                else:
-                    raise Unknown()
-                for code in codes:
-                    if is_letter(code):
-                        letters.add(chr(code).lower())
-                    else:
-                        other = True
-            return {r + x for r in runs for x in letters}, set(runs) if other else set()
-        if op is _sre_c.BRANCH:
-            opened: set[str] = set()
-            ended: set[str] = set()
-            for alt in av[1]:
-                o, e = seq(alt, set(runs))
-                opened |= o
-                ended |= e
-            return opened, ended
-        if op is _sre_c.SUBPATTERN:
-            return seq(av[3], runs)
-        if op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT):
-            lo, hi, sub = av
-            opened, ended = (set(runs) if lo == 0 else set()), set()
-            cur = set(runs)
-            for k in range(1, min(hi, 9) + 1):
-                cur, e = seq(sub, cur)
-                ended |= e
-                if k >= lo:
-                    opened |= cur
-                if not cur:
-                    break
-            else:
-                if hi > 9:
-                    raise Unknown()  # letters repeated without a small bound
-            return opened, ended
-        if op in (_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT):
-            return runs, set()  # zero width
-        raise Unknown()
-
-    try:
-        opened, ended = seq(parsed, {""})
-    except Unknown:
-        return None
-    if opened:
-        return None  # a match may end inside a run of letters
-    return frozenset(ended)
-
-
 class ClauseLexer(Lexer):
     """Lexer for the clause grammar, built from the grammar's terminal definitions.
 
@@ -424,11 +325,6 @@ class ClauseLexer(Lexer):
         self._by_subset: dict[tuple, Any] = {}
         self._dispatch: dict[str, Any] = {}
         self._ws = re.compile(r"\s*")
-        # At a lower-case ASCII letter, most words are plain words: the pattern is
-        # tried without the terminals that can only begin with a few words ("twenty-",
-        # "one half", "Sept."), and again with them when the word is one of those.
-        self._generic = str(generic.name) if generic is not None else None
-        self._gates: dict[str, Optional[tuple[Any, frozenset]]] = {}
 
     def _pattern_for(self, ch: str) -> Any:
         pat = self._dispatch.get(ch)
@@ -441,27 +337,7 @@ class ClauseLexer(Lexer):
                 pat = re.compile("(?:" + "|".join(alternatives) + r")\s*")
                 self._by_subset[names] = pat
             self._dispatch[ch] = pat
-            self._gates[ch] = self._gate_for(names) if "a" <= ch <= "z" else None
         return pat
-
-    def _gate_for(self, names: tuple) -> Optional[tuple[Any, frozenset]]:
-        """For the terminals ``names`` (indices into the ordered list) that may begin at a
-        letter: (the pattern with the generic word alone, the lower-cased letter runs
-        with which another of them can begin), or None when there is no such shortcut."""
-        ordered = self._ordered
-        generic = [i for i in names if ordered[i][0] == self._generic]
-        others = [i for i in names if ordered[i][0] != self._generic]
-        if len(generic) != 1 or not others or generic[0] != names[-1]:
-            return None
-        runs: set[str] = set()
-        for i in others:
-            r = _letter_runs(ordered[i][1])
-            if r is None:
-                return None
-            runs |= r
-        i = generic[0]
-        pat = re.compile(f"(?:(?P<{ordered[i][0]}>{ordered[i][1]})|(?P<{self.OTHER}>\\S))\\s*")
-        return pat, frozenset(runs)
 
     def token_at(self, text: str, pos: int) -> Optional[tuple[str, int, int, int]]:
         """The token at ``pos`` (leading white space skipped): (type, start, end, next).
@@ -478,14 +354,7 @@ class ClauseLexer(Lexer):
                 return None
             ch = text[pos]
         pat = self._dispatch.get(ch) or self._pattern_for(ch)
-        gate = self._gates.get(ch)
-        if gate is None:
-            m = pat.match(text, pos)
-        else:
-            m = gate[0].match(text, pos)
-            w = m.group(m.lastgroup)
-            if not (w.isascii() and w.isalpha()) or w.lower() in gate[1]:
-                m = pat.match(text, pos)  # (a word another terminal may begin with)
+        m = pat.match(text, pos)
         typ = m.lastgroup
         end = m.end(typ)
         lookup = self._lookup.get(typ)

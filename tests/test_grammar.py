@@ -559,39 +559,3 @@ def test_metricom_blanks() -> None:
     assert [(g["kind"], g["blank_type"]) for g in got] == [("blank", "bracket_option")]
     got = nodes_near("juniper_ua", "(File No. 333-____)")
     assert [(g["kind"], g["blank_type"]) for g in got] == [("blank", "file_number")]
-
-
-# ---------------------------------------------------------------------------
-# the lexer's shortcut for plain words
-# ---------------------------------------------------------------------------
-
-
-def test_letter_runs_of_terminals() -> None:
-    assert clauses._letter_runs(r"(?i:(?:jan|sept?)\.)") == {"jan", "sep", "sept"}
-    assert clauses._letter_runs(r"(?:\d+|[Nn][Oo])\/\d+") == {"", "no"}
-    assert clauses._letter_runs(r"(?i:k)[-\u2010]") == {"k"}
-    # a match may end inside a word, or the letters are not a short list: no shortcut
-    assert clauses._letter_runs(r"(?i:no)") is None
-    assert clauses._letter_runs(r"[a-z]+-") is None
-    assert clauses._letter_runs(r"\w-") is None
-    assert clauses._letter_runs("\u017fix-") is None  # a letter beyond ASCII
-
-
-def test_plain_word_shortcut_reads_the_same_tokens() -> None:
-    """Tokens read with the shortcut for plain words are the tokens read without it."""
-    lexer = clauses.grammar().lexer
-    pieces = ["twenty-one", "Twenty", "\u017fix", "one half", "one-half", "Sept.", "sept", "no/5", "No/5", "north",
-              "nine-day", "\u212aelvin", "ninety\u2010day", "thirty-day", "one", "oneself", "tenth", "dec.", "decimal",
-              "may", "o", "n", "no", "nov.", "-", "\u2010", " ", "\n", "\u2019", "'", "5", "(", ")", "business",
-              "calendar-day", "\u0130", "\u0131", "\ufb01ve", "eleven", "two-thirds"]
-    rng = random.Random(7)
-    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 8))) for _ in range(1500)]
-    for text in texts:
-        for pos in range(len(text)):
-            fast = lexer.token_at(text, pos)
-            gates, lexer._gates = lexer._gates, {}
-            try:
-                plain = lexer.token_at(text, pos)
-            finally:
-                lexer._gates = gates
-            assert fast == plain, (text, pos)
