@@ -1683,7 +1683,8 @@ _SCALES = "hundred thousand million billion trillion".split()
 _AFTER_NUMERAL = (
     r"(?=\s*%|_|[\-\u2010](?:_|\[|(?:(?:calendar|business|trading)[\-\u2010])?(?:day|week|month|year|hour))"
     r"|/\d|(?:-|[ \t]+)\d+/\d|(?:st|nd|rd|th|d)(?![a-z])|\s+" + _alternation(_COUNT_FOLLOW) + r"(?![a-z])"
-    r"|\s+[a-z][a-z'’\-]*(?:\s+[a-z][a-z'’\-]*)?\s+shares?(?![a-z]))"  # "750,000 Optional Shares"
+    # "750,000 Optional Shares" (possessive: a word ends only where white space follows)
+    r"|\s+[a-z][a-z'’\-]*+(?:\s+[a-z][a-z'’\-]*+)?\s+shares?(?![a-z]))"
 )
 _AFTER_NUMBER_WORD = (
     r"(?=\s*[(%]|[\s\-\u2010]+(?:" + _alternation(_COUNT_FOLLOW + _NUMBER_WORDS + _SCALES + _DENOMINATORS)
@@ -1723,19 +1724,41 @@ _TRIGGER_WORDS.append(("hereinafter", r"(?![a-z])", "h"))
 _TRIGGER_WORDS.append(("referred", r"(?=\s+to\s+in\s+this\s+[a-z]+\s+as\b)", "x"))
 
 
+def _letter_trie(words: list[str]) -> str:
+    """An expression for a list of words, as a trie of their letters (each letter
+    compared once; a branch rejected on its first character)."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        alts = [re.escape(ch) + branch(node[ch]) for ch in sorted(k for k in node if k)]
+        if "" in node:
+            alts.append("")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return branch(root)
+
+
 def _word_trie(entries: list[tuple[str, str, str]]) -> str:
     """One alternation for the trigger words: by first letter (the engine rejects a
-    branch on its first character), then by condition (written once per letter)."""
+    branch on its first character), then by condition (written once per letter),
+    the rest of the words of a condition as a trie of their letters, so that a
+    common word that is no trigger ("the", "and", "shall") costs a comparison or two.
+
+    The order of the branches does not matter: every condition but that of "dated"
+    requires that no letter follows the word, so no trigger word matches where a
+    longer one that it begins does (the tests check this)."""
     by_first: dict[str, dict[str, list[str]]] = {}
     for word, cond, _ in entries:
         by_first.setdefault(word[0], {}).setdefault(cond, []).append(word[1:])
     parts = []
     for first, by_cond in sorted(by_first.items()):
-        groups = []
-        for cond, rests in by_cond.items():
-            rests = sorted(set(rests), key=lambda r: (-len(r), r))
-            groups.append("(?:" + "|".join(re.escape(r) for r in rests) + ")" + cond)
-        parts.append(re.escape(first) + "(?:" + "|".join(groups) + ")")
+        groups = [_letter_trie(sorted(set(rests))) + cond for cond, rests in by_cond.items()]
+        parts.append(re.escape(first) + (groups[0] if len(groups) == 1 else "(?:" + "|".join(groups) + ")"))
     return "|".join(parts)
 
 
@@ -1773,8 +1796,11 @@ _PRESCAN_OTHER_SRC = (
     r"[0-9.$_\[\"\u201c`%(](?:"
     # a numeral followed by what may follow a count ("30 days", "10%", "18-day", "333-___", "45th")
     # (not inside a number: "1,500", "1/100", "3-5", which would also cost a rescan per digit)
-    r"(?<=[0-9])(?<![0-9,./\-\u2010][0-9])(?:[\d,.]*\d)?" + _AFTER_NUMERAL
-    + r"|(?<=\.)(?<![0-9]\.)\d(?:[\d,.]*\d)?" + _AFTER_NUMERAL
+    # (the whole numeral or nothing: what may follow a count never begins with a digit,
+    # comma or point, so a shorter reading of the numeral could not succeed; an atomic
+    # group saves the engine trying each)
+    r"(?<=[0-9])(?<![0-9,./\-\u2010][0-9])(?>(?:[\d,.]*\d)?)" + _AFTER_NUMERAL
+    + r"|(?<=\.)(?<![0-9]\.)\d(?>(?:[\d,.]*\d)?)" + _AFTER_NUMERAL
     + r"|(?<=[$_\[\"\u201c`%])"
     r"|(?<=\()\s*as\s+defined\b)"
 )
