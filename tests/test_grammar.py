@@ -559,3 +559,62 @@ def test_metricom_blanks() -> None:
     assert [(g["kind"], g["blank_type"]) for g in got] == [("blank", "bracket_option")]
     got = nodes_near("juniper_ua", "(File No. 333-____)")
     assert [(g["kind"], g["blank_type"]) for g in got] == [("blank", "file_number")]
+
+
+def test_prescan_trigger_words_never_begin_a_longer_match() -> None:
+    """The pre-scan's word trie may try its branches in any order: where a trigger word
+    begins a longer one, the shorter word's condition cannot hold before the longer
+    word's next letter (every condition but "dated"'s wants no letter after the word)."""
+    words = clauses._TRIGGER_WORDS
+    for short, cond, _ in words:
+        for longer, _, _ in words:
+            if longer == short or not longer.startswith(short):
+                continue
+            nxt = longer[len(short)]
+            if cond == "(?![a-z])":
+                assert nxt.isalpha(), (short, longer)
+                continue
+            assert cond.startswith("(?=") and cond.endswith(")"), (short, cond)
+            first = clauses._first_chars(cond[3:-1])
+            assert first is not None and not clauses._in_first(first, nxt), (short, longer)
+
+
+@pytest.mark.parametrize("key", list(SEEDS))
+def test_prescan_word_trie_matches_the_plain_word_list(key: str) -> None:
+    """The trie finds what one alternative per trigger word (with its condition) finds."""
+    plain = re.compile(r"[^a-z0-9\-\u2010'’](" + "|".join(
+        re.escape(w) + cond for w, cond, _ in sorted(clauses._TRIGGER_WORDS, key=lambda t: -len(t[0]))) + ")")
+    low = seed_text(key).lower()
+    assert [(m.start(1), m.group(1)) for m in clauses._PRESCAN_WORDS.finditer(low)] == \
+        [(m.start(1), m.group(1)) for m in plain.finditer(low)]
+
+
+def test_terminals_grouped_by_first_letter_match_as_the_word_lists() -> None:
+    """DASHUNIT, FRACWORD and MONTH_ABBR list their words grouped by a first letter that
+    keeps case (so the engine skips a group at once); from a token's first character,
+    an ASCII letter, each matches exactly what the plain case-insensitive list matches."""
+    ones = "one|two|three|four|five|six|seven|eight|nine"
+    teens = "eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+    tens = "twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety"
+    number = rf"(?:(?:{tens})(?:[-‐](?:{ones}))?|{teens}|{ones}|ten)"
+    plain = {
+        "DASHUNIT": re.compile(rf"(?i:(?:\d+|{number})[-‐](?:(?:calendar|business|trading)[-‐])?"
+                               r"(?:day|week|month|year|hour)s?(?![\w'’-]))"),
+        "FRACWORD": re.compile(r"(?i:" + number.replace("|fourty", "") + r"[-‐ ](?:half|halves|thirds?|quarters?"
+                               r"|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?|elevenths?|twelfths?"
+                               r"|thirteenths?|fourteenths?|fifteenths?|sixteenths?|seventeenths?|eighteenths?"
+                               r"|nineteenths?|twentieths?|hundredths?|thousandths?)(?![\w'’-]))"),
+        "MONTH_ABBR": re.compile(r"(?i:(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.)"),
+    }
+    lexer = clauses.grammar().lexer
+    grouped = {name: re.compile(rx) for name, rx in lexer._ordered if name in plain}
+    heads = (tens + "|" + teens + "|" + ones + "|ten|zero|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec").split("|")
+    tails = ["-day", "-days", "‐day", "-business-day", "-Calendar-Days", "-one-day", "-six-days", "-six", " half",
+             "-half", "-thirds", "-one-half", "-sixty-day", " one-half", ".", "-", " days", "-dayx", "-hour's", ""]
+    for head in heads:
+        for h in {head, head.upper(), head.capitalize(), head[0] + head[1:].upper(), head.replace("i", "ı")}:
+            for tail in tails:
+                for text in (h + tail + " x", h + tail.upper()):
+                    for name, rx in plain.items():
+                        want, got = rx.match(text), grouped[name].match(text)
+                        assert (want and want.group()) == (got and got.group()), (name, text)
