@@ -1358,7 +1358,7 @@ class _Grammar:
             lexer=ClauseLexer,
             transformer=self.builder,
             maybe_placeholders=False,
-            cache=True,
+            cache=_lark_cache_file(),
         )
         frontend = parser.parser
         self.lexer: ClauseLexer = frontend.lexer
@@ -1573,6 +1573,20 @@ class _Grammar:
                 tok.end_pos = e
                 append(tok)  # (line and column are not read: the offsets are what counts)
         return values[-1]
+
+
+def _lark_cache_file() -> str:
+    """Where Lark caches the clause grammar: a file named by the contents of both grammar
+    files.  (Lark's own name hashes the main grammar only, and it checks an imported
+    file by the path it recorded, so two checkouts sharing a temporary folder would
+    share one cache whatever their common.lark says.)"""
+    import hashlib
+    import tempfile
+
+    h = hashlib.sha256()
+    for name in ("clause.lark", "common.lark"):
+        h.update(resource_path("grammar", name).read_bytes())
+    return os.path.join(tempfile.gettempdir(), f".lark_clausecheck_{h.hexdigest()[:24]}.tmp")
 
 
 _GRAMMAR: Optional[_Grammar] = None
@@ -1866,20 +1880,29 @@ def _reversed_phrase(phrase: str) -> str:
     return r"\s+".join(re.escape(w[::-1]) for w in reversed(phrase.split()))
 
 
-# before a quantity: "not later than (the)", "the"
-_LEAD_QUANTITY = re.compile(
-    r"\s+(?:(?P<the>eht)\s+)?(?:" + "|".join(_reversed_phrase(p) for p in sorted(_BOUND_LEADS, key=len, reverse=True))
+_LEAD_SOURCES = {
+    # before a quantity: "not later than (the)", "the"
+    "q": r"\s+(?:(?P<the>eht)\s+)?(?:" + "|".join(_reversed_phrase(p) for p in sorted(_BOUND_LEADS, key=len, reverse=True))
     + r")(?![a-z0-9])|\s+(?P<the2>eht)(?![a-z0-9])",
-    re.I,  # (the text is lower-cased, except the rare text whose lower-casing moves offsets)
-)
-# before a quoted term: "the term", "(the", "(each, a", "(collectively, the"
-_LEAD_QUOTE = re.compile(
-    r"\s+mret\s+eht(?![a-z0-9])|(?:\s*,?\s*(?:" + "|".join(w[::-1] for w in _PAREN_LEADS) + r")(?![a-z0-9]))*\s*\(",
-    re.I,
-)
-# before "herein": "referred to"; before "hereinafter": "("
-_LEAD_HEREIN = re.compile(r"\s+ot\s+derrefer(?![a-z0-9])|\s*\(", re.I)
-_LEADS = {"q": _LEAD_QUANTITY, "d": _LEAD_QUOTE, "h": _LEAD_HEREIN}
+    # before a quoted term: "the term", "(the", "(each, a", "(collectively, the"
+    "d": r"\s+mret\s+eht(?![a-z0-9])|(?:\s*,?\s*(?:" + "|".join(w[::-1] for w in _PAREN_LEADS) + r")(?![a-z0-9]))*\s*\(",
+    # before "herein": "referred to"; before "hereinafter": "("
+    "h": r"\s+ot\s+derrefer(?![a-z0-9])|\s*\(",
+}
+# On lower-cased text the lead-ins match as written, which lets the engine reject an
+# alternative on its first letter.  Case is ignored for text matched as it is (where
+# lower-casing moved offsets), and for text holding one of the two lower-case letters
+# that a pattern's letter matches only when case is ignored: dotless i (U+0131) for
+# "i" and long s (U+017F) for "s" (the tests check that there are no others).
+_LEADS = {kind: re.compile(src) for kind, src in _LEAD_SOURCES.items()}
+_FOLDED_APART = ("\u0131", "\u017f")
+_LEADS_ANY_CASE: dict = {}  # compiled on first need
+
+
+def _leads_any_case() -> dict:
+    if not _LEADS_ANY_CASE:
+        _LEADS_ANY_CASE.update({kind: re.compile(src, re.I) for kind, src in _LEAD_SOURCES.items()})
+    return _LEADS_ANY_CASE
 
 
 
@@ -1918,6 +1941,7 @@ def _scan(text: str, full: bool = False) -> list[_Found]:
     done = 0  # no node starts before this offset
     covered = 0  # end of the furthest node so far
     number_chars, number_tail, kind_of_char, word_kind = _NUMBER_CHARS, _NUMBER_TAIL, _KIND_OF_CHAR, _WORD_KIND
+    leads = _LEADS
 
     if full:
         triggers: Iterator[Any] = ((tok[1], [tok[1]]) for tok in g.lexer.tokens(text))
@@ -1937,11 +1961,14 @@ def _scan(text: str, full: bool = False) -> list[_Found]:
                 kind = "q"
             else:
                 kind = kind_of_char.get(ch) or word_kind.get(what.lower(), "x")
-            lead = _LEADS.get(kind)
+            lead = leads.get(kind)
             cands = [t]
             if lead is not None:
                 if not rev:
                     rev = low[::-1]
+                    if ignore_case or _FOLDED_APART[0] in low or _FOLDED_APART[1] in low:
+                        leads = _leads_any_case()
+                        lead = leads[kind]
                 m = lead.match(rev, n - t)
                 if m is not None:
                     cands = _lead_starts(m, n, t, done)

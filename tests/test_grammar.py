@@ -618,3 +618,18 @@ def test_terminals_grouped_by_first_letter_match_as_the_word_lists() -> None:
                     for name, rx in plain.items():
                         want, got = rx.match(text), grouped[name].match(text)
                         assert (want and want.group()) == (got and got.group()), (name, text)
+
+
+def test_lead_ins_ignore_case_only_where_lower_case_text_needs_it() -> None:
+    """The lead-ins are matched as written on lower-cased text unless it holds a letter
+    that lower-casing leaves as it is and a pattern letter matches only ignoring case."""
+    import sys
+
+    letter = re.compile(r"[a-z]", re.I)
+    apart = {d for cp in range(sys.maxunicode + 1) for d in chr(cp).lower()
+             if not "a" <= d <= "z" and letter.fullmatch(d)}
+    assert apart == set(clauses._FOLDED_APART)
+    # a clause holding one of them is read as any other
+    for tail in ("the Closing Date", "the Clos\u0131ng Date", "the Cloſing Date"):
+        got = [n.kind for n in parse_phrase("not later than 30 days after " + tail)]
+        assert got[:3] == ["bound", "duration", "anchor"], (tail, got)
