@@ -22,6 +22,21 @@ from .blanks import _BY_LINE  # the start of a signature line: "By:", "Per:"
 from .context import Context, literal_starts, matches_at, search_near, squash, trie_regex
 from .terms import SMALL, Definition, Terms, case_class, get_terms, unspace_hyphens, variants
 
+# the only characters other than ASCII letters that a pattern ignoring case
+# matches with an ASCII letter: "\u0130" and "\u0131" (i), "\u017f" (s), "\u212a" (k)
+_FOLDING_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _plain_fold(s: str, low: str) -> bool:
+    """Does ``low`` (``s.lower()``) hold a lower-case ASCII word exactly where
+    a pattern ignoring case matches that word in ``s``?  So when every
+    character keeps its place (``lower`` turns none into two) and none of
+    the four characters that match an ASCII letter without being one is
+    there: the places of a pattern's first words can then be found with
+    str.find in ``low``, in text of any script."""
+    return len(low) == len(s) and (s.isascii() or not any(c in s for c in _FOLDING_TO_ASCII))
+
+
 # ---------------------------------------------------------------------------
 # vocabulary
 # ---------------------------------------------------------------------------
@@ -123,15 +138,17 @@ _INCORPORATED_FIRST = ("capitali", "defined", "all", "other", "terms")
 class _IncorporatedByRef:
     """``_INCORPORATED_BY_REF.search(text, pos, endpos)``, the pattern tried
     only where one of the words its matches start with is (in a stretch of
-    ASCII text, where lower case is what the pattern's case folding
-    matches); the engine would try it at every place (it has no literal first)."""
+    text where lower case is what the pattern's case folding matches:
+    ``_plain_fold``); the engine would try it at every place (it has no
+    literal first)."""
 
     def search(self, text: str, pos: int, endpos: int):
         win = text[pos:endpos]
-        if not win.isascii():
+        low = win.lower()
+        if not _plain_fold(win, low):
             return _INCORPORATED_BY_REF.search(text, pos, endpos)
         match = _INCORPORATED_BY_REF.match
-        for i in literal_starts(win.lower(), _INCORPORATED_FIRST):
+        for i in literal_starts(low, _INCORPORATED_FIRST):
             m = match(text, pos + i, endpos)
             if m is not None:
                 return m
@@ -176,8 +193,9 @@ class _Amendment:
         # (each pattern tried only when a word it needs is there)
         if any(w in title for w in _AMENDMENT_TITLE_WORDS) and _AMENDMENT_TITLE.search(title):
             return True
-        if head.isascii() and "amend" not in head.lower():
-            return False
+        low = head.lower()
+        if "amend" not in low and _plain_fold(head, low):
+            return False  # (each of the pattern's matches holds the word)
         return bool(_AMENDMENT_TEXT.search(head))
 
 
@@ -347,10 +365,15 @@ def _ws1(s: str) -> str:
 # "Loan(s) is defined in Section 2.1.", "Continuation/Conversion Notice shall mean ..."
 # (the runs of letters, digits and spaces possessive where what may follow
 # them is none of theirs, so that giving back could never lead to a match:
-# the same matches, without the engine trying every shorter run at each line)
+# the same matches, without the engine trying every shorter run at each line).
+# The term's words are taken possessively too: a shorter term is followed by
+# white space and a word that is a small word or starts with a capital,
+# where the words that end a term (":", ".", "means", "shall mean", "is
+# defined in", "are defined in") cannot start, so giving words back could
+# never lead to a match either; a line that is no definition fails at once
 _LISTED = re.compile(
     r"(?m)^[^\S\n]*+(?:(?:\(?[a-zA-Z0-9]{1,5}+[.)]|\d++(?:\.\d++)++\.?)[^\S\n]++)?"
-    r"([A-Z][\w'\u2019\-]*+(?:/[A-Z][\w'\u2019\-]*+)?(?:[^\S\n]++(?:of|and|or|to|for|in|the|on|under|[A-Z][\w'\u2019\-]*+)){0,6})[^\S\n]*([:.]|[^\S\n](?:means|shall\s+mean|shall\s+have\s+the\s+meaning|(?:is|are)\s+defined\s+in)\b,?)[^\S\n]++\S"
+    r"([A-Z][\w'\u2019\-]*+(?:/[A-Z][\w'\u2019\-]*+)?+(?:[^\S\n]++(?:of|and|or|to|for|in|the|on|under|[A-Z][\w'\u2019\-]*+)){0,6}+)[^\S\n]*([:.]|[^\S\n](?:means|shall\s+mean|shall\s+have\s+the\s+meaning|(?:is|are)\s+defined\s+in)\b,?)[^\S\n]++\S"
 )
 # _LISTED after a line break (the line break first: the search skips ahead to it)
 _LISTED_NL = re.compile("\n" + _LISTED.pattern[len("(?m)^") :], re.M)
@@ -374,11 +397,10 @@ _DEFINITIONS_CUE = re.compile(r"(?i)\bdefinitions\b|following\s+terms|following\
 
 
 def _first_cue(text: str, low: Optional[str]) -> Optional[int]:
-    """Where ``_DEFINITIONS_CUE.search(text)`` matches first, or None.  In a
-    text of ASCII characters only, lower case matches as the pattern's case
-    folding does: the pattern is then tried only where one of its first
-    words begins."""
-    if low is None or len(low) != len(text) or not text.isascii():
+    """Where ``_DEFINITIONS_CUE.search(text)`` matches first, or None.  Where
+    lower case matches as the pattern's case folding does (``_plain_fold``),
+    the pattern is tried only where one of its first words begins."""
+    if low is None or not _plain_fold(text, low):
         m = _DEFINITIONS_CUE.search(text)
         return m.start() if m else None
     # the places where one of the words begins, in order, each found only
@@ -628,13 +650,21 @@ def _own_form_test(ctx: Context, terms: Terms):
     return test
 
 
-def _body_defined(ctx: Context, terms: Terms, own_form=None) -> set[str]:
+def _key_forms(terms: Terms) -> dict[str, tuple[str, ...]]:
+    """Every defined key's forms (``variants``, which hold the key), in lower case."""
+    return {key: tuple({v.lower() for v in variants(key)}) for key in terms.by_key}
+
+
+def _body_defined(ctx: Context, terms: Terms, own_form=None, forms: Optional[dict[str, tuple[str, ...]]] = None) -> set[str]:
     """Every form of the terms defined for the body of the document, lower
     case: not the terms only extended ('the term "Underwriter" shall include
     ...'), which presuppose a definition, and not the terms defined only in an
-    attached form of another instrument, which defines them for that instrument."""
+    attached form of another instrument, which defines them for that instrument.
+    ``forms``: ``_key_forms(terms)``, when the caller has it."""
     if own_form is None:
         own_form = _own_form_test(ctx, terms)
+    if forms is None:
+        forms = _key_forms(terms)
     body_end = ctx.body_end
     out: set[str] = set()
     for key, defs in terms.by_key.items():
@@ -643,9 +673,7 @@ def _body_defined(ctx: Context, terms: Terms, own_form=None) -> set[str]:
         # (own_form(offset) is false in the body: asked only after it)
         if all(d.start >= body_end and own_form(d.start) for d in defs):
             continue
-        for v in variants(key):
-            out.add(v.lower())
-        out.add(key.lower())
+        out.update(forms[key])
     return out
 
 
@@ -776,12 +804,12 @@ def undefined_terms(ctx: Context) -> list[Finding]:
         return []  # an amendment uses the terms of the agreement it amends
     borrowing = _borrowing(ctx)
     own_form = _own_form_test(ctx, terms)
-    defined = _body_defined(ctx, terms, own_form)
+    rd = _Reading(ctx)
+    defined = _body_defined(ctx, terms, own_form, rd.key_forms(terms))
     # any quoted phrase may be a definition the extractor does not read; not
     # one in an attached form of another instrument
     quoted = _quoted_phrases(text, body_end, own_form)
 
-    rd = _Reading(ctx)
     out, intro = _undefined(ctx, terms, defined, quoted, borrowing, rd=rd)
     if out:
         # a list of definitions without quotation marks ("(j) Improvements: The buildings ...",
@@ -984,6 +1012,20 @@ class _Reading:
         self.short_found: dict[str, Optional[Finding]] = {}
         self._singles = None
         self.single_found: dict[str, Optional[Finding]] = {}
+        self._key_forms: Optional[dict[str, tuple[str, ...]]] = None
+        self._all_forms: Optional[frozenset[str]] = None
+
+    def key_forms(self, terms: Terms) -> dict[str, tuple[str, ...]]:
+        """``_key_forms(terms)``, made once for the document."""
+        if self._key_forms is None:
+            self._key_forms = _key_forms(terms)
+        return self._key_forms
+
+    def all_forms(self, terms: Terms) -> frozenset[str]:
+        """Every form of every defined key, in lower case."""
+        if self._all_forms is None:
+            self._all_forms = frozenset().union(*self.key_forms(terms).values())
+        return self._all_forms
 
     @property
     def short_candidates(self) -> dict:
@@ -1193,7 +1235,7 @@ def _undefined(
         if first.endswith(("'s", "\u2019s")) and first[:-2].lower() in defined:
             continue  # "Borrower's Accounts": a defined party's things
         if holding is None:
-            holding = _Holding(sorted({v.lower() for k in terms.by_key for v in variants(k)}.union(more_keys)))
+            holding = _Holding(sorted(rd.all_forms(terms).union(more_keys)))
         longer = [k for k in holding(low) if k != low]
         generic_rules = phrase in _GENERIC_RULES
         good = []
@@ -1557,15 +1599,22 @@ def _frequent_undefined(
         # brackets); or mid-sentence with no determiner before
         for w in new:
             word_uses[w] = ([], [])
-        for x in compress(matches, map(new.__contains__, words_of)):
-            w, a, b = x.group(), x.start(), x.end()
-            pre = text[max(0, a - 14) : a].split()
-            if not pre or not text[a - 1].isspace():
+        picked = list(map(new.__contains__, words_of))
+        cap_after = _CAP_AFTER.match
+        list_after = _NAME_LIST_AFTER.match
+        for x, w in zip(compress(matches, picked), compress(words_of, picked)):
+            a, b = x.span()
+            # (a white space right before it, then the words before it: at
+            # the start of the text there are none)
+            if not text[a - 1].isspace():
+                continue
+            pre = text[a - 14 if a > 14 else 0 : a].split()
+            if not pre:
                 continue
             if pre[-1].lower() not in _DETERMINERS:
                 word_uses[w][1].append((a, b))  # looked at only when needed, below
                 continue
-            if _CAP_AFTER.match(text, b) or _NAME_LIST_AFTER.match(text, b):
+            if cap_after(text, b) or list_after(text, b):
                 continue  # a part of a longer name ("the Company Stock Plan", "the Health, Safety and Environmental Plan")
             if _heading_like_line(text, a) or _in_caps_context(text, a, b) or _in_brackets(text, a):
                 continue
@@ -1972,17 +2021,18 @@ _AS_DEFINED = re.compile(
 
 
 def _as_defined_matches(text: str, lo: int, hi: int) -> list[re.Match]:
-    """``list(_AS_DEFINED.finditer(text, lo, hi))``: in a stretch of ASCII
-    text (where lower case is what the pattern's case folding matches), the
-    pattern tried only where an "as" is - the engine would try it at every
-    place (a look-behind comes first) - from the end of the last match on."""
+    """``list(_AS_DEFINED.finditer(text, lo, hi))``: in a stretch of text
+    where lower case is what the pattern's case folding matches
+    (``_plain_fold``), the pattern tried only where an "as" is - the engine
+    would try it at every place (a look-behind comes first) - from the end
+    of the last match on."""
     win = text[lo:hi]
-    if not win.isascii():
+    low = win.lower()
+    if not _plain_fold(win, low):
         return list(_AS_DEFINED.finditer(text, lo, hi))
     out = []
     pos = lo
     match = _AS_DEFINED.match
-    low = win.lower()
     i = low.find("as")
     while i >= 0:
         p = lo + i
