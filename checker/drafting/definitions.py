@@ -20,7 +20,7 @@ from ..model import Finding
 from . import as_rule
 from .blanks import _BY_LINE  # the start of a signature line: "By:", "Per:"
 from .context import Context, literal_starts, matches_at, search_near, squash, trie_regex
-from .terms import SMALL, Definition, Terms, case_class, get_terms, unspace_hyphens, variants
+from .terms import SMALL, Definition, Terms, Use, case_class, get_terms, unspace_hyphens, variants
 
 # the only characters other than ASCII letters that a pattern ignoring case
 # matches with an ASCII letter: "\u0130" and "\u0131" (i), "\u017f" (s), "\u212a" (k)
@@ -1077,7 +1077,7 @@ class _Reading:
             if phrase.endswith("'s"):
                 phrase = phrase[:-2]  # (what re.sub(r"'s$", "", phrase) does: the phrase has no line break)
             occ.setdefault(phrase, []).append((a, b))
-        for m in self.caps[1]:
+        for m in self.caps[2]:
             # (a match of _ACR_PHRASE: the acronym, then its words)
             words = m.group(3).split()
             if words[0] in _LEADS or words[-1] not in _HEADS:
@@ -1172,30 +1172,35 @@ class _Reading:
         return f
 
     @property
-    def caps(self) -> tuple[list, list]:
-        """The matches of ``_WORD`` in the body, and those of ``_ACR_PHRASE``
-        (as matches of ``_CAPS``: the acronym, its words in group 3), from
-        one scan."""
+    def caps(self) -> tuple[list, list, list]:
+        """The matches of ``_CAPS`` in the body (those of ``_WORD`` and of
+        ``_ACR_PHRASE``, from one scan), their texts, and the matches of
+        ``_ACR_PHRASE`` among them (the acronym, its words in group 3).  (A
+        word's text has small letters, an acronym's none: ``str.isupper``
+        tells them apart.)"""
         if self._caps is None:
             matches = list(_CAPS.finditer(self.text, 0, self.body_end))
-            self._caps = (list(compress(matches, map(_GROUP1, matches))), list(compress(matches, map(_GROUP2, matches))))
+            texts = list(map(_GROUP0, matches))
+            self._caps = (matches, texts, list(compress(matches, map(str.isupper, texts))))
         return self._caps
 
     @property
     def words(self):
-        """Every capitalised word of the body (``_WORD``): the matches, their
-        words, and (word, lower case, the lower case of its forms) of those
+        """Every capitalised word of the body (``_WORD``): the matches and
+        their texts (with the acronyms of ``caps`` among them), and (word,
+        lower case, the lower case of its forms) of the words
         used at least MIN_SINGLE_USES times that may be terms (not a month,
         a sentence's lead, a word capitalised by convention or a head noun
         that is no term alone), in the order first used."""
         if self._words is None:
-            matches = self.caps[0]
-            words_of = list(map(_GROUP0, matches))
+            # (the acronyms' matches, among them, are never asked for: an acronym is no word of the pool)
+            matches, words_of, _acr = self.caps
             pool = [
                 (w, w.lower(), [v.lower() for v in variants(w)])
                 for w, n in Counter(words_of).items()
                 if n >= MIN_SINGLE_USES
                 and w not in _MONTHS and w not in _LEADS and w not in _CONVENTIONAL and w not in _HEADS_NOT_ALONE
+                and not w.isupper()
             ]
             self._words = (matches, words_of, pool)
         return self._words
@@ -1538,7 +1543,6 @@ _CAPS = re.compile(
 MIN_SINGLE_USES = 4
 _GROUP0 = itemgetter(0)
 _GROUP1 = itemgetter(1)
-_GROUP2 = itemgetter(2)
 _START = methodcaller("start")
 _RSTRIP_PUNCT = methodcaller("rstrip", ",.;: ")
 _DETERMINERS = frozenset("the such each any said that a an no every all either neither".split())
@@ -2253,6 +2257,73 @@ _ORDINARY_ADJ = frozenset(
 )
 
 
+def _hyphenated(text: str, words: list[str], hyphen_heads: set[str]) -> bool:
+    """Is a term of ``words`` (two or more) written with a hyphen after its first word somewhere?"""
+    return words[0] in hyphen_heads and ((words[0] + "-" + words[1]) in text or (words[0] + "\u2010" + words[1]) in text)
+
+
+def _written_otherwise(ctx: Context, terms: Terms, fams: list[str], hyphen_heads: set[str]) -> bool:
+    """May one of the families ``fams`` (terms of several words) have a use
+    that DEF006 looks at: one written in lower or mixed case, or a
+    hyphenated form?  False only when no place where one of their forms is
+    written (in any case, any white space between its words: the places
+    of every use among them) is written so, and none is hyphenated; a
+    quick look before the search of the uses."""
+    text = ctx.text
+    low = ctx.lower
+    if len(low) != len(text):
+        return True  # the uses are then found in the text itself, case ignored
+    for fam in fams:
+        if _hyphenated(text, fam.split(), hyphen_heads):
+            return True
+    wanted = set(fams)
+    forms: dict[str, set[str]] = {}
+    family = terms.family
+    for key in terms.by_key:
+        fam = family[key]
+        if fam in wanted:
+            forms.setdefault(fam, set()).update(v.lower() for v in variants(key))
+    # the forms written in lower case with single spaces first (found with
+    # one search each, and most often the uses there are); then every place
+    end = len(text)
+    for quick in (True, False):
+        for fam, fs in forms.items():
+            n = len(fam)
+            for v in fs:
+                first, *rest = v.split(" ")
+                if not first or "" in rest or len(v.split()) != len(rest) + 1:
+                    return True  # a form with other white space than single spaces: not read here
+                if quick:
+                    i = text.find(v)
+                    if i >= 0 and _odd_use(fam, i, i + len(v), v):
+                        return True
+                    continue
+                m = len(first)
+                find = low.find
+                i = find(first)
+                while i >= 0:
+                    j = i + m
+                    for w in rest:
+                        k = j
+                        while k < end and low[k].isspace():
+                            k += 1
+                        if k == j or not low.startswith(w, k):
+                            break
+                        j = k + len(w)
+                    else:
+                        t = text[i:j]
+                        if t[:n] != fam and _odd_use(fam, i, j, t):
+                            return True
+                    i = find(first, i + 1)
+    return False
+
+
+def _odd_use(fam: str, a: int, b: int, t: str) -> bool:
+    """Would a use of the family ``fam`` written ``t`` at text[a:b] be one of
+    another form (DEF006's test)?"""
+    return t != fam and Use(fam, a, b, t).cls not in ("cap", "upper")
+
+
 @as_rule
 def inconsistent_form(ctx: Context) -> list[Finding]:
     terms = get_terms(ctx)
@@ -2262,16 +2333,20 @@ def inconsistent_form(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     # terms of several words that start with a capital
     fams = [fam for fam in terms.by_family if " " in fam and fam[:1].isupper()]
-    found = terms.uses_of(fams) if fams else {}
+    if not fams:
+        return out
+    # (the uses are found already when DEF002 has run on a document that is
+    # no amendment; else a look at the forms' places in the text comes first)
+    if vars(terms).get("uses") is None and not _written_otherwise(ctx, terms, fams, hyphen_heads):
+        return out  # every use written as defined, none hyphenated: nothing to report
+    found = terms.uses_of(fams)
     for fam in fams:
         defs = terms.by_family[fam]
         words = fam.split()
         uses = found.get(fam, [])
         # the usual case, every use written as defined: nothing to look at
         odd = [u for u in uses if u.text != fam and u.cls not in ("cap", "upper")]
-        hyphenated = words[0] in hyphen_heads and (
-            (words[0] + "-" + words[1]) in text or (words[0] + "\u2010" + words[1]) in text
-        )
+        hyphenated = _hyphenated(text, words, hyphen_heads)
         if not odd and not hyphenated:
             continue
         if case_class(fam) != "cap":
