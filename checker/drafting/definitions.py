@@ -982,6 +982,19 @@ class _Holding:
 _SKIP, _BREAK, _GOOD = 0, 1, 2
 
 
+# the characters that, right before the space before a phrase, leave it
+# perhaps at a sentence's start (those _at_sentence_start skips or reads)
+_NO_MID_SENTENCE = frozenset(" \t\"'(\u201c[\n.:;!?)")
+
+
+def _phrase_said(words: list[str]) -> str:
+    """The phrase of a capitalised phrase's words: single spaces, no "'s" at the end."""
+    phrase = " ".join(words)
+    if phrase.endswith("'s"):
+        phrase = phrase[:-2]  # (what re.sub(r"'s$", "", phrase) does: the phrase has no line break)
+    return phrase
+
+
 class _Reading:
     """What DEF001 reads in a document whatever terms it defines (the
     capitalised phrases and words, the short forms of names, the roles): read
@@ -1059,9 +1072,19 @@ class _Reading:
         # Regulations" (the test below); the others are passed over without a
         # loop of ours
         matches = list(_PHRASE.finditer(text, 0, body_end))
+        # the phrase each text found stands for, mid-sentence (most are found many times)
+        said: dict[str, str] = {}
         for m in compress(matches, map(_PHRASE_LAST_WORDS.__contains__, map(_GROUP1, matches))):
-            a, b = m.start(), m.end()
-            phrase = m.group(0)
+            a, b = m.span()
+            phrase = m.group()
+            if a > 1 and text[a - 1] == " " and text[a - 2] not in _NO_MID_SENTENCE:
+                # mid-sentence for certain (what _at_sentence_start says: a
+                # space, then neither a mark it skips or reads nor a line break)
+                p = said.get(phrase)
+                if p is None:
+                    p = said[phrase] = _phrase_said(phrase.split())
+                occ.setdefault(p, []).append((a, b))
+                continue
             words = phrase.split()
             if _at_sentence_start(text, a):
                 if words[0] in _LEADS:
@@ -1073,10 +1096,7 @@ class _Reading:
                     a = b - len(" ".join(words)) if text[a:b].endswith(" ".join(words)) else a
                 else:
                     continue  # a capital that may only be the sentence's
-            phrase = " ".join(words)
-            if phrase.endswith("'s"):
-                phrase = phrase[:-2]  # (what re.sub(r"'s$", "", phrase) does: the phrase has no line break)
-            occ.setdefault(phrase, []).append((a, b))
+            occ.setdefault(_phrase_said(words), []).append((a, b))
         for m in self.caps[2]:
             # (a match of _ACR_PHRASE: the acronym, then its words)
             words = m.group(3).split()
@@ -2262,19 +2282,21 @@ def _hyphenated(text: str, words: list[str], hyphen_heads: set[str]) -> bool:
     return words[0] in hyphen_heads and ((words[0] + "-" + words[1]) in text or (words[0] + "\u2010" + words[1]) in text)
 
 
-def _written_otherwise(ctx: Context, terms: Terms, fams: list[str], hyphen_heads: set[str]) -> bool:
+def _written_otherwise(ctx: Context, terms: Terms, fams: list[str], hyphen_heads: set[str], hyphenated: dict[str, bool]) -> bool:
     """May one of the families ``fams`` (terms of several words) have a use
     that DEF006 looks at: one written in lower or mixed case, or a
     hyphenated form?  False only when no place where one of their forms is
     written (in any case, any white space between its words: the places
     of every use among them) is written so, and none is hyphenated; a
-    quick look before the search of the uses."""
+    quick look before the search of the uses.  ``hyphenated``: where each
+    family's answer to ``_hyphenated`` is kept, as it is asked."""
     text = ctx.text
     low = ctx.lower
     if len(low) != len(text):
         return True  # the uses are then found in the text itself, case ignored
     for fam in fams:
-        if _hyphenated(text, fam.split(), hyphen_heads):
+        h = hyphenated[fam] = _hyphenated(text, fam.split(), hyphen_heads)
+        if h:
             return True
     wanted = set(fams)
     forms: dict[str, set[str]] = {}
@@ -2337,7 +2359,8 @@ def inconsistent_form(ctx: Context) -> list[Finding]:
         return out
     # (the uses are found already when DEF002 has run on a document that is
     # no amendment; else a look at the forms' places in the text comes first)
-    if vars(terms).get("uses") is None and not _written_otherwise(ctx, terms, fams, hyphen_heads):
+    hyphenated_of: dict[str, bool] = {}
+    if vars(terms).get("uses") is None and not _written_otherwise(ctx, terms, fams, hyphen_heads, hyphenated_of):
         return out  # every use written as defined, none hyphenated: nothing to report
     found = terms.uses_of(fams)
     for fam in fams:
@@ -2346,7 +2369,7 @@ def inconsistent_form(ctx: Context) -> list[Finding]:
         uses = found.get(fam, [])
         # the usual case, every use written as defined: nothing to look at
         odd = [u for u in uses if u.text != fam and u.cls not in ("cap", "upper")]
-        hyphenated = _hyphenated(text, words, hyphen_heads)
+        hyphenated = hyphenated_of[fam] if fam in hyphenated_of else _hyphenated(text, words, hyphen_heads)
         if not odd and not hyphenated:
             continue
         if case_class(fam) != "cap":
