@@ -226,6 +226,32 @@ class Context:
             ms.sort(key=_MATCH_START)
         return list(map(_MATCH_START, ms)), list(map(_MATCH_END, ms))
 
+    def _sentence_ends_in(self, lo: int, hi: int) -> tuple[list[int], list[int]]:
+        """The sentence ends of _sentence_ends that start in the paragraph
+        text[lo:hi], or end in it: (starts, ends).
+
+        A paragraph starts a line (the character before it is a line break)
+        and a full stop's match holds no line break, so the only ends that
+        reach into it from before are blank lines.  The blank lines are
+        found as a scan of the whole text would find them (its matches pair
+        the breaks of a run of empty lines from the first): the scan starts
+        after the last character before the paragraph that is not white
+        space, which no match of it holds."""
+        text = self.text
+        s = lo
+        while s > 0 and text[s - 1].isspace():
+            s -= 1
+        ms = []
+        for m in _BLANK_LINE.finditer(text, s):
+            if m.start() >= hi:
+                break
+            ms.append(m)
+        marks = literal_starts(text, _SENT_PUNCT, lo, hi)
+        if marks:
+            ms += matches_at(_SENT_END, text, marks)
+            ms.sort(key=_MATCH_START)
+        return list(map(_MATCH_START, ms)), list(map(_MATCH_END, ms))
+
     def sentence_bounds(self, offset: int) -> tuple[int, int]:
         """Start and end (clean offsets) of the sentence holding ``offset``.
 
@@ -237,9 +263,17 @@ class Context:
         if i >= 0 and offset <= paras[i].end:
             p = paras[i]
             lo, hi = p.start, p.end
+            # the sentence ends of this paragraph only, found when first asked for
+            cache = self.__dict__.get("_para_sentence_ends")
+            if cache is None:
+                cache = self.__dict__["_para_sentence_ends"] = {}
+            starts_ends = cache.get(i)
+            if starts_ends is None:
+                starts_ends = cache[i] = self._sentence_ends_in(lo, hi)
+            starts, ends = starts_ends
         else:
             lo, hi = max(0, offset - 400), min(len(self.text), offset + 400)
-        starts, ends = self._sentence_ends
+            starts, ends = self._sentence_ends
         # the last end wholly before the offset, and the first one after it
         start = lo
         j = bisect.bisect_right(ends, offset) - 1
