@@ -507,6 +507,8 @@ _NOT_WORD = re.compile(r"[^\w\-]")
 # ASCII letter, digit, underscore or hyphen
 _LEAD_CLASS = r"^\-0-9A-Z_a-z"
 _MATCH_START = re.Match.start
+_MATCH_END = re.Match.end
+_MINUS_ONE = (-1).__add__
 
 
 def _term_matches(low: str, words: Iterable[str]) -> tuple[list[re.Match], int]:
@@ -534,12 +536,14 @@ def _term_matches(low: str, words: Iterable[str]) -> tuple[list[re.Match], int]:
         leads = "".join(map(padded.__getitem__, map(_MATCH_START, ms)))
         if not leads.isascii() and any(_NOT_WORD.match(c) is None for c in set(leads)):
             exact = False
-    if exact and any(_NOT_WORD.match(w[-1]) for w in words):
+    if exact and ms and any(_NOT_WORD.match(w[-1]) for w in words):
+        # the matches ending in such a character (the last characters of all
+        # the matches, one string, searched for them): is a term right after one?
+        ends = list(map(_MATCH_END, ms))
+        lasts = "".join(map(padded.__getitem__, map(_MINUS_ONE, ends)))
         match = pat.match
-        not_word = _NOT_WORD.match
-        for m in ms:
-            b = m.end()
-            if not_word(padded, b - 1) is not None and match(padded, b - 1) is not None:
+        for k in map(_MATCH_START, _NOT_WORD.finditer(lasts)):
+            if match(padded, ends[k] - 1) is not None:
                 exact = False  # a term right after a term ending in such a character
                 break
     if not exact:
@@ -557,68 +561,106 @@ def _lead_pattern(words: list[str]) -> "re.Pattern[str]":
     """``re.compile(_lead_text(words))``, without reading that text back.
 
     Most of the cost of compiling the pattern of a document's terms (a
-    thousand characters and more) is the parser of the ``re`` module
-    reading the text, one character at a time.  The parsed form of a
-    trie is simple enough to be built straight from the sorted words:
-    the same items the parser makes of the text (checked at first use
-    against the parser, on words that have every kind of node; when the
-    two disagree, as another version of Python might, the text is
-    compiled as before)."""
-    if _PARSED_TRIE_OK is None:
-        _check_parsed_trie()
-    if _PARSED_TRIE_OK and "" not in words:
+    thousand characters and more) is the ``re`` module's parser reading the
+    text, one character at a time, and its compiler walking the parsed
+    tree.  The code the two make of a trie is simple enough to be written
+    straight from the sorted words (see _trie_code): checked at first use
+    against what the parser and the compiler make of the text, on words
+    that have every kind of node; when the two disagree, as another version
+    of Python might, the text is compiled as before."""
+    if _TRIE_CODE_OK is None:
+        _check_trie_code()
+    if _TRIE_CODE_OK and "" not in words:
         try:
-            return _re_compiler.compile(_parsed_trie(words), 0)
+            return _sre.compile(None, _TRIE_FRAME[0], _trie_code(words), *_TRIE_FRAME[1])
         except Exception:  # (a word the check did not foresee: the text says what it does)
             pass
     return re.compile(_lead_text(words))
 
 
 try:
+    import _sre
     from re import _compiler as _re_compiler, _constants as _re_constants, _parser as _re_parser
 except ImportError:  # another layout of the re module: the text is compiled
-    _re_compiler = _re_constants = _re_parser = None
+    _sre = _re_compiler = _re_constants = _re_parser = None
 
-# None until checked; then whether _parsed_trie builds what the parser reads
-_PARSED_TRIE_OK: Optional[bool] = None
-# the parts of the pattern around the trie, and the item "\s+", as the parser reads them
-_TRIE_FRAME = None
-_SPACE_RUN = None
-# the widest width the parser gives a pattern (that of "\s+\s+")
+# None until checked; then whether _trie_code writes what the compiler makes of the text
+_TRIE_CODE_OK: Optional[bool] = None
+# what _sre.compile takes besides the code: the flags, then the groups, by name and by number
+_TRIE_FRAME: tuple = ()
+# the code around the trie's: up to the group's start, and from its end
+_TRIE_HEAD: list[int] = []
+_TRIE_TAIL: list[int] = []
+# the widest width the parser gives a pattern (that of "\s+\s+"), and the widest the code holds
 _WIDTH_CAP = 0
-# a character of a term -> its item: a literal, or "\s+" for a space
+_MAXCODE = 0
+# the opcodes the trie's code is made of
+_OP: dict[str, int] = {}
+# a character of a term -> its code: a literal, or "\s+" for a space
 _TRIE_ITEMS: dict[str, tuple] = {}
+# the characters of a set of single characters (an alternation) -> its code
+_TRIE_SETS: dict[str, tuple] = {}
 
 
-def _trie_item(ch: str) -> tuple:
-    it = _TRIE_ITEMS.get(ch)
-    if it is None:
-        it = _TRIE_ITEMS[ch] = _SPACE_RUN if ch == " " else (_re_constants.LITERAL, ord(ch))
-    return it
+def _trie_set(chars: str) -> tuple:
+    """The code of a set of single characters, as the compiler writes ``(IN, literals)``."""
+    hit = _TRIE_SETS.get(chars)
+    if hit is None:
+        LITERAL = _re_constants.LITERAL
+        frag: list = []
+        _re_compiler._compile(frag, [(_re_constants.IN, [(LITERAL, ord(c)) for c in chars])], _TRIE_FRAME[0])
+        hit = _TRIE_SETS[chars] = tuple(frag)
+    return hit
 
 
-def _parsed_trie(words: Iterable[str]):
-    """What ``re``'s parser makes of ``_lead_text(words)``: trie_regex's
-    choices (a run of single letters in a row, an alternation of single
-    letters as a character set, an ending word making the rest optional)
-    done on the sorted words directly."""
+def _trie_code(words: Iterable[str]) -> list[int]:
+    """The code the ``re`` module compiles ``_lead_text(words)`` to, written
+    from the sorted words directly: trie_regex's choices (a run of single
+    characters in a row, an alternation of single characters as a character
+    set, an ending word making the rest optional) as the compiler writes
+    them (a literal, a set, a branch, a repeat of at most one)."""
     words = sorted(set(words))
-    k = _re_constants
-    LITERAL, IN, BRANCH, MAX_REPEAT = k.LITERAL, k.IN, k.BRANCH, k.MAX_REPEAT
-    SubPattern = _re_parser.SubPattern
-    frame = _TRIE_FRAME
-    state = _re_parser.State()
-    state.flags = frame.state.flags
-    state.groupwidths = list(frame.state.groupwidths)
-    item = _trie_item
+    op = _OP
+    BRANCH, JUMP, FAILURE, SUCCESS = op["BRANCH"], op["JUMP"], op["FAILURE"], op["SUCCESS"]
+    REPEAT_ONE, REPEAT, MAX_UNTIL = op["REPEAT_ONE"], op["REPEAT"], op["MAX_UNTIL"]
+    items = _TRIE_ITEMS
+    sets = _TRIE_SETS
+    code = list(_TRIE_HEAD)
+    emit = code.append
+    extend = code.extend
 
-    def build(lo: int, hi: int, d: int) -> list:
-        # the items of words[lo:hi], which share their first d characters, after those
-        end = len(words[lo]) == d
-        if end:
+    def item(ch: str) -> tuple:
+        it = items.get(ch)
+        if it is None:
+            it = items[ch] = (_re_constants.LITERAL, ord(ch))
+        return it
+
+    def build(lo: int, hi: int, d: int) -> None:
+        # the code of words[lo:hi], which share their first d characters, after those
+        if len(words[lo]) == d:
+            # a word ends here: the rest is optional, "(?:...)?"
             lo += 1
             if lo == hi:
-                return []
+                return
+            # a single character (not a space) is repeated as a unit: the last
+            # word, one character longer, or a fork of single last characters
+            simple = all(len(words[x]) == d + 1 and words[x][d] != " " for x in range(lo, hi))
+            emit(REPEAT_ONE if simple else REPEAT)
+            skip = len(code)
+            emit(0)
+            emit(0)
+            emit(1)
+            body(lo, hi, d)
+            if simple:
+                emit(SUCCESS)
+                code[skip] = len(code) - skip
+            else:
+                code[skip] = len(code) - skip
+                emit(MAX_UNTIL)
+        else:
+            body(lo, hi, d)
+
+    def body(lo: int, hi: int, d: int) -> None:
         first = words[lo]
         if hi - lo == 1:
             n = len(first)  # one word: the rest of it
@@ -630,47 +672,52 @@ def _parsed_trie(words: Iterable[str]):
                 n += 1
         if n > d:
             # one way on: the characters every word has next
-            body = list(map(item, first[d:n]))
-            body += build(lo, hi, n)
-        else:
-            alts = []
-            i = lo
-            head = first[:d]
-            while i < hi:
-                ch = words[i][d]
-                # the words with this next character: up to the first with a later one
-                j = bisect_left(words, head + chr(ord(ch) + 1), i + 1, hi)
-                alt = [item(ch)]
-                if j - i > 1 or len(words[i]) > d + 1:
-                    alt += build(i, j, d + 1)
-                alts.append(alt)
-                i = j
-            if all(len(a) == 1 and a[0][0] is LITERAL for a in alts):
-                body = [(IN, [a[0] for a in alts])]
-            else:
-                body = [(BRANCH, (None, [SubPattern(state, a) for a in alts]))]
-        if end:
-            return [(MAX_REPEAT, (0, 1, SubPattern(state, body)))]
-        return body
+            for ch in first[d:n]:
+                extend(items.get(ch) or item(ch))
+            build(lo, hi, n)
+            return
+        # a fork: the words by their next character
+        groups = []
+        i = lo
+        head = first[:d]
+        while i < hi:
+            ch = words[i][d]
+            j = bisect_left(words, head + chr(ord(ch) + 1), i + 1, hi)
+            groups.append((ch, i, j))
+            i = j
+        if all(j - i == 1 and len(words[i]) == d + 1 and ch != " " for ch, i, j in groups):
+            chars = "".join(ch for ch, _i, _j in groups)
+            extend(sets.get(chars) or _trie_set(chars))
+            return
+        emit(BRANCH)
+        tails = []
+        for ch, i, j in groups:
+            skip = len(code)
+            emit(0)
+            extend(items.get(ch) or item(ch))
+            if j - i > 1 or len(words[i]) > d + 1:
+                build(i, j, d + 1)
+            emit(JUMP)
+            tails.append(len(code))
+            emit(0)
+            code[skip] = len(code) - skip
+        emit(FAILURE)
+        end = len(code)
+        for t in tails:
+            code[t] = end - t
 
     try:
-        inner = SubPattern(state, build(0, len(words), 0))
+        build(0, len(words), 0)
     finally:
-        build = None  # a recursive inner function and its own name form a reference cycle: broken here
-    # the widths getwidth() would find walking the tree: the shortest word,
-    # and the longest (as long as any width can be when a word has a space,
-    # read as "\s+")
-    cap = _WIDTH_CAP
-    lo = min(map(len, words))
-    hi = cap if any(" " in w for w in words) else max(map(len, words))
-    inner.width = (lo, hi)
-    data = list(frame.data)
-    group, add_flags, del_flags, _x = data[1][1]
-    data[1] = (k.SUBPATTERN, (group, add_flags, del_flags, inner))
-    state.groupwidths[group] = inner.width
-    out = SubPattern(state, data)
-    out.width = (1 + lo, min(1 + hi, cap))  # the leading character, the words, a look-ahead
-    return out
+        build = body = None  # recursive inner functions and their names form reference cycles: broken here
+    code += _TRIE_TAIL
+    # the widths: the leading character, then the shortest word, and the
+    # longest (as long as any width can be when a word has a space, read as "\s+")
+    lo = 1 + min(map(len, words))
+    hi = _WIDTH_CAP if any(" " in w for w in words) else max(map(len, words))
+    code[3] = lo if lo < _MAXCODE else _MAXCODE
+    code[4] = min(1 + hi, _WIDTH_CAP, _MAXCODE)
+    return code
 
 
 # words with every kind of node: runs, ends inside runs and at forks,
@@ -679,34 +726,53 @@ _TRIE_SAMPLE = (
     "company", "companies", "agreement", "agreements", "ab", "abc", "abd", "abde", "a.b.", "act", "acts",
     "registration statement", "registration statements", "registration rights agreement", "lock-up", "lock",
     "borrower's fund", "borrower's funds account", "borrower", "borrowers", "u.s.", "x", "xy", "xz",
-    "r&d", "o\u2019neil", "s", "1933 act", "tax", "taxes", "class a", "class b",
+    "r&d", "o\u2019neil", "s", "1933 act", "tax", "taxes", "class a", "class b", "ca", "cab", "cac", "cb ",
+    "d", "de", "d ", "dx", "e", "ea", "eb", "ec", "f", "f a", "fab", "fac",
 )
 
 
-def _check_parsed_trie() -> None:
-    global _PARSED_TRIE_OK, _TRIE_FRAME, _SPACE_RUN, _WIDTH_CAP
+def _check_trie_code() -> None:
+    global _TRIE_CODE_OK, _TRIE_FRAME, _TRIE_HEAD, _TRIE_TAIL, _WIDTH_CAP, _MAXCODE
     ok = False
     if _re_parser is not None:
         try:
-            _TRIE_FRAME = _re_parser.parse("[" + _LEAD_CLASS + "](x)(?![\\w])")
-            _SPACE_RUN = _re_parser.parse(r"\s+").data[0]
+            k = _re_constants
+            _OP.update((name, getattr(k, name)) for name in ("BRANCH", "JUMP", "FAILURE", "SUCCESS", "REPEAT_ONE", "REPEAT", "MAX_UNTIL", "INFO", "IN", "MARK", "LITERAL"))
+            _MAXCODE = _re_compiler.MAXCODE
             _WIDTH_CAP = _re_parser.parse(r"\s+\s+").getwidth()[1]
+            frame = _re_parser.parse("[" + _LEAD_CLASS + "](x)(?![\\w])")
+            state = frame.state
+            flags = state.flags
+            indexgroup = [None] * state.groups
+            for name, i in state.groupdict.items():
+                indexgroup[i] = name
+            _TRIE_FRAME = (flags, (state.groups - 1, dict(state.groupdict), tuple(indexgroup)))
+            code = _re_compiler._code(frame, 0)
+            # the information block, the leading set, the group's start, the "x", the rest
+            info_end = 1 + code[1]
+            set_end = info_end + 1 + code[info_end + 1]
+            if code[0] != _OP["INFO"] or code[info_end] != _OP["IN"] or code[set_end : set_end + 4] != [_OP["MARK"], 0, _OP["LITERAL"], ord("x")]:
+                raise ValueError("an unknown layout of the code")
+            _TRIE_HEAD = code[: set_end + 2]
+            _TRIE_TAIL = code[set_end + 4 :]
             _TRIE_ITEMS.clear()
-            code = _re_compiler._code
+            _TRIE_SETS.clear()
+            space: list = []
+            _re_compiler._compile(space, [_re_parser.parse(r"\s+").data[0]], flags)
+            _TRIE_ITEMS[" "] = tuple(space)
             ok = True
-            for n in (len(_TRIE_SAMPLE), 9, 4, 1):
-                words = list(_TRIE_SAMPLE[:n])
-                built = _parsed_trie(words)
+            samples = [list(_TRIE_SAMPLE), list(_TRIE_SAMPLE[:9]), list(_TRIE_SAMPLE[:4]), list(_TRIE_SAMPLE[:1]), list(_TRIE_SAMPLE[32:])]
+            for words in samples:
                 read = _re_parser.parse(_lead_text(words))
-                if (
-                    built.width != read.getwidth()
-                    or built.state.groupwidths != read.state.groupwidths
-                    or code(built, 0) != code(read, 0)
-                ):
+                if _trie_code(words) != _re_compiler._code(read, 0):
+                    ok = False
+                plain = re.compile(_lead_text(words))
+                built = _sre.compile(None, _TRIE_FRAME[0], _trie_code(words), *_TRIE_FRAME[1])
+                if (built.flags, built.groups, built.groupindex) != (plain.flags, plain.groups, plain.groupindex):
                     ok = False
         except Exception:
             ok = False
-    _PARSED_TRIE_OK = ok
+    _TRIE_CODE_OK = ok
 
 
 # (the look-behind after the capital: the search skips ahead to a capital)
@@ -737,11 +803,17 @@ def _scope_of(ctx: Context, sent_end: int, def_off: int, sent_start: int) -> tup
     if rel >= 0 and low is not None and len(low) == len(ctx.text):
         # "this" before the definition, in its sentence (lower case kept
         # every offset: the lower-case text read in place)
-        # (from the places of "this" in the document, found once: a search of the
-        # sentence for each definition costs the square of a long list's length)
-        these = ctx.starts_of("this")
-        i = bisect_left(these, sent_start)
-        if i == len(these) or these[i] + 4 > min(def_off, sent_end):
+        # (the first "this" of a sentence is looked for once: a search of the
+        # sentence for each of its definitions would cost the square of a
+        # long list's length)
+        firsts = ctx.__dict__.get("_first_this")
+        if firsts is None:
+            firsts = ctx.__dict__["_first_this"] = {}
+        key = (sent_start, sent_end)
+        i = firsts.get(key)
+        if i is None:
+            i = firsts[key] = low.find("this", sent_start, sent_end)
+        if i < 0 or i + 4 > def_off:
             return None, None
         sent_text = ctx.text[sent_start:sent_end]
     else:
