@@ -2342,7 +2342,12 @@ def extract_definitions(doc: Any) -> list[dict]:
     find = vt.find
     next_item = _NEXT_ITEM.search
     prev_start = prev_end = -1  # where the last definition starts and ends
-    nodes = [nr for nr in getattr(doc, "nodes", []) if type(nr.node) is Definition or isinstance(nr.node, Definition)]
+    if getattr(doc, "nodes", None) is not None:
+        from .pipeline import _node_groups  # the definitions, picked out once per document
+
+        nodes = _node_groups(doc)[1]
+    else:
+        nodes = []
     # where each definition starts, for the one after it
     # where each definition of the "means" kind starts (its own entry of a list of
     # definitions, not a term quoted or pointed to inside another's words), for the one before it

@@ -64,6 +64,8 @@ class ParsedDocument:
     # (kind, upper-cased number) of each schedule, exhibit, annex and appendix ->
     # the first such section in document order (built on first use)
     _attachments: Optional[dict] = field(default=None, repr=False, compare=False)
+    # (nodes, the references among them, the definitions among them): see _node_groups
+    _groups: Optional[tuple] = field(default=None, repr=False, compare=False)
 
     @property
     def path(self) -> str:
@@ -174,22 +176,36 @@ def parse_source(source: Source) -> ParsedDocument:
     sections = to_model(outline, lay, parse_clause)
     flat = flat_sections(sections)
     nodes: list[NodeRef] = []
+    refs: list[NodeRef] = []
+    defs: list[NodeRef] = []
     by_number: dict[str, Section] = {}
+    group_of = _GROUP_OF
+    add = nodes.append
     for sec in _walk(sections):
-        if sec.number and sec.number not in by_number:
-            by_number[sec.number] = sec
+        number = sec.number
+        if number and number not in by_number:
+            by_number[number] = sec
         for clause in sec.clauses:
             for node in clause.nodes:
-                nodes.append(NodeRef(node, sec.number))
-                if isinstance(node, Unparsed):
-                    errors.append(
-                        DocError(
-                            message=f"could not read {node.text[:60]!r}: {node.reason}".rstrip(": "),
-                            line=node.span.line,
-                            column=node.span.column,
-                            stage="grammar",
+                nr = NodeRef(node, number)
+                add(nr)
+                g = group_of.get(type(node))
+                if g is None:
+                    g = _node_group(node)
+                if g:
+                    if g & _REF:
+                        refs.append(nr)
+                    if g & _DEF:
+                        defs.append(nr)
+                    if g & _UNPARSED:
+                        errors.append(
+                            DocError(
+                                message=f"could not read {node.text[:60]!r}: {node.reason}".rstrip(": "),
+                                line=node.span.line,
+                                column=node.span.column,
+                                stage="grammar",
+                            )
                         )
-                    )
     return ParsedDocument(
         source=source,
         layout=lay,
@@ -202,7 +218,52 @@ def parse_source(source: Source) -> ParsedDocument:
         nodes=nodes,
         errors=errors,
         by_number=by_number,
+        _groups=(nodes, refs, defs),
     )
+
+
+# what a node's type makes it, for the lists of references and definitions and the
+# errors of the grammar (a bit each), by type
+_REF, _DEF, _UNPARSED = 1, 2, 4
+_GROUP_OF: dict[type, int] = {}
+
+
+def _node_group(node: Any) -> int:
+    g = 0
+    if isinstance(node, (CrossRef, ExternalRef)):
+        g |= _REF
+    if isinstance(node, Definition):
+        g |= _DEF
+    if isinstance(node, Unparsed):
+        g |= _UNPARSED
+    _GROUP_OF[type(node)] = g
+    return g
+
+
+def _node_groups(doc: Any) -> tuple[list[NodeRef], list[NodeRef]]:
+    """(the references, the definitions) among ``doc.nodes``, in document order:
+    picked out while the document is parsed, else here once per document."""
+    nodes = doc.nodes
+    got = getattr(doc, "_groups", None)
+    if got is not None and got[0] is nodes:
+        return got[1], got[2]
+    refs: list[NodeRef] = []
+    defs: list[NodeRef] = []
+    group_of = _GROUP_OF
+    for nr in nodes:
+        node = nr.node
+        g = group_of.get(type(node))
+        if g is None:
+            g = _node_group(node)
+        if g & _REF:
+            refs.append(nr)
+        if g & _DEF:
+            defs.append(nr)
+    try:
+        doc._groups = (nodes, refs, defs)
+    except AttributeError:  # a document object of another kind: nothing kept
+        pass
+    return refs, defs
 
 
 # ---------------------------------------------------------------------------
@@ -214,8 +275,12 @@ _ATTACHMENT_KINDS = {"schedule", "exhibit", "annex", "appendix"}
 
 def _norm_target(t: str) -> str:
     t = t.strip().rstrip(".")
-    t = re.sub(r"\s+", "", t)
-    return t
+    # white space out (str.split and the pattern "\s" know the same white space)
+    return "".join(t.split()) if not t.isalnum() else t
+
+
+_ATTACHMENT_BASE = re.compile(r"[A-Z0-9-]+")
+_RELATIVE_PARTS = re.compile(r"^[^(]+|\([^)]*\)")
 
 
 def resolve_reference(doc: ParsedDocument, ref: CrossRef, target: str, where: str) -> tuple[bool, Optional[Section]]:
@@ -228,7 +293,7 @@ def resolve_reference(doc: ParsedDocument, ref: CrossRef, target: str, where: st
         if sec is not None:
             return True, sec
         # "Annex II(a)": the annex exists, the sub-part is inside it
-        base = re.match(r"[A-Z0-9-]+", want)
+        base = _ATTACHMENT_BASE.match(want)
         if base and base.group(0) != want:
             sec = doc.attachment(ref.ref_type, base.group(0))
             if sec is not None:
@@ -238,7 +303,7 @@ def resolve_reference(doc: ParsedDocument, ref: CrossRef, target: str, where: st
         return False, None
     if target.startswith("("):
         base = ref.context or where
-        parts = re.findall(r"^[^(]+|\([^)]*\)", base or "")
+        parts = _RELATIVE_PARTS.findall(base or "")
         # try the innermost enclosing level outwards: 9(b) + (a) -> 9(b)(a), 9(a)
         for cut in range(len(parts), 0, -1):
             cand = "".join(parts[:cut]) + target
@@ -265,37 +330,57 @@ def _is_filing_label(doc: ParsedDocument, ref: CrossRef, section: str) -> bool:
 def collect_references(doc: ParsedDocument) -> tuple[list[dict], list[dict]]:
     refs: list[dict] = []
     ext: list[dict] = []
-    for nr in doc.nodes:
+    add = refs.append
+    # a target resolves the same wherever it is named from the same place: resolved once
+    resolved: dict[tuple, tuple] = {}
+    for nr in _node_groups(doc)[0]:
         n = nr.node
         if isinstance(n, CrossRef):
-            if _is_filing_label(doc, n, nr.section):
+            where = nr.section
+            if _is_filing_label(doc, n, where):
                 continue
+            sp = n.span
+            text = n.text
+            ref_type = n.ref_type
+            line, column, end_line, end_column = sp.line, sp.column, sp.end_line, sp.end_column
+            context = n.context
             for t in n.targets:
-                ok, sec = resolve_reference(doc, n, t, nr.section)
-                entry = {
-                    "text": n.text,
-                    "target": t,
-                    "line": n.span.line,
-                    "column": n.span.column,
-                    "end_line": n.span.end_line,
-                    "end_column": n.span.end_column,
-                    "resolved": ok,
-                    "ref_type": n.ref_type,
-                    "section": nr.section,
-                    "resolved_to": sec.number if sec else None,
-                    "target_heading": sec.heading if sec else None,
-                    "target_omitted": bool(sec and sec.omitted),
-                }
-                refs.append(entry)
+                key = (ref_type, t, context, where)
+                got = resolved.get(key)
+                if got is None:
+                    ok, sec = resolve_reference(doc, n, t, where)
+                    got = resolved[key] = (
+                        ok,
+                        sec.number if sec else None,
+                        sec.heading if sec else None,
+                        bool(sec and sec.omitted),
+                    )
+                add(
+                    {
+                        "text": text,
+                        "target": t,
+                        "line": line,
+                        "column": column,
+                        "end_line": end_line,
+                        "end_column": end_column,
+                        "resolved": got[0],
+                        "ref_type": ref_type,
+                        "section": where,
+                        "resolved_to": got[1],
+                        "target_heading": got[2],
+                        "target_omitted": got[3],
+                    }
+                )
         elif isinstance(n, ExternalRef):
+            sp = n.span
             ext.append(
                 {
                     "text": n.text,
                     "ref_type": n.ref_type,
                     "number": n.number,
                     "instrument": n.instrument,
-                    "line": n.span.line,
-                    "column": n.span.column,
+                    "line": sp.line,
+                    "column": sp.column,
                     "section": nr.section,
                 }
             )
@@ -304,21 +389,22 @@ def collect_references(doc: ParsedDocument) -> tuple[list[dict], list[dict]]:
 
 def collect_definitions(doc: ParsedDocument) -> list[dict]:
     out = []
-    for nr in doc.nodes:
+    add = out.append
+    for nr in _node_groups(doc)[1]:
         n = nr.node
-        if isinstance(n, Definition):
-            out.append(
-                {
-                    "term": n.term,
-                    "line": n.span.line,
-                    "column": n.span.column,
-                    "end_line": n.span.end_line,
-                    "end_column": n.span.end_column,
-                    "form": n.form,
-                    "section": nr.section,
-                    "scope": n.scope,
-                }
-            )
+        sp = n.span
+        add(
+            {
+                "term": n.term,
+                "line": sp.line,
+                "column": sp.column,
+                "end_line": sp.end_line,
+                "end_column": sp.end_column,
+                "form": n.form,
+                "section": nr.section,
+                "scope": n.scope,
+            }
+        )
     return out
 
 
