@@ -89,6 +89,24 @@ _OPENING_CHANGE = re.compile(
 )
 _NOT_A_CAPTION = re.compile(r"^(?:ARTICLE|SECTION|PART|CLAUSE|\u00a7)\b|^\d+(?:\.\d+)*\.?\s", re.I)
 _AMENDED_AND_RESTATED = re.compile(r"\bAMENDED\s+AND\s+RESTATED\b", re.I)
+
+
+def _without_restated(text: str, low: Optional[str] = None) -> str:
+    """``_AMENDED_AND_RESTATED.sub(" ", text)``; ``low`` is ``_lowered(text)`` when known.
+
+    The pattern is tried only where the lower-cased text holds "amended" (it
+    cannot skip to a word by itself: it begins with a word boundary and any case)."""
+    if low is None:
+        low = _lowered(text)
+        if low is None:
+            return _AMENDED_AND_RESTATED.sub(" ", text)
+    find = low.find
+    i = find("amended")
+    while i != -1:
+        if _AMENDED_AND_RESTATED.match(text, i) is not None:
+            return _AMENDED_AND_RESTATED.sub(" ", text)
+        i = find("amended", i + 7)
+    return text
 # "This Strategic Alliance Agreement (the "Agreement") is made and entered into ..."
 _PREAMBLE = re.compile(
     r"(?:^|[.:]\s)[ \t]*(?:THIS|This)\s+(?P<title>(?:[A-Z][\w&'\u2019-]*\s+){0,6}(?:AGREEMENT|INDENTURE|CONTRACT|GUARANTY|LEASE|Agreement|Indenture|Contract|Guaranty|Lease))\b[^.;]{0,160}?"
@@ -155,6 +173,11 @@ def _executed(body: str, low: Optional[str] = None) -> bool:
             return _executed_by_patterns(body)
     if "/s/" in low:
         return True
+    return _executed_unsigned(body, low)
+
+
+def _executed_unsigned(body: str, low: str) -> bool:
+    """:func:`_executed` of a body whose lower-cased text ``low`` holds no "/s/"."""
     find = low.find
     witness = _EXECUTION_PARTS[0]
     i = find("witness")
@@ -256,10 +279,11 @@ _NOT_OPERATIVE_PARTS = (
 )
 
 
-def _not_operative_head(head: str) -> bool:
-    """``_NOT_OPERATIVE_HEAD`` in the first 3000 characters of ``head``."""
+def _not_operative_head(head: str, head_low: Optional[str] = None) -> bool:
+    """``_NOT_OPERATIVE_HEAD`` in the first 3000 characters of ``head`` (``head_low``:
+    ``_lowered(head)``, when known)."""
     top = head[:3000]
-    low = _lowered(top)
+    low = head_low[:3000] if head_low is not None else _lowered(top)
     if low is None:
         return _NOT_OPERATIVE_HEAD.search(top) is not None
     return any(word in low and pattern.search(top) for word, pattern in _NOT_OPERATIVE_PARTS)
@@ -310,8 +334,8 @@ def _caption(lines: list[tuple[int, str]]) -> Optional[tuple[int, str, bool]]:
         texts[k] = s  # only the caption of a line that goes on into the text
         if len(texts) > k + 1 and len(texts[k + 1]) > 90:
             texts.pop()
-        context = _AMENDED_AND_RESTATED.sub(" ", " ".join(texts[max(0, k - 2) : k + 1]))
-        before = _AMENDED_AND_RESTATED.sub(" ", " ".join(texts))
+        context = _without_restated(" ".join(texts[max(0, k - 2) : k + 1]))
+        before = _without_restated(" ".join(texts))
         own = not _NOT_OWN_INSTRUMENT.search(context) and not _CHANGES_ANOTHER.search(before)
         return off, s, own
     return None
@@ -333,21 +357,29 @@ def operative_instrument(text: str) -> Optional[Instrument]:
             if len(lines) >= 60:
                 break
         pos += len(ln)
-    if _not_operative_head(head):
+    head_low = _lowered(head)
+    if _not_operative_head(head, head_low):
         return None
     body = text[:400000]
     cap = _caption(lines)
     if cap is not None and not cap[2]:
         return None  # an amendment, waiver, supplement, letter ...
-    head_low = _lowered(head)
-    changed = head if head_low is not None and "amended" not in head_low else _AMENDED_AND_RESTATED.sub(" ", head)
+    changed = _without_restated(head, head_low) if head_low is not None else _AMENDED_AND_RESTATED.sub(" ", head)
     if _opens_with_change(changed) or _SELF_NAMED_CHANGE.search(head):
         return None  # "This Amendment No. 2 to ...", "This Second Modification of ..."
     pre = _preamble(head)
     if pre is not None and _NOT_OWN_INSTRUMENT.search(_AMENDED_AND_RESTATED.sub(" ", pre.group("title") or pre.group("title2") or "")):
         pre = None
     low: Optional[str] = None
-    if "/s/" in body or "/S/" in body:
+    if body is text:
+        # the whole text lower-cased is kept for the facts stages, which read it too:
+        # a conformed signature ("/s/" or "/S/") is looked for in it, in one scan
+        low = _lowered(body, whole=True)
+        if low is None:
+            executed = _executed_by_patterns(body)
+        else:
+            executed = "/s/" in low or _executed_unsigned(body, low)
+    elif "/s/" in body or "/S/" in body:
         executed = True  # a conformed signature: the body need not be lower-cased
     else:
         low = _lowered(body, whole=True)
