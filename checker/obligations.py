@@ -205,8 +205,7 @@ class TextView:
         until the cyclic garbage collector runs.  The analysis releases the view
         when it is done with a document."""
         for entry in self._sent_cache.values():
-            for sentence in entry[2]:
-                sentence.clause_sentences = None
+            entry[2].clear()  # the list each sentence of the clause refers to: the cycles end here
         self._sent_cache.clear()
         self._needle_pos.clear()
         for name in ("_sentence_index", "_walked", "_clause_rows", "_n_underwriter", "_aligned_lower"):
@@ -514,7 +513,13 @@ _NEEDLE_BASE = {
     "signed this contract": "this contract", "concluded this contract": "this contract",
     "entered into this contract": "this contract",
     "void after": "void", "become void": "void",
+    # a needle of six letters or more is found with a search that prepares itself
+    # again at every call: a word found a thousand times is found through a shorter one
+    "notice": "notic",
 }
+# needles the pattern engine finds sooner than a plain string search (which
+# stops at every character that ends them: a space, an "l")
+_NEEDLE_RX = {nd: re.compile(re.escape(nd)) for nd in ("net ", "fail")}
 
 
 def _needle_offsets(view: TextView, nd: str) -> list[int]:
@@ -536,6 +541,8 @@ def _needle_offsets(view: TextView, nd: str) -> list[int]:
         k = nd.index(base)
         sw = lower.startswith
         got = [i - k for i in cache[base] if i >= k and sw(nd, i - k)]
+    elif nd in _NEEDLE_RX:  # (no needle of these overlaps itself: each occurrence is a match)
+        got = [m.start() for m in _NEEDLE_RX[nd].finditer(lower)]
     else:
         got = []
         f = lower.find
