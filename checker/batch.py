@@ -208,7 +208,8 @@ def _process_file(task: dict, config: dict) -> dict:
                 "checked_at": _now(),
                 # the JSON text and the table rows made here, in the worker: the
                 # process that stores them shares the cores with the workers
-                "result_json": json.dumps(d, sort_keys=True),
+                # (a result is a tree of plain values: the encoder need not watch for cycles)
+                "result_json": json.dumps(d, sort_keys=True, check_circular=False),
                 "rows": store.result_rows(d),
             }
         )
