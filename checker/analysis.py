@@ -130,21 +130,51 @@ def locate_quote(source, line: int, column: int, quote: str) -> Optional[tuple[i
     words = quote.rstrip("\u2026").split()
     if not words or line < 1 or line > source.line_count:
         return None
-    pattern = re.compile(r"\s+".join(re.escape(w) for w in words[:60]))
     anchor = source.line_starts[line - 1] + max(column - 1, 0)
     lo = max(0, anchor - 3000)
     best = None
-    for m in pattern.finditer(source.text, lo, min(len(source.text), anchor + 3000)):
-        dist = 0 if m.start() <= anchor <= m.end() else min(abs(m.start() - anchor), abs(m.end() - anchor))
+    for start, end in _word_runs(source.text, words[:60], lo, min(len(source.text), anchor + 3000)):
+        dist = 0 if start <= anchor <= end else min(abs(start - anchor), abs(end - anchor))
         if best is None or dist < best[0]:
-            best = (dist, m.start(), m.end())
-        if m.start() > anchor:
+            best = (dist, start, end)
+        if start > anchor:
             break
     if best is None:
         return None
     l1, c1 = source.linecol(best[1])
     l2, c2 = source.linecol(best[2])
     return l1, c1, l2, c2
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _word_runs(text: str, words: list[str], lo: int, hi: int):
+    """(start, end) of each place in ``text[lo:hi]`` where ``words`` stand in order,
+    separated by white space, from left to right and not overlapping: the matches of
+    the pattern ``w1\\s+w2\\s+...`` (each word taken literally), found with plain
+    string search instead of a pattern compiled for each quote."""
+    first = words[0]
+    rest = words[1:]
+    space = _SPACE_RUN.match
+    find = text.find
+    startswith = text.startswith
+    p = find(first, lo, hi)
+    while p != -1:
+        e = p + len(first)
+        for w in rest:
+            m = space(text, e, hi)
+            if m is None:
+                break
+            e = m.end()
+            if not startswith(w, e, hi):
+                break
+            e += len(w)
+        else:
+            yield p, e
+            p = find(first, e, hi)
+            continue
+        p = find(first, p + 1, hi)
 
 
 def _place(doc, fact: dict) -> tuple[int, int, Optional[int], Optional[int], str]:
