@@ -414,13 +414,17 @@ def collect_definitions(doc: ParsedDocument) -> list[dict]:
 
 
 def _normalise_quote(q: str) -> str:
-    return re.sub(r"\s+", " ", q).strip().lower()
+    # (each run of white space one space, none at the ends: str.split knows the white space "\s" does)
+    return " ".join(q.split()).lower()
 
 
 def fingerprint(code: str, path: str, quote: str, occurrence: int = 0) -> str:
     """A finding's identity for baselines: never the line number."""
-    doc = os.path.basename(path)
-    h = hashlib.sha256(f"{FINGERPRINT_VERSION}|{code}|{doc}|{_normalise_quote(quote)}|{occurrence}".encode()).hexdigest()
+    return _fingerprint(code, os.path.basename(path), _normalise_quote(quote), occurrence)
+
+
+def _fingerprint(code: str, doc: str, normalised_quote: str, occurrence: int) -> str:
+    h = hashlib.sha256(f"{FINGERPRINT_VERSION}|{code}|{doc}|{normalised_quote}|{occurrence}".encode()).hexdigest()
     return f"{FINGERPRINT_VERSION}:{h[:32]}"
 
 
@@ -437,11 +441,12 @@ def finalize_findings(path: str, findings: list[Finding]) -> list[Finding]:
     unique.sort(key=lambda f: (f.line, f.column, f.code, f.message))
     counts: dict[tuple[str, str], int] = {}
     out = []
+    doc = os.path.basename(path)
     for f in unique:
         k = (f.code, _normalise_quote(f.quote))
         occ = counts.get(k, 0)
         counts[k] = occ + 1
-        out.append(f.model_copy(update={"fingerprint": fingerprint(f.code, path, f.quote, occ)}))
+        out.append(f.model_copy(update={"fingerprint": _fingerprint(k[0], doc, k[1], occ)}))
     return out
 
 
