@@ -182,9 +182,15 @@ class TextView:
         seg_src = getattr(lay, "_seg_src", None)
         n = len(self.text)
         if seg_clean and seg_src and len(seg_clean) == len(seg_src):
-            lens = [
-                (seg_clean[k + 1] if k + 1 < len(seg_clean) else n) - seg_clean[k] for k in range(len(seg_clean))
-            ]
+            lens = list(map(operator.sub, seg_clean[1:], seg_clean))
+            lens.append(n - seg_clean[-1])
+            if all(map(operator.lt, seg_src, seg_src[1:])):
+                # the source order holds (no word joined across a line moved up): the
+                # pieces are in order already
+                self._inv_src = list(seg_src)
+                self._inv_clean = list(seg_clean)
+                self._inv_len = lens
+                return
             triples = sorted(zip(seg_src, seg_clean, lens))
         else:  # one piece per kept line, from the public interface
             triples = []
