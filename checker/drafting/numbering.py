@@ -418,18 +418,36 @@ def _inline_markers(text: str, a: int, b: int):
         yield m
 
 
+# the markers one of which a list that mixes its styles goes on to; no two
+# matches can overlap (each holds one "(", its first character)
+_LIST_END = re.compile(r"\((?:iii|[c3C])\)")
+
+
+def _paragraphs_with_list_ends(ctx: Context) -> list[int]:
+    """Indices (ascending) of the paragraphs that hold "(iii)", "(c)", "(3)" or
+    "(C)" whole: only a list that goes on to one of them can mix its styles.
+    The paragraphs are reached from the places of those markers, by bisection."""
+    paras = ctx.paragraphs
+    starts = ctx._para_starts
+    bisect_right = bisect.bisect_right
+    found: set[int] = set()
+    for m in _LIST_END.finditer(ctx.text):
+        i = m.start()
+        k = bisect_right(starts, i) - 1
+        if k >= 0 and m.end() <= paras[k].end:
+            found.add(k)
+    return sorted(found)
+
+
 @as_rule
 def mixed_styles(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     text = ctx.text
-    for p in ctx.paragraphs:
+    paras = ctx.paragraphs
+    for k in _paragraphs_with_list_ends(ctx):
+        p = paras[k]
         if p.table or text.count("(", p.start, p.end) < 3:
             continue  # every marker starts with "(": fewer than three cannot make a list
-        # a finding needs a list that goes on to "(iii)", "(c)", "(3)" or "(C)"
-        find = text.find
-        a, b = p.start, p.end
-        if find("(iii)", a, b) < 0 and find("(c)", a, b) < 0 and find("(3)", a, b) < 0 and find("(C)", a, b) < 0:
-            continue
         ms = list(_inline_markers(text, p.start, p.end))
         if len(ms) < 3:
             continue
@@ -572,40 +590,50 @@ def _para_related(ctx: Context, p):
 def unbalanced_brackets(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     text = ctx.text
-    paras = [p for p in ctx.paragraphs]
-    results = []
-    # the unmatched closers of every paragraph, reported or not: one may close a
-    # bracket opened in an earlier paragraph ("[Consented to: ... Title: ]", a
-    # form of signature block whose closing bracket stands on a line of its own)
-    spare: list[list[int]] = []
+    paras = ctx.paragraphs
+    n_paras = len(paras)
+    # per paragraph that holds a bracket: what it leaves unmatched, reported
+    # or not (results), and its unmatched closers (spare: one may close a
+    # bracket opened in an earlier paragraph, "[Consented to: ... Title: ]",
+    # a form of signature block whose closing bracket stands on a line of its
+    # own); a paragraph without brackets has neither
+    results: dict[int, tuple[list[int], list[int]]] = {}
+    spare: dict[int, list[int]] = {}
     # every bracket of the text, found once (str.find is far faster than the
-    # engine's scan for a set of characters); the paragraphs are in order
+    # engine's scan for a set of characters)
     pos = literal_starts(text, ("(", ")", "[", "]"))
     chars = "".join([text[i] for i in pos])
     n = len(pos)
+    starts = ctx._para_starts
+    bisect_left, bisect_right = bisect.bisect_left, bisect.bisect_right
     lo = 0
-    bisect_left = bisect.bisect_left
-    for p in paras:
-        # the paragraph's brackets: pos[lo:hi] (found by bisection, not stepped over one by one)
-        if lo < n and pos[lo] < p.start:
-            lo = bisect_left(pos, p.start, lo)
-        hi = bisect_left(pos, p.end, lo) if lo < n and pos[lo] < p.end else lo
-        # a paragraph whose brackets pair off has nothing to report, prose or not
-        if lo == hi or _paired(chars[lo:hi]):
-            results.append(([], []))
-            spare.append([])
-            lo = hi
+    # the paragraphs are reached from their brackets (by bisection), not
+    # stepped over one by one
+    while lo < n:
+        k = bisect_right(starts, pos[lo]) - 1
+        if k < 0 or pos[lo] >= paras[k].end:
+            lo += 1  # a bracket outside every paragraph
             continue
-        found = _scan_brackets(text, p.start, p.end, pos[lo:hi])
+        p = paras[k]
+        hi = bisect_left(pos, p.end, lo)
+        # a paragraph whose brackets pair off has nothing to report, prose or not
+        if not _paired(chars[lo:hi]):
+            found = _scan_brackets(text, p.start, p.end, pos[lo:hi])
+            if found[1]:
+                spare[k] = found[1]
+            if found[0] or found[1]:
+                if not (p.table or not ctx.is_prose(p)):
+                    results[k] = found
         lo = hi
-        spare.append(found[1])
-        results.append(([], []) if p.table or not ctx.is_prose(p) else found)
-    for k, p in enumerate(paras):
+    for k in sorted(results):
+        if len(out) >= MAX_PER_DOC:
+            break  # (only the first are reported)
+        p = paras[k]
         opens, closes = results[k]
         for i in opens:
             # a parenthesis or bracket that spans paragraphs: a later one closes it first
             window = 6 if text[i] == "(" else 30  # bracketed alternatives run over whole passages
-            later = [spare[j] for j in range(k + 1, min(len(paras), k + window)) if spare[j]]
+            later = [spare[j] for j in range(k + 1, min(n_paras, k + window)) if spare.get(j)]
             if later:
                 ch = text[i]
                 closer = ")" if ch == "(" else "]"

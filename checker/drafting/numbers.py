@@ -369,17 +369,9 @@ def _sum_cues(low: str) -> list[tuple[int, int]]:
         while i >= 0:
             out.append((i, i + n))
             i = find(word, i + n)
-    # "such" followed by a number ("such" cannot overlap itself: the same
-    # matches), tried where "such" stands
-    match = _SUCH_NUMBER.match
-    i = find("such")
-    while i >= 0:
-        m = match(low, i)
-        if m is not None:
-            out.append(m.span())
-            i = find("such", m.end())
-        else:
-            i = find("such", i + 4)
+    # "such" followed by a number: the pattern starts with that literal, which
+    # the engine skips to by itself
+    out.extend([m.span() for m in _SUCH_NUMBER.finditer(low)])
     out.sort()
     return out
 
