@@ -17,6 +17,7 @@ summary, not reported one by one.  Empty schedule columns (BLANK005) are in
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -210,6 +211,8 @@ class Blanks:
             kind = self._classify(a, b)
             self._add(a, b, kind)
             under.append((a, b))
+        under_starts = [x for x, _y in under]
+        bisect_left = bisect.bisect_left
         for m in _BRACKET.finditer(text):
             a, b = m.start(), m.end()
             inner = m.group(1)
@@ -217,8 +220,12 @@ class Blanks:
                 continue
             if _REDACTION_MARK.fullmatch(inner) and self.redacted:
                 continue
-            if any(a <= x < b for x, _y in under):
-                if not any(a <= x and y <= b and (x - a > 1 or b - y > 1) for x, y in under):
+            # the runs of underscores that start inside the brackets (the runs are
+            # in order): reached by bisection, not tested one by one
+            k = bisect_left(under_starts, a)
+            k2 = bisect_left(under_starts, b, k)
+            if k < k2:
+                if not any(y <= b and (x - a > 1 or b - y > 1) for x, y in under[k:k2]):
                     continue  # "[_____]": the blank is already counted
             # a check box at the start of a line: "[ ] Yes"
             ln = ctx.line_of(a)

@@ -8,6 +8,7 @@ stands in, resolved the same way, so the checks still see the references.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -148,16 +149,27 @@ def references(ctx: Context) -> list[Ref]:
     raw = getattr(doc, "references", None) or []
     out: list[Ref] = []
     if raw:
-        to_clean = ctx.to_clean
         by_number = ctx.by_number
         target_ok = _TARGET_OK.fullmatch
         line_starts = ctx.source.line_starts
         n_lines = len(line_starts)
+        seg_src = ctx.layout._seg_src
+        seg_clean = ctx.layout._seg_clean
+        n_seg = len(seg_clean)
+        n_text = len(ctx.text)
+        bisect_right = bisect.bisect_right
 
-        def src_offset(line: int, column: int) -> int:  # _src_offset
-            if line < 1 or line > n_lines:
+        def clean_at(line: int, column: int) -> int:
+            """``ctx.to_clean(_src_offset(ctx, line, column))``, in one call."""
+            src = line_starts[line - 1] + max(0, column - 1) if 1 <= line <= n_lines else 0
+            if not seg_src:
                 return 0
-            return line_starts[line - 1] + max(0, column - 1)
+            k = bisect_right(seg_src, src) - 1
+            if k < 0:
+                return 0
+            off = seg_clean[k] + (src - seg_src[k])
+            nxt = seg_clean[k + 1] if k + 1 < n_seg else n_text
+            return off if off < nxt else nxt
 
         squashed: dict[str, str] = {}  # the same reference text recurs ("Section 5(a)")
         for r in raw:
@@ -167,9 +179,9 @@ def references(ctx: Context) -> list[Ref]:
             if ref_type in _NUMBERED_TYPES and not target_ok(tgt):
                 continue  # not a section number ("Section 4(a), a ...", "Section 3e(i)")
             rtext = get("text", "")
-            a = to_clean(src_offset(get("line", 1), get("column", 1)))
+            a = clean_at(get("line", 1), get("column", 1))
             if get("end_line"):
-                b = to_clean(src_offset(r["end_line"], get("end_column", 1)))
+                b = clean_at(r["end_line"], get("end_column", 1))
             else:
                 b = a + len(rtext)
             if b <= a:
