@@ -345,23 +345,35 @@ class Blanks:
                     continue
                 if _IN_WITNESS.match(tk) or tk.endswith(":"):
                     break
-                letters = [c for c in tk if c.isalpha()]
                 words = tk.split()
-                caps = letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+                caps = _mostly_capitals(tk)
                 name_like = len(words) <= 8 and _ENTITY_END.search(tk)
                 if _PAGE_NUMBER.fullmatch(tk):
                     continue  # a page number
                 if (caps or name_like) and len(tk) < 90:
                     entity = tk.rstrip(",")
                     break
-            fl = [c for c in first_by if c.isalpha()]
-            if fl and sum(c.isupper() for c in fl) >= 0.8 * len(fl):
+            if _mostly_capitals(first_by):
                 entity = first_by.rstrip(",")
             a = lines[start].start + lines[start].indent
             last = max(x for x in (start, name_line or start, title_line or start))
             b = lines[last].start + len(lines[last].text.rstrip())
             self.sig_blocks.append((a, b, entity, signed, named))
             i = max(j, i + 1)
+
+
+# an ASCII string's letters (everything else deleted), and its capitals (the small letters deleted)
+_NOT_LETTERS = str.maketrans("", "", "".join(chr(i) for i in range(128) if not chr(i).isalpha()))
+_SMALL = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _mostly_capitals(s: str) -> bool:
+    """Whether ``s`` has letters and at least four in five of them are capitals."""
+    if s.isascii():
+        letters = s.translate(_NOT_LETTERS)
+        return bool(letters) and len(letters.translate(_SMALL)) >= 0.8 * len(letters)
+    letters = [c for c in s if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def get_blanks(ctx: Context) -> Blanks:

@@ -13,7 +13,7 @@ from collections import Counter
 
 from ..model import Finding
 from . import as_rule
-from .context import Context, matches_at, squash
+from .context import Context, matches_at, squash, trie_regex
 
 _STATES = (
     "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
@@ -92,8 +92,17 @@ _STATE_FORM = re.compile(
 )
 
 
-# where a _STATE_FORM match can start: "a" or "an" before a capitalised word
-_STATE_FORM_AT = re.compile(r"an?\s+[A-Z]")
+# where a _STATE_FORM match can start: "a" or "an" before the name of a state
+# (the names factored by common prefixes, so that the engine rules out most
+# capitalised words at their first letters)
+_STATE_FORM_AT = re.compile(
+    r"an?\s+(?=" + trie_regex(sorted(set(_STATES.split("|")), key=len, reverse=True)).replace("\\ ", r"\s+") + r")"
+)
+
+
+# the text up to the last character that no name of _DESCR, nor what stands
+# between the name and its "a Delaware corporation", can hold
+_LAST_NAME_BREAK = re.compile(r".*[^\w.&'\-,\s]", re.S)
 
 
 def _descriptions(ctx: Context):
@@ -108,7 +117,12 @@ def _descriptions(ctx: Context):
     hits = []
     for sm in matches_at(_STATE_FORM, text, [c.start() for c in _STATE_FORM_AT.finditer(text)]):
         lo = max(0, sm.start() - 160)
-        m = _DESCR.search(text, lo, min(len(text), sm.end() + 120))
+        # a match of _DESCR holds, up to the end of its form, only word
+        # characters, white space and ".&'-,": none spans the last other
+        # character before the statement, and the search starts after it
+        # (the matches before it end before it: the loop below passes them)
+        br = _LAST_NAME_BREAK.match(text, lo, sm.start())
+        m = _DESCR.search(text, br.end() if br is not None else lo, min(len(text), sm.end() + 120))
         while m is not None and m.end("form") < sm.end():
             m = _DESCR.search(text, m.end("form"), min(len(text), sm.end() + 120))
         if m is not None and m.end("form") == sm.end():
