@@ -159,9 +159,10 @@ def _tail_start(text: str, lo: int, end: int) -> int:
     """Where to start the search for a run of number words that ends at
     ``end``: after the last word or character in text[lo:end] that no such
     run can hold (every match of ``_TAIL.search(text, lo, end)`` starts there
-    or later, as a match cannot start inside a word).  For an ASCII text;
-    for another, ``lo``."""
-    if not text.isascii():
+    or later, as a match cannot start inside a word).  When text[lo:end]
+    is ASCII (letters outside it can fold to those of the number words under
+    the pattern's IGNORECASE); else ``lo``."""
+    if not text.isascii() and not text[lo:end].isascii():
         return lo
     vocab = _TAIL_VOCAB
     for t in reversed(list(_TAIL_TOKEN.finditer(text, lo, end))):
