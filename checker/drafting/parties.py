@@ -288,7 +288,13 @@ def name_mismatch(ctx: Context) -> list[Finding]:
     for k in kn:
         first_of.setdefault(k[0], k)
     kn = list(first_of.values())
-    counts = [(k, len(k[0]), Counter(k[0])) for k in kn]
+    # each name's characters and how often each stands in it (as two tuples,
+    # and zeros as many: the counts shared with another name are read in one
+    # call of map, not a loop)
+    counts = []
+    for k in kn:
+        kc = Counter(k[0])
+        counts.append((k, len(k[0]), tuple(kc), tuple(kc.values()), (0,) * len(kc)))
     out: list[Finding] = []
     reported: set[str] = set()
     for a, b, t in sig:
@@ -299,8 +305,8 @@ def name_mismatch(ctx: Context) -> list[Finding]:
         best_r = 0.0
         sm = difflib.SequenceMatcher(None, "", nt, autojunk=False)
         n_nt = len(nt)
-        nt_count = Counter(nt)
-        for k, n_k, k_count in counts:
+        nt_get = Counter(nt).get
+        for k, n_k, k_chars, k_counts, zeros in counts:
             if abs(n_k - n_nt) > 4:
                 continue
             # SequenceMatcher's real_quick_ratio and quick_ratio (the
@@ -309,7 +315,7 @@ def name_mismatch(ctx: Context) -> list[Finding]:
             length = n_k + n_nt
             if (2.0 * min(n_k, n_nt) / length if length else 1.0) < 0.88:
                 continue
-            common = sum([min(c, nt_count[ch]) for ch, c in k_count.items() if ch in nt_count])
+            common = sum(map(min, k_counts, map(nt_get, k_chars, zeros)))
             if (2.0 * common / length if length else 1.0) < 0.88:
                 continue
             sm.set_seq1(k[0])
