@@ -94,6 +94,9 @@ _set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+# the fields set of every Span made here: all six.  (One set shared by them all: nothing
+# changes a model's set in place; a copy of a model gets a copy of it.)
+_SPAN_FIELDS_SET = {"line", "column", "end_line", "end_column", "offset", "end_offset"}
 
 
 @dataclass(slots=True)
@@ -222,7 +225,7 @@ def _span_function(n: int, sc: list[int], ss: list[int], starts: list[int], size
             e = max(e, ss[k] + last - sc[k] + 1)
         return s, e
 
-    def span_at(base: int, start: int, end: int) -> Span:
+    def general(base: int, start: int, end: int) -> Span:
         start += base
         end += base
         if not (0 <= start < end <= n and nsc):  # (the usual call: a non-empty range within the text)
@@ -266,10 +269,50 @@ def _span_function(n: int, sc: list[int], ss: list[int], starts: list[int], size
             "offset": s,
             "end_offset": e,
         })
-        _set_fields_set(sp, {"line", "column", "end_line", "end_column", "offset", "end_offset"})
+        _set_fields_set(sp, _SPAN_FIELDS_SET)
         _set_extra(sp, None)
         _set_private(sp, None)
         return sp
+
+    # The usual call, a non-empty range within the text that lies in one segment, in few
+    # steps, when the maps are as layout() makes them: the first segment and the first
+    # line start at 0 (so each lookup lands in a segment and a line) and every segment
+    # lies within the source (so its offsets need no clamping).  Else the general form.
+    if not (nsc and sc[0] == 0 and nst and starts[0] == 0 and all(
+            0 <= ss[k] and ss[k] + (sc[k + 1] if k + 1 < nsc else n) - sc[k] <= size for k in range(nsc))):
+        return general
+    scx = [*sc, n]  # the segments' ends: each the next one's start, the last the text's end
+    stx = [*starts, size + 1]  # a line's end (exclusive, its line break included): the next line's start
+
+    def span_at(base: int, start: int, end: int) -> Span:
+        start += base
+        end += base
+        if 0 <= start < end <= n:
+            k = bisect_right(sc, start) - 1
+            if end <= scx[k + 1]:
+                s = ss[k] + start - sc[k]
+                e = s + end - start
+                i = bisect_right(starts, s) - 1
+                ls = starts[i]
+                if e < stx[i + 1]:
+                    j, le = i, ls  # the end on the start's line
+                else:
+                    j = bisect_right(starts, e, i) - 1
+                    le = starts[j]
+                sp = _new(Span)
+                _set_dict(sp, {
+                    "line": i + 1,
+                    "column": s - ls + 1,
+                    "end_line": j + 1,
+                    "end_column": e - le + 1,
+                    "offset": s,
+                    "end_offset": e,
+                })
+                _set_fields_set(sp, _SPAN_FIELDS_SET)
+                _set_extra(sp, None)
+                _set_private(sp, None)
+                return sp
+        return general(base, start - base, end - base)
 
     return span_at
 
@@ -1055,7 +1098,7 @@ def _dehyphenate(
     table_of: list[int | None],
     n: int,
 ) -> None:
-    lowered: str | None = None
+    words: _Words | None = None  # the look-ups of words in the lower-cased text
     done: set[int] = set()
     for m in _HYPHEN_END.finditer(text):
         hy = m.start()  # source offset of the hyphen
@@ -1090,9 +1133,9 @@ def _dehyphenate(
         token = nt[len(nt) - len(body) : tok_end]
         mword = _LETTERS.match(token)
         second = mword.group(0) if mword else token
-        if lowered is None:
-            lowered = text.lower()
-        keep = _keep_hyphen(first, second, compound or "-" in token.rstrip("-"), lowered)
+        if words is None:
+            words = _Words(text.lower())
+        keep = _keep_hyphen(first, second, compound or "-" in token.rstrip("-"), words)
 
         cut = hy + (1 if keep else 0)
         tok_src_start = starts[j] + (len(nt) - len(body))
@@ -1146,16 +1189,66 @@ def _has_word(hay: str, word: str, whole: bool = True) -> bool:
     return False
 
 
-def _keep_hyphen(first: str, second: str, compound: bool, lowered: str) -> bool:
+class _Words:
+    """``_has_word`` over one document's lower-cased text, for the many look-ups of a
+    document with many words broken across lines.
+
+    Each answer is kept (the text does not change).  After a few look-ups, the maximal
+    runs of ASCII letters and hyphens in the text are gathered once, and a word made of
+    these characters that no run equals (or, ``whole`` false, starts with) is known
+    absent without a scan of the text: where ``_has_word`` accepts an occurrence, the
+    character before it and (``whole``) the one after it is neither a letter nor a
+    hyphen, so the occurrence is such a run (or its start).  Any other word is looked
+    up by ``_has_word`` itself."""
+
+    __slots__ = ("hay", "known", "runs", "starts")
+
+    def __init__(self, hay: str) -> None:
+        self.hay = hay
+        self.known: dict[tuple[str, bool], bool] = {}
+        self.runs: set[str] | None = None
+        self.starts: list[str] = []
+
+    def has(self, word: str, whole: bool = True) -> bool:
+        key = (word, whole)
+        got = self.known.get(key)
+        if got is not None:
+            return got
+        known = self.known
+        if self.runs is None and len(known) >= _WORDS_INDEX_AFTER:
+            self.runs = set(_ASCII_RUN.findall(self.hay))
+            self.starts = sorted(self.runs)
+        runs = self.runs
+        if runs is not None and _ASCII_WORD.fullmatch(word):
+            if whole:
+                present = word in runs
+            else:
+                starts = self.starts
+                k = bisect_left(starts, word)
+                present = k < len(starts) and starts[k].startswith(word)
+            got = present and _has_word(self.hay, word, whole)
+        else:
+            got = _has_word(self.hay, word, whole)
+        known[key] = got
+        return got
+
+
+_WORDS_INDEX_AFTER = 48  # look-ups (of different words) of one document before its runs are gathered
+_ASCII_RUN = re.compile(r"[a-z-]+")
+_ASCII_WORD = re.compile(r"[a-z-]+")
+
+
+def _keep_hyphen(first: str, second: str, compound: bool, words: _Words) -> bool:
     if compound:
         return True
+    has = words.has
     f, s = first.lower(), second.lower()
-    if _has_word(lowered, f + "-" + s):
+    if has(f + "-" + s):
         return True
-    if _has_word(lowered, f + s, whole=False):
+    if has(f + s, whole=False):
         return False
     if f in _KEEP_PREFIX:
         return True
-    if len(f) > 2 and len(s) > 2 and _has_word(lowered, f) and _has_word(lowered, s):
+    if len(f) > 2 and len(s) > 2 and has(f) and has(s):
         return True
     return not second[:1].islower()

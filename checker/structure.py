@@ -1479,7 +1479,7 @@ def _to_section(n: Node, text: str, span_at: Callable[[int, int, int], Span],
             # _construct(Clause, ...), inline
             c = _new(Clause)
             _set_dict(c, {"span": span, "nodes": nodes})
-            _set_fields_set(c, {"span", "nodes"})
+            _set_fields_set(c, _CLAUSE_FIELDS_SET)
             _set_extra(c, None)
             _set_private(c, None)
             clauses.append(c)
@@ -1498,7 +1498,7 @@ def _to_section(n: Node, text: str, span_at: Callable[[int, int, int], Span],
     h = d["heading"]
     if (d["kind"] in _SECTION_KINDS and type(d["label"]) is str and type(d["number"]) is str
             and (h is None or type(h) is str) and type(d["omitted"]) is bool and type(d["span"]) is Span):
-        return _construct(Section, d, set(_SECTION_FIELDS))
+        return _construct(Section, d, _SECTION_FIELDS_SET)
     return _section(d)
 
 
@@ -1515,6 +1515,10 @@ def _section(d: dict) -> Section:
 _NODE_TYPES = frozenset(typing.get_args(typing.get_args(TypedNode)[0]))
 _SECTION_KINDS = frozenset(typing.get_args(SectionKind))
 _SECTION_FIELDS = frozenset(Section.model_fields)
+# the fields sets of the clauses and sections made here (every field given): one set for
+# each model, shared (nothing changes a model's set in place; a copy gets a copy of it)
+_SECTION_FIELDS_SET = set(_SECTION_FIELDS)
+_CLAUSE_FIELDS_SET = {"span", "nodes"}
 _new = object.__new__
 _set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
