@@ -331,6 +331,8 @@ _CTRL_CHARS = tuple(map(chr, [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F]))  #
 _HYPHEN_END = re.compile(r"-[ \t]*(?:\n|\Z)")
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 _DOTS = re.compile(r"\.\.\.\.+|\. \. \. \.")
+_RULE3 = re.compile("---")
+_BEGIN = re.compile("begin ")
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
 _LETTERS = re.compile(r"[A-Za-z]+")
@@ -360,7 +362,7 @@ _PN = re.compile(
 )
 # candidate page-number lines, found in one pass over "\n" + text
 _PN_LINE = re.compile(
-    r"\n[ \t]*(?:\d{1,3}\.?|[-\u2013\u2014][ \t]*(?:\d{1,3}|[ivxlc]{1,7})[ \t]*[-\u2013\u2014]"
+    r"\n[ \t]*+(?:\d{1,3}\.?|[-\u2013\u2014][ \t]*(?:\d{1,3}|[ivxlc]{1,7})[ \t]*[-\u2013\u2014]"
     r"|(?:page|pg\.?)[ \t]*\d{1,3}(?:[ \t]*(?:of|/)[ \t]*\d{1,3})?"
     r"|[A-Z]{1,3} ?- ?\d{1,3}|[ivxlc]{1,7})[ \t]*(?=\n|\Z)",
     re.I,
@@ -445,7 +447,7 @@ _PLUS_ONE = (1).__add__
 
 def layout(source: Source) -> Layout:
     text = source.text
-    raw = text.split("\n")
+    raw = source.split_lines() if isinstance(source, Source) else text.split("\n")
     n = len(raw)
     starts = source.line_starts
     if len(starts) != n:  # a Source built by hand with foreign line starts
@@ -499,7 +501,7 @@ def layout(source: Source) -> Layout:
                     boundary_before.add(i)
 
     # -- uuencoded attachments -------------------------------------------------
-    if "begin " in text:
+    if _BEGIN.search(text) is not None:  # ("begin " in text: the engine finds it sooner)
         for a, b in uuencoded_blocks(raw):
             for i in range(a, b + 1):
                 removed[i] = _R_UUENCODED
@@ -590,8 +592,12 @@ def layout(source: Source) -> Layout:
     blocks: list[tuple[int, int, bool]] = []  # source line ranges
     for o, c in tagged_tables:
         blocks.append((o, c, True))
-    if "...." in text or ". . . ." in text or "---" in text or "===" in text:
-        blocks.extend(_untagged_tables(text, ltext, blank, removed, tagged_tables, line_of, n))
+    # ("...." or ". . . ." in the text, "---" or "==="): the engine's searches for a
+    # literal, and "===" only where there is a "=" at all, are quicker than str's
+    dots = _DOTS.search(text)
+    if dots is not None or _RULE3.search(text) is not None or ("=" in text and "===" in text):
+        blocks.extend(_untagged_tables(text, ltext, blank, removed, tagged_tables, line_of, n,
+                                       -1 if dots is None else dots.start()))
         blocks.sort()
     for k, (a, b, _t) in enumerate(blocks):
         for i in range(a, b + 1):
@@ -1023,7 +1029,7 @@ def _rule_multi_lines(text: str, line_of) -> list[int]:
     found: set[int] = set()
     find = text.find
     search = _RULE_MULTI.search
-    for pat in ("---", "===", "-=", "=-"):
+    for pat in ("---", "===", "-=", "=-") if "=" in text else ("---",):
         k = find(pat)
         while k != -1:
             ls = text.rfind("\n", 0, k) + 1
@@ -1044,9 +1050,11 @@ def _untagged_tables(
     tagged: list[tuple[int, int]],
     line_of,
     n: int,
+    dots: int = 0,
 ) -> list[tuple[int, int, bool]]:
+    """``dots``: where the first match of _DOTS in the text starts (-1: none)."""
     anchors: dict[int, bool] = {}  # line -> is a dot-leader row ending in a number
-    for m in _DOTS.finditer(text):
+    for m in (_DOTS.finditer(text, dots) if dots >= 0 else ()):
         i = line_of(m.start())
         if i not in anchors:
             anchors[i] = bool(_DOT_ROW_NUM.search(ltext[i]))

@@ -47,9 +47,22 @@ class Source:
     def __post_init__(self) -> None:
         if not self.line_starts:
             # 0, then just after each "\n": the running sum of the lines' lengths plus their breaks
-            starts = list(accumulate(map(_PLUS_ONE, map(len, self.text.split("\n"))), initial=0))
+            lines = self.text.split("\n")
+            starts = list(accumulate(map(_PLUS_ONE, map(len, lines)), initial=0))
             starts.pop()  # (the sum past the last line)
             self.line_starts = starts
+            # the lines, for the layout stage, which splits the text the same way
+            # (taken by split_lines; not a field)
+            self.__dict__["_split"] = (self.text, lines)
+
+    def split_lines(self) -> list[str]:
+        """``self.text.split("\n")``: the lines split when the line starts were found,
+        the first time (handed over, not kept), else split again."""
+        got = self.__dict__.pop("_split", None)
+        text = self.text
+        if got is not None and got[0] is text:
+            return got[1]
+        return text.split("\n")
 
     @property
     def line_count(self) -> int:

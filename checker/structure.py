@@ -284,6 +284,17 @@ def _is_section_style(style: str) -> bool:
     return style in _SECTION_STYLES or style.startswith("dec")
 
 
+class _StyleTable(dict):
+    """style -> _is_section_style(style), each style worked out once (a look-up in the builder's loops)."""
+
+    def __missing__(self, style: str) -> bool:
+        v = self[style] = _is_section_style(style)
+        return v
+
+
+_SECTION_STYLE = _StyleTable()
+
+
 _READINGS: dict[tuple, list[tuple[str, int, str, str]]] = {}
 
 
@@ -399,19 +410,26 @@ class _Builder:
 
     def holder(self) -> dict:
         """Where the numbering of sections closed in the current part is remembered."""
-        return self.stack[0]._last if self.container_index() == 0 else self.root_last
+        stack = self.stack
+        return stack[0]._last if stack and stack[0].kind in _CONTAINERS else self.root_last
 
     def close_to(self, depth: int, at: int) -> None:
         """Close every open node deeper than ``depth`` (-1 closes all)."""
-        while len(self.stack) > depth + 1:
-            n = self.stack.pop()
+        stack = self.stack
+        while len(stack) > depth + 1:
+            n = stack.pop()
             if n._seg >= 0 and at > n._seg:
                 n.body.append((n._seg, at))
             n._seg = -1
             n.end = at
-            if _is_section_style(n.style) or (n.style in ("dI", "dA") and len(self.stack) == self.container_index() + 1):
-                key = (n.style, n.prefix) if n.style.startswith("dec") else n.style
-                self.holder()[key] = n.ordinal
+            st = n.style
+            if _SECTION_STYLE[st]:
+                key = (st, n.prefix) if st.startswith("dec") else st
+            elif st in ("dI", "dA") and len(stack) == (0 if stack and stack[0].kind in _CONTAINERS else -1) + 1:
+                key = st
+            else:
+                continue
+            (stack[0]._last if stack and stack[0].kind in _CONTAINERS else self.root_last)[key] = n.ordinal
 
     def attach(self, node: Node, body_from: int) -> None:
         """Make ``node`` a child of the deepest open node (or a root node) and open it."""
@@ -946,7 +964,7 @@ class _Builder:
         st0 = cands[0][0]
         if st0 == "dA" and not self.stack and _runin_heading(rest) is None:
             return None  # lettered recitals stay in the preamble
-        if _is_section_style(st0):
+        if _SECTION_STYLE[st0]:
             if ("ection" in rest or "ECTION" in rest or "rticle" in rest or "RTICLE" in rest) and _TOC_LINE.search(rest):
                 return None  # "Section 23. Benefits 15 Section 24. Notices 15": a contents line
             f = self.first_section
@@ -983,7 +1001,7 @@ class _Builder:
         node = Node(kind=self.kind_for(st, parent), label=_label(m.group(0)), start=start, line=i,
                     indent=indent, style=st, ordinal=o, prefix=p)
         node.number = self.number_for(node, v, parent)
-        if _is_section_style(st) or not self.stack:
+        if _SECTION_STYLE[st] or not self.stack:
             self.seen_section = True
         if label_end >= 0:
             return self.open_node(label_line, node, label_end)
@@ -1015,7 +1033,7 @@ class _Builder:
     def choose(self, cands, indent: int, first_ok: bool = False, skip: bool = False):
         """Where a marker goes: ('sib', depth, reading) or ('child', depth, reading), or None."""
         stack = self.stack
-        ci = self.container_index()
+        ci = 0 if stack and stack[0].kind in _CONTAINERS else -1  # self.container_index()
         base = ci + 1  # first stack index below the attachment (or 0)
         path = stack[base:]
         if path and path[-1].kind in ("signature", "closing"):
@@ -1025,7 +1043,7 @@ class _Builder:
                 sus = self.suspended[0]
                 for c in cands:
                     st, o, p, v = c
-                    if not _is_section_style(st):
+                    if not _SECTION_STYLE[st]:
                         continue
                     for d in range(len(sus) - 1, -1, -1):
                         nd = sus[d]
@@ -1071,7 +1089,7 @@ class _Builder:
                     options.append(("child", base - 1 if art is None else art, c))
             elif st.startswith("dec"):
                 anchor = next((base + d for d in range(len(path) - 1, -1, -1)
-                               if _is_section_style(path[d].style) and _number_key(path[d]) == p), None)
+                               if _SECTION_STYLE[path[d].style] and _number_key(path[d]) == p), None)
                 if anchor is not None:
                     if o in (0, 1) or held.get((st, p)) == o - 1:
                         options.append(("child", anchor, c))
@@ -1082,7 +1100,7 @@ class _Builder:
                         options.append(("child", base - 1 if art is None else art, c))
             elif st == "n1":
                 # a numbered list inside a subsection, after a colon
-                if path and not _is_section_style(path[-1].style) and o == 1 and self.last_body_char(path[-1]) == ":":
+                if path and not _SECTION_STYLE[path[-1].style] and o == 1 and self.last_body_char(path[-1]) == ":":
                     options.append(("child", len(stack) - 1, c))
             elif o == 1 and (path or ci >= 0 or st in ("dI", "dA")):
                 options.append(("child", len(stack) - 1, c))
@@ -1141,7 +1159,7 @@ class _Builder:
             pos += 1
         nxt = i + 1
         li = i  # the line the body starts on
-        section_like = _is_section_style(node.style)
+        section_like = _SECTION_STYLE[node.style]
         if pos >= eol:  # a bare label
             body_from = eol
             if section_like:
@@ -1213,7 +1231,7 @@ class _Builder:
         styles = {x.style for x in self.stack[self.container_index() + 1:]}
         for c in cands:
             st, o, p, v = c
-            if not _is_section_style(st) and st != "n1" and o == 1 and st not in styles:
+            if not _SECTION_STYLE[st] and st != "n1" and o == 1 and st not in styles:
                 return c
         return None
 
@@ -1222,7 +1240,7 @@ class _Builder:
     def kind_for(self, style: str, parent: Optional[Node]) -> str:
         if parent is None or parent.kind in _CONTAINERS or parent.style == "article" or style == "article":
             return "section"
-        if _is_section_style(style):
+        if _SECTION_STYLE[style]:
             return "subsection" if parent.kind == "section" else "section"
         if parent.kind == "section":
             return "subsection"
@@ -1244,8 +1262,9 @@ class _Builder:
             own = v
         else:
             own = f"({v})"
-        if self.container_index() == 0:
-            c = self.stack[0]
+        stack = self.stack
+        if stack and stack[0].kind in _CONTAINERS:  # (self.container_index() == 0)
+            c = stack[0]
             return f"{c.kind.capitalize()} {c.number}/{own}"
         return own
 
