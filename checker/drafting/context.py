@@ -197,11 +197,12 @@ class Context:
         return hit
 
     @cached_property
-    def _para_starts(self) -> list[int]:
+    def para_starts(self) -> list[int]:
+        """The start offset of each paragraph, in order (for bisection)."""
         return [p.start for p in self.paragraphs]
 
     def paragraph_at(self, offset: int) -> Optional[Paragraph]:
-        i = bisect.bisect_right(self._para_starts, offset) - 1
+        i = bisect.bisect_right(self.para_starts, offset) - 1
         if i < 0:
             return None
         p = self.paragraphs[i]
@@ -259,7 +260,7 @@ class Context:
         capital, or at a blank line; never beyond its paragraph.
         """
         paras = self.paragraphs
-        i = bisect.bisect_right(self._para_starts, offset) - 1
+        i = bisect.bisect_right(self.para_starts, offset) - 1
         if i >= 0 and offset <= paras[i].end:
             p = paras[i]
             lo, hi = p.start, p.end

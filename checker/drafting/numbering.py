@@ -428,7 +428,7 @@ def _paragraphs_with_list_ends(ctx: Context) -> list[int]:
     "(C)" whole: only a list that goes on to one of them can mix its styles.
     The paragraphs are reached from the places of those markers, by bisection."""
     paras = ctx.paragraphs
-    starts = ctx._para_starts
+    starts = ctx.para_starts
     bisect_right = bisect.bisect_right
     found: set[int] = set()
     for m in _LIST_END.finditer(ctx.text):
@@ -604,7 +604,7 @@ def unbalanced_brackets(ctx: Context) -> list[Finding]:
     pos = literal_starts(text, ("(", ")", "[", "]"))
     chars = "".join([text[i] for i in pos])
     n = len(pos)
-    starts = ctx._para_starts
+    starts = ctx.para_starts
     bisect_left, bisect_right = bisect.bisect_left, bisect.bisect_right
     lo = 0
     # the paragraphs are reached from their brackets (by bisection), not

@@ -397,7 +397,7 @@ def stated_sums(ctx: Context) -> list[Finding]:
     # the paragraphs (in order, apart) that hold a cue wholly: reached from
     # the cues, by bisection (as _SUM_CUE.search(low, p.start, p.end) finds)
     paras = ctx.paragraphs
-    para_starts = ctx._para_starts  # (the starts of the paragraphs, read once per document)
+    para_starts = ctx.para_starts  # (the starts of the paragraphs, read once per document)
     chosen: list[int] = []
     for a, b in _sum_cues(low):
         k = bisect.bisect_right(para_starts, a) - 1
