@@ -88,18 +88,25 @@ def _section_matches(text: str):
             yield m
 
 
-def _own_scan(ctx: Context, skip=None, sections_only: bool = False) -> list[Ref]:
+def _own_scan(ctx: Context, skip=None, sections_only: bool = False, numbered_only: bool = False) -> list[Ref]:
+    """References of the plain scan: "Section 4" ones only with ``sections_only``,
+    and only those with a numbered target with ``numbered_only``."""
     text = ctx.text
     out: list[Ref] = []
+    numbered = _NUMBERED_TARGET.fullmatch
     for m in (_section_matches(text) if sections_only else _SCAN.finditer(text)):
         if skip is not None and skip(m):
             continue
         kw = m.group("kw").lower().rstrip("s")
         ref_type = {"paragraph": "paragraph", "clause": "clause", "subsection": "subsection", "article": "article"}.get(kw, "section")
-        where = ctx.section_number_at(m.start()) or ""
+        where = None  # (the section of the place: looked up for the first target built)
         ctxnum = m.group("ctxnum")
         for it in _ITEM.finditer(m.group("list")):
             tgt = _SPACES.sub("", it.group(0))
+            if numbered_only and not numbered(tgt):
+                continue
+            if where is None:
+                where = ctx.section_number_at(m.start()) or ""
             sec = _resolve(ctx, tgt, where, ctxnum)
             out.append(
                 Ref(
@@ -135,38 +142,8 @@ def _uncovered_sections(ctx: Context, have: list[Ref]) -> list[Ref]:
         ls = text.rfind("\n", 0, a) + 1
         return not text[ls:a].strip()  # a heading's own label at the start of a line
 
-    # (_own_scan's references, those with a numbered target only: the others
-    # are not built)
-    out: list[Ref] = []
-    numbered = _NUMBERED_TARGET.fullmatch
-    for m in _section_matches(text):
-        if skip(m):
-            continue
-        kw = m.group("kw").lower().rstrip("s")
-        ref_type = {"paragraph": "paragraph", "clause": "clause", "subsection": "subsection", "article": "article"}.get(kw, "section")
-        where = None
-        ctxnum = m.group("ctxnum")
-        for it in _ITEM.finditer(m.group("list")):
-            tgt = _SPACES.sub("", it.group(0))
-            if not numbered(tgt):
-                continue
-            if where is None:
-                where = ctx.section_number_at(m.start()) or ""
-            sec = _resolve(ctx, tgt, where, ctxnum)
-            out.append(
-                Ref(
-                    start=m.start(),
-                    end=m.end(),
-                    text=squash(m.group(0)),
-                    target=tgt,
-                    ref_type=ref_type,
-                    section=where,
-                    resolved=sec is not None,
-                    resolved_to=sec.number if sec else None,
-                    omitted=bool(sec and sec.omitted),
-                )
-            )
-    return out
+    # (those with a numbered target only: the others are not built)
+    return _own_scan(ctx, skip, sections_only=True, numbered_only=True)
 
 
 _NUMBERED_TYPES = frozenset(("section", "subsection", "clause", "paragraph", "article", "item"))
