@@ -395,6 +395,9 @@ class _Builder:
         # sections closed by a signature block or closing paragraph, which may go on after it
         # (a form with its own signature lines inside a section): (nodes, where the block went)
         self.suspended: Optional[tuple[list[Node], int]] = None
+        # line -> _MARKER.match of its text after the leading white space, for the lines
+        # find_toc matched (try_line reads the same text of the same lines)
+        self.marks: dict[int, Optional[re.Match]] = {}
 
     # -- helpers ---------------------------------------------------------
 
@@ -621,6 +624,7 @@ class _Builder:
         n = len(lines)
         labels: list[tuple[int, str]] = []
         header = -1
+        marks = self.marks
         for i in cands:
             ln = lines[i]
             s = ln.text.lstrip(_WS)
@@ -633,7 +637,7 @@ class _Builder:
             if header < 0 and c0 in "TCI" and i < n // 2 and _TOC.match(s):
                 header = i
                 continue
-            m = _MARKER.match(s)
+            m = marks[i] = _MARKER.match(s)
             if m is None and s.rstrip(_WS) in _BARE_WORDS and i + 1 < n:
                 m = _MARKER.match(s.rstrip(_WS) + " " + lines[i + 1].text.lstrip(_WS))
             if m is None:
@@ -727,7 +731,12 @@ class _Builder:
             r = self.try_signature(i, s)
             if r is not None:
                 return r
-        m = _MARKER.match(s) if (c0 in _MARKER_START or s[1:2] in _DOT_RP or c0 > "\x7f") else None
+        if c0 in _MARKER_START or s[1:2] in _DOT_RP or c0 > "\x7f":
+            m = self.marks.get(i, _UNSEEN)
+            if m is _UNSEEN:
+                m = _MARKER.match(s)
+        else:
+            m = None
         if m is None:
             if c0 == "B" and _BYLINE.match(s):
                 return self.try_byline(i, s)
@@ -1054,7 +1063,7 @@ class _Builder:
                     return ("child", base - 1, c)
             return None
         styles = set(map(_STYLE, path))
-        held = self.holder()
+        held = stack[0]._last if ci == 0 else self.root_last  # self.holder()
         options = []
         for c in cands:
             st, o, p, v = c
@@ -1297,6 +1306,19 @@ class _Builder:
 _TOC_LINE = re.compile(r"\b\d{1,3}[ \t\xa0]+(?:Section|SECTION|Article|ARTICLE)[ \t\xa0]+[0-9IVX]+\b")
 _BARE_WORDS = frozenset({"Section", "SECTION", "Article", "ARTICLE", "\u00a7"})
 
+
+def _quick_form(pattern: str) -> str:
+    """``pattern`` matching the same texts, written so that the engine can pass over more
+    of its branches at their first character: without its named groups (but "q", which a
+    conditional reads; a branch that opens a group is always entered), and with its
+    counted digits and numerals digit-first ("\\d\\d{0,2}" for "\\d{1,3}")."""
+    pattern = re.sub(r"\(\?P<(?!q>)\w+>", "(?:", pattern)
+    for a, b in ((r"\d{1,3}", r"\d\d{0,2}"), (r"\d{1,2}", r"\d\d?"), (r"\d{1,4}", r"\d\d{0,3}"),
+                 (r"(?:[a-z]|[A-Z]|[ivx]{2,6}|[IVX]{2,6})\.", r"(?:[a-zA-Z]|[ivx][ivx]{1,5}|[IVX][IVX]{1,5})\.")):
+        pattern = pattern.replace(a, b)
+    return pattern
+
+
 # The lines the builder reads one by one, found in one pass over the text: those where,
 # after the leading white space (taken whole), one of the patterns that can open something
 # matches (the marker, an attachment's heading, a signature or closing, a "By:" line, a
@@ -1310,8 +1332,9 @@ _BARE_WORDS = frozenset({"Section", "SECTION", "Article", "ARTICLE", "\u00a7"})
 # two letters of one of their words (most lines of text fail it at once).
 _EVENT_BODY = (
     "[" + re.escape(_WS) + "]*+"
-    r"(?=[0-9(\u00a7]|[^\x00-\x7f]|[A-Za-z][.)]|[ivxIVX]{2,6}\.|A[RrNnPpTtCcGg]|S[EeCci]|E[Xx]|I[Nnf]|V[Ee]|Yo|C[Oo]|T[hAa]|Pl|Ki|B[yY])"
-    "(?=" + "|".join([
+    r"(?=[^\n])"  # (a blank line fails here at once)
+    r"(?=[0-9(\u00a7]|[^\x00-\x7f]|[A-Za-z][.)]|[ivxIVX][ivxIVX]{1,5}\.|A[RrNnPpTtCcGg]|S[EeCci]|E[Xx]|I[Nnf]|V[Ee]|Yo|C[Oo]|T[hAa]|Pl|Ki|B[yY])"
+    "(?=" + _quick_form("|".join([
         "(?x:" + _MARKER.pattern + ")",
         _ATTACH.pattern,
         _SIGNATURE.pattern,
@@ -1320,7 +1343,7 @@ _EVENT_BODY = (
         "(?:" + "|".join(map(re.escape, sorted(_BARE_WORDS | _ATTACH_WORDS | {"IN", "In"}))) + ")"
         "[" + re.escape(_WS) + "]*$",
         r"(?:TABLE\s+OF\s+CONTENTS|Table\s+of\s+Contents|CONTENTS|INDEX)[\s\xa0.:]*$",
-    ]) + ")"
+    ])) + ")"
 )
 _EVENT_FIRST = re.compile(_EVENT_BODY, re.M)  # (the first line, at the start of the text)
 _EVENT = re.compile("\n" + _EVENT_BODY, re.M)
@@ -1394,6 +1417,7 @@ def _next_prefix(p: str) -> str:
     return ".".join(parts)
 
 
+_UNSEEN: Any = object()  # (not in _Builder.marks)
 _LABEL_KEYS: dict[str, str] = {}  # "N" + _dec_norm(v) for the numbers find_toc has seen
 _BLANK = attrgetter("blank")
 _STYLE = attrgetter("style")
