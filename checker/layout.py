@@ -360,11 +360,14 @@ _PN = re.compile(
     r"|(?P<uroman>[IVXL]{1,7})",
     re.I,
 )
-# candidate page-number lines, found in one pass over "\n" + text
+# candidate page-number lines, found in one pass over "\n" + text.  What a line can start
+# with is tested first (a blank line, a line of text opening with a quotation mark or a
+# parenthesis fail there), and a run of digits, letters or blanks is taken whole where
+# giving a character back could not help (the next one would be of the same run).
 _PN_LINE = re.compile(
-    r"\n[ \t]*+(?:\d{1,3}\.?|[-\u2013\u2014][ \t]*(?:\d{1,3}|[ivxlc]{1,7})[ \t]*[-\u2013\u2014]"
+    r"\n[ \t]*+(?=[\d\-\u2013\u2014a-z])(?:\d{1,3}+\.?|[-\u2013\u2014][ \t]*(?:\d{1,3}|[ivxlc]{1,7})[ \t]*[-\u2013\u2014]"
     r"|(?:page|pg\.?)[ \t]*\d{1,3}(?:[ \t]*(?:of|/)[ \t]*\d{1,3})?"
-    r"|[A-Z]{1,3} ?- ?\d{1,3}|[ivxlc]{1,7})[ \t]*(?=\n|\Z)",
+    r"|[A-Z]{1,3}+ ?- ?\d{1,3}+|[ivxlc]{1,7}+)[ \t]*+(?=\n|\Z)",
     re.I,
 )
 
