@@ -37,7 +37,10 @@ _SYMBOL_DELETE = str.maketrans("", "", "`!@#$%^&*<>\\|~")
 
 
 def squash(s: str) -> str:
-    return _WS.sub(" ", s).strip()
+    """``s`` with every run of white space one space, and none at its ends
+    (what ``_WS.sub(" ", s).strip()`` makes of it: the same characters are
+    white space to both)."""
+    return " ".join(s.split())
 
 
 @dataclass

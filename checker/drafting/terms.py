@@ -88,7 +88,7 @@ def _may_mean(tail: str) -> bool:
     if not tail.isascii():
         return True
     low = tail.lower()
-    return any(w in low for w in _MEANS_WORDS)
+    return "mean" in low or "refer" in low or "defined" in low or "includ" in low
 
 
 def _may_call(before: str) -> bool:
@@ -866,6 +866,13 @@ _PAREN_CLOSES = re.compile(r"\s*(?:\)|,|;|and\b|or\b|each\b|respectively\b|colle
 _IMPORTED = re.compile(
     r"[\s,]*(?:as\s+(?:such\s+|that\s+)?(?:term\s+is\s+|terms\s+are\s+)?defined\s+(?:in|under|by)|within\s+the\s+meaning\s+of)", re.I
 )
+_INCLUD = re.compile(r"includ", re.I)
+_MEANING_DEFINED = re.compile(r"meaning|defined", re.I)
+_WS_RUN = re.compile(r"\s+")
+# where the words after '"Term":' end; a section number or the preamble named in them
+_COLON_TAIL_END = re.compile(r"[\"\u201c]|\n[^\S\n]*\n|\.(?:\s|$)")
+_COLON_NUM = re.compile(r"(?:Section|subsection|Article|paragraph|clause)\s+(\d+(?:\.\d+)*(?:\s*\([a-zA-Z0-9]{1,5}\))*)")
+_COLON_FRONT = re.compile(r"preamble|recitals|introductory|first\s+paragraph", re.I)
 _LINE_LEAD = re.compile(r"[^\S\n]*(?:(?:\(?[a-zA-Z0-9]{1,5}[.)]|\d+(?:\.\d+)+\.?)[^\S\n]+)?")
 
 
@@ -873,6 +880,9 @@ def _extract(ctx: Context) -> list[Definition]:
     text = ctx.text
     out: list[Definition] = []
     seen: set[int] = set()
+    # the sections' bounds, between two of which the holders do not change (see Context.sections_at)
+    sec_bounds = ctx._sec_bounds if isinstance(ctx, Context) else None
+    placed: dict[int, tuple] = {}
     # (a quoted term starts at a quotation mark: the pattern is tried there only)
     for m in matches_at(_QTERM, text, literal_starts(text, _OPEN_QUOTES)):
         term = " ".join(m.group(1).split()).replace("\u00ad", "-")  # squash()
@@ -908,12 +918,12 @@ def _extract(ctx: Context) -> list[Definition]:
             cm = _COLON_DEF.match(text, b)
             if cm and _LINE_LEAD.fullmatch(text, text.rfind("\n", 0, a) + 1, a):
                 form = "means"  # a list of definitions: '"Commitment": as to any Bank, ...'
-                tail = re.split(r"[\"\u201c]|\n[^\S\n]*\n|\.(?:\s|$)", text[cm.end() - 1 : cm.end() + 120], maxsplit=1)[0]
+                tail = _COLON_TAIL_END.split(text[cm.end() - 1 : cm.end() + 120], maxsplit=1)[0]
                 if _COLON_POINTER.match(tail):
-                    num = re.search(r"(?:Section|subsection|Article|paragraph|clause)\s+(\d+(?:\.\d+)*(?:\s*\([a-zA-Z0-9]{1,5}\))*)", tail)
+                    num = _COLON_NUM.search(tail)
                     if num:
-                        form, colon_pointer = "pointer", re.sub(r"\s+", "", num.group(1))
-                    elif re.search(r"preamble|recitals|introductory|first\s+paragraph", tail, re.I):
+                        form, colon_pointer = "pointer", _WS_RUN.sub("", num.group(1))
+                    elif _COLON_FRONT.search(tail):
                         form, colon_pointer = "pointer", ""
                     else:
                         form = "imported"
@@ -921,11 +931,14 @@ def _extract(ctx: Context) -> list[Definition]:
             tail = text[b : b + 80]
             mm = _MEANS.match(tail) if _may_mean(tail) else None
             if mm:
-                form = "includes" if re.search(r"includ", mm.group(0), re.I) else "means"
-                if re.search(r"meaning|defined", mm.group(0), re.I):
+                said = mm.group(0)
+                form = "includes" if _INCLUD.search(said) else "means"
+                if _MEANING_DEFINED.search(said):
                     form = "pointer"  # "X" has the meaning specified in Section 1.01 / in the Indenture
-            elif _may_call(text[max(0, a - 80) : a]) and _CALLED.search(text[max(0, a - 80) : a]):
-                form = "called"
+            else:
+                before = text[a - 80 if a > 80 else 0 : a]
+                if _may_call(before) and _CALLED.search(before):
+                    form = "called"
         if form is None:
             continue
         if _IMPORTED.match(text[b : b + 60]):
@@ -955,28 +968,38 @@ def _extract(ctx: Context) -> list[Definition]:
             if pm is None:
                 form = "imported"  # "has the meaning given in the Indenture"
             elif pm.group("num"):
-                pointer = re.sub(r"\s+", "", pm.group("num"))
+                pointer = _WS_RUN.sub("", pm.group("num"))
             else:
                 pointer = ""
-        holds = ctx.sections_at(a)
-        sec = None  # ctx.section_at(a)
-        for s in holds:
-            if s.kind not in ("table", "paragraph"):
-                sec = s
-        top = None
-        att = None
-        for s in holds:
-            if s.kind in ("schedule", "exhibit", "annex", "appendix"):
-                att = f"{s.kind} {s.number}"
-        tops = [s for s in holds if s.depth == 0]
-        if tops:
-            top = tops[0].number if tops[0].kind not in ("preamble",) else ""
+        # (what is read from the sections holding the definition, once for
+        # each stretch of the text between two section bounds: the holders
+        # are the same all over it)
+        span_key = bisect_right(sec_bounds, a) if sec_bounds is not None else None
+        where = placed.get(span_key) if span_key is not None else None
+        if where is None:
+            holds = ctx.sections_at(a)
+            sec = None  # ctx.section_at(a)
+            for s in holds:
+                if s.kind not in ("table", "paragraph"):
+                    sec = s
+            top = None
+            att = None
+            for s in holds:
+                if s.kind in ("schedule", "exhibit", "annex", "appendix"):
+                    att = f"{s.kind} {s.number}"
+            tops = [s for s in holds if s.depth == 0]
+            if tops:
+                top = tops[0].number if tops[0].kind not in ("preamble",) else ""
+            where = (sec.number if sec else None, top, att)
+            if span_key is not None:
+                placed[span_key] = where
+        section, top, att = where
         if att is None and a >= ctx.body_end:
             att = "attachment"
         out.append(
             Definition(
                 term=term,
-                key=title_key(term),
+                key=term if term.isupper() else title_key(term),  # (a term in capitals: see Terms)
                 start=a,
                 end=b,
                 form=form,
@@ -985,7 +1008,7 @@ def _extract(ctx: Context) -> list[Definition]:
                 scope=scope,
                 scope_text=scope_text,
                 pointer=pointer,
-                section=sec.number if sec else None,
+                section=section,
                 top=top,
                 attachment=att,
             )
