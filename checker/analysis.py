@@ -350,6 +350,14 @@ def _specs() -> dict:
     return _SPECS[1]
 
 
+def _fact_types_read(policy, doc_type) -> Optional[frozenset]:
+    """The types of the facts some rule of ``doc_type`` reads (None: any may matter)."""
+    try:
+        return engine(policy).fact_types_read(doc_type)
+    except Exception:  # the rules stage reports why the engine cannot be built
+        return None
+
+
 def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], list[dict], list[DocError]]:
     errors: list[DocError] = []
     findings: list[Finding] = []
@@ -384,13 +392,17 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
     except Exception as exc:
         errors.append(_stage_error("provisions", exc))
     doc.provisions = provisions
+    # the facts of a type no rule of the document's type reads are not made (nor, for
+    # definitions, read from the document): the findings are the same without them
+    read = _fact_types_read(config.policy, doc.doc_type)
     definitions: list[dict] = []
-    try:
-        from .obligations import extract_definitions
+    if read is None or "definition" in read:
+        try:
+            from .obligations import extract_definitions
 
-        definitions = extract_definitions(doc)
-    except Exception as exc:
-        errors.append(_stage_error("definitions", exc))
+            definitions = extract_definitions(doc)
+        except Exception as exc:
+            errors.append(_stage_error("definitions", exc))
 
     t1 = _time.perf_counter()
     times["facts"] = t1 - t0
@@ -402,7 +414,11 @@ def run_analysis(doc, options: dict) -> tuple[list[Obligation], list[Finding], l
         facts = [{"id": "$doc", "type": "doc", "doc_id": doc.path, "doc_type": doc.doc_type, "subtype": doc.doc_subtype,
                   # the definitions were read: a document without definition facts defines nothing
                   "definitions_read": 1 if not any(e.stage == "definitions" for e in errors) else 0}]
-        facts += obligation_facts(obligations) + provision_facts(provisions) + definition_facts(definitions)
+        if read is None or "obligation" in read:
+            facts += obligation_facts(obligations)
+        if read is None or "provision" in read:
+            facts += provision_facts(provisions)
+        facts += definition_facts(definitions)
         by_id = {f["id"]: f for f in facts}
         raw, errs = eng.evaluate(doc.path, doc.doc_type, facts)
         for e in errs:

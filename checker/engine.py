@@ -865,6 +865,7 @@ class Engine:
                         definition[key] = dict(rule, run=ACTION_PREFIX + key)
             self._definitions[doc_type] = definition
         self._reads: dict[str, tuple[Optional[frozenset], frozenset]] = {}
+        self._types_read: dict[str, Optional[frozenset]] = {}
 
     # -- public ---------------------------------------------------------------
 
@@ -877,6 +878,24 @@ class Engine:
                 raise KeyError(doc_type)
             name = self._ruleset[doc_type] = _register(self._definitions[doc_type])
         return name
+
+    def fact_types_read(self, doc_type: str) -> Optional[frozenset]:
+        """The types of the facts a rule of ``doc_type`` can read (the ``doc`` and
+        ``end`` facts always), or None when any fact may matter (a python rule sees
+        every fact; a pattern may not name the type; an unknown document type).  A
+        caller may leave out the facts of the other types: the findings are the same."""
+        got = self._types_read.get(doc_type, 0)
+        if got != 0:
+            return got
+        types: Optional[frozenset] = None
+        if doc_type in self._definitions and not any(r.kind == "python" and r.applies_to(doc_type) for r in self.rules):
+            reads = self._reads.get(doc_type)
+            if reads is None:
+                reads = self._reads[doc_type] = _reads(self._definitions[doc_type])
+            if reads[0] is not None:
+                types = reads[0] | {"doc", "end"}
+        self._types_read[doc_type] = types
+        return types
 
     def evaluate(self, doc_id: str, doc_type: str, facts: list[dict]) -> tuple[list[RawFinding], list[str]]:
         if doc_type not in self._definitions:
