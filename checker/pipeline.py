@@ -36,7 +36,7 @@ FINGERPRINT_VERSION = "v1"
 SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeRef:
     """A typed node with the number of the section that holds it."""
 
