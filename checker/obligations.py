@@ -943,6 +943,7 @@ class _Ctx:
         self.offering = dt in OFFERING_DOC_TYPES or _underwriter_count(view) >= 10
         self.warrant = dt == "warrant"
         self.last_lockup_party: dict[str, Optional[str]] = {}
+        self.aligned_lower: Optional[str] = None
 
 
 def _underwriter_count(view: TextView) -> int:
@@ -2505,6 +2506,9 @@ def extract_obligations(doc: Any) -> list[Obligation]:
     bl = bisect.bisect_left
     node_class = _NODE_CLASS
     to_clean = view.to_clean
+    # the lower-cased text, when it has the text's offsets (a clause's words in lower case are then
+    # a slice of it: the test of a clause before it is split, _may_dispatch)
+    ctx.aligned_lower = lower if len(lower) == len(view.text) else None
     for s0, e0, sec, parents, clause in _clause_rows(doc, view):
         k = bl(hits_src, s0)
         if not (k < n_hits and hits_src[k] < e0):  # no hit in the clause
@@ -2547,6 +2551,9 @@ def extract_obligations(doc: Any) -> list[Obligation]:
 
 
 def _read_clause(ctx: _Ctx, hits: list[int], sec: Section, parents: tuple, a: int, b: int, clause: Any) -> None:
+        low = ctx.aligned_lower
+        if low is not None and not _may_dispatch(ctx, low[a:b], {type(n) for n in clause.nodes}):
+            return  # no reader would be handed any sentence of the clause: it is not split
         for s in _clause_sentences(ctx.view, sec, parents, a, b, clause):
             kinds = {type(p.node) for p in s.nodes}
             if not (kinds.intersection(_VALUE_NODES) or _has_hit(hits, s.start, s.end)):
@@ -2555,6 +2562,29 @@ def _read_clause(ctx: _Ctx, hits: list[int], sec: Section, parents: tuple, a: in
 
 
 _VALUE_NODES = (Duration, Ratio, ShareCount, Money, DateNode, Bound)
+
+
+def _may_dispatch(ctx: _Ctx, lt: str, kinds: set) -> bool:
+    """Whether :func:`_dispatch` could hand a sentence of a clause to a reader, told
+    from the clause's text in lower case and the types of all its nodes: the same
+    tests, each on words and types that every sentence of the clause has only if
+    the clause has them."""
+    has_dur = Duration in kinds
+    return bool(
+        ((has_dur or Bound in kinds) and ("notice" in lt or "notif" in lt or "deemed" in lt or "effective" in lt))
+        or "govern" in lt or "accordance" in lt or "jurisdiction" in lt or "counterpart" in lt or "surviv" in lt
+        or ("law" in lt and ("construed" in lt or "interpreted" in lt))
+        or "contribute" in lt or (Money in kinds and ("liabil" in lt or "indemn" in lt))
+        or (has_dur and ("postpone" in lt or "424" in lt or "trading" in lt or "fiscal" in lt or "financial" in lt
+                         or "balance" in lt or "report" in lt))
+        or ((has_dur or Ratio in kinds) and "default" in lt)
+        or "earnings" in lt
+        or ((has_dur or "period" in lt) and ("lock" in lt or ("not" in lt and ("sell" in lt or "dispos" in lt))))
+        or ((ctx.offering or "underwriter" in lt) and ("option" in lt or "firm" in lt or "additional" in lt or "allot" in lt))
+        or (ctx.offering and (DateNode in kinds or has_dur) and ("deliver" in lt or "closing" in lt or "settlement" in lt))
+        or ((ctx.warrant or "warrant" in lt)
+            and (ShareCount in kinds or Money in kinds or DateNode in kinds or "exercis" in lt or "shares" in lt))
+    )
 
 
 def _clause_sentences(view: TextView, sec: Section, parents: tuple, a: int, b: int, clause: Any) -> list[Sentence]:
