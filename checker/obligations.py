@@ -386,6 +386,10 @@ def _sections(doc: Any, view: TextView) -> list[tuple[Section, tuple]]:
     got = view.__dict__.get("_walked")
     if got is not None and got[0] is secs:
         return got[1]
+    pre = getattr(doc, "_walked", None)  # made while the document was parsed
+    if pre is not None and pre[0] is secs:
+        view.__dict__["_walked"] = (secs, pre[1])
+        return pre[1]
     out: list[tuple[Section, tuple]] = []
     add = out.append
 
@@ -409,6 +413,10 @@ def _clause_rows(doc: Any, view: TextView) -> list[tuple]:
     got = view.__dict__.get("_clause_rows")
     if got is not None and got[0] is secs:
         return got[1]
+    pre = getattr(doc, "_walked", None)  # made while the document was parsed
+    if pre is not None and pre[0] is secs:
+        view.__dict__["_clause_rows"] = (secs, pre[2])
+        return pre[2]
     rows = [(c.span.offset, c.span.end_offset, sec, parents, c) for sec, parents in _sections(doc, view) for c in sec.clauses]
     view.__dict__["_clause_rows"] = (secs, rows)
     return rows

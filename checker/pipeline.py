@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import operator
 import os
 import re
 import time
@@ -66,6 +67,9 @@ class ParsedDocument:
     _attachments: Optional[dict] = field(default=None, repr=False, compare=False)
     # (nodes, the references among them, the definitions among them): see _node_groups
     _groups: Optional[tuple] = field(default=None, repr=False, compare=False)
+    # (sections, every (section, its enclosing sections) in document order, every clause as
+    # (source start, source end, section, enclosing sections, clause)): read by the fact readers
+    _walked: Optional[tuple] = field(default=None, repr=False, compare=False)
 
     @property
     def path(self) -> str:
@@ -179,13 +183,27 @@ def parse_source(source: Source) -> ParsedDocument:
     refs: list[NodeRef] = []
     defs: list[NodeRef] = []
     by_number: dict[str, Section] = {}
+    # one walk of the sections (in the order of _walk) for what later stages go through:
+    # each section with its enclosing ones, each clause with its section, the attachments
+    walked: list[tuple] = []
+    rows: list[tuple] = []
+    attachments: dict = {}
+    attachment_kinds = _ATTACHMENT_KINDS
     group_of = _GROUP_OF
     add = nodes.append
-    for sec in _walk(sections):
+    stack = [(s, ()) for s in reversed(sections)]
+    pop = stack.pop
+    while stack:
+        sec, parents = pop()
+        walked.append((sec, parents))
         number = sec.number
         if number and number not in by_number:
             by_number[number] = sec
+        if sec.kind in attachment_kinds:
+            attachments.setdefault((sec.kind, number.upper()), sec)
         for clause in sec.clauses:
+            sp = clause.span
+            rows.append((sp.offset, sp.end_offset, sec, parents, clause))
             for node in clause.nodes:
                 nr = NodeRef(node, number)
                 add(nr)
@@ -206,6 +224,10 @@ def parse_source(source: Source) -> ParsedDocument:
                                 stage="grammar",
                             )
                         )
+        children = sec.children
+        if children:
+            inner = parents + (sec,)
+            stack.extend([(c, inner) for c in reversed(children)])
     return ParsedDocument(
         source=source,
         layout=lay,
@@ -219,6 +241,8 @@ def parse_source(source: Source) -> ParsedDocument:
         errors=errors,
         by_number=by_number,
         _groups=(nodes, refs, defs),
+        _attachments=attachments,
+        _walked=(sections, walked, rows),
     )
 
 
@@ -530,13 +554,19 @@ def _analyse(source: Source, options: Optional[dict]) -> DocumentResult:
     return res
 
 
+_SECOND = operator.itemgetter(1)
+
+
 def _skipped_attachments(doc: ParsedDocument) -> list[str]:
     """A note for each uuencoded attachment the layout left out (a PDF or an image
     inside an old EDGAR submission): its file name and lines."""
     from .layout import UUENCODED
 
+    removed = getattr(doc.layout, "removed", ())
+    if not removed or UUENCODED not in map(_SECOND, removed):  # (most documents: none)
+        return []
     runs: list[list[int]] = []
-    for line, why in getattr(doc.layout, "removed", ()):
+    for line, why in removed:
         if why != UUENCODED:
             continue
         if runs and line == runs[-1][1] + 1:
