@@ -361,11 +361,11 @@ def collect_references(doc: ParsedDocument) -> tuple[list[dict], list[dict]]:
         n = nr.node
         if isinstance(n, CrossRef):
             where = nr.section
-            if _is_filing_label(doc, n, where):
+            ref_type = n.ref_type
+            if ref_type == "exhibit" and not where and _is_filing_label(doc, n, where):
                 continue
             sp = n.span
             text = n.text
-            ref_type = n.ref_type
             line, column, end_line, end_column = sp.line, sp.column, sp.end_line, sp.end_column
             context = n.context
             for t in n.targets:
