@@ -332,6 +332,20 @@ def test_python_rule_errors_are_surfaced():
     assert len(errors) == 1 and "no-such-fact" in errors[0]
 
 
+def test_fact_types_read():
+    # a threshold rule for underwriting agreements reads obligations there, and nothing elsewhere
+    eng = Engine([rule("threshold", LOCKUP, doc_types=["underwriting_agreement"])], Policy())
+    uw = eng.fact_types_read("underwriting_agreement")
+    assert "obligation" in uw and "definition" not in uw and {"doc", "end"} <= uw
+    assert "obligation" not in eng.fact_types_read("other")
+    assert eng.fact_types_read("no_such_type") is None
+    # a python rule sees every fact: any type may matter
+    r = rule("python", {"function": "tests.test_engine:py_rule_lockups", "options": {"max": 200}}, doc_types=["warrant"])
+    eng = Engine([r], Policy())
+    assert eng.fact_types_read("warrant") is None
+    assert eng.fact_types_read("other") is not None
+
+
 def test_python_rule_import_error_at_construction():
     r = rule("python", {"function": "tests.no_such_module:fn"})
     with pytest.raises(EngineError, match="cannot import"):

@@ -623,3 +623,34 @@ def test_a_line_of_many_quoted_terms_is_read_in_linear_time(tmp_path):
                  + " ".join(["\u201cWord\u201d means a thing,"] * 20000) + "\n", encoding="utf-8")
     errors, definitions = check_in_child(p, "len(r.errors), len(r.definitions)", timeout=60)
     assert errors == 0 and definitions == 60000
+
+
+# ---------------------------------------------------------------------------
+# A clause is passed over before it is split only when no reader could take any of its sentences
+# ---------------------------------------------------------------------------
+
+
+def test_clause_passed_over_only_when_no_reader_would_take_a_sentence(monkeypatch):
+    from checker import obligations as ob
+
+    readers = ("_lockups", "_option_and_size", "_option_windows", "_default_clause", "_postponement", "_filing_deadline",
+               "_earnings_statement", "_reporting", "_notices", "_closing_date", "_warrant", "_pricing_period", "_boilerplate")
+    called: list[str] = []
+    for name in readers:
+        monkeypatch.setattr(ob, name, lambda *a, _n=name: called.append(_n))
+    checked = 0
+    for name in ("juniper", "warrant", "commvault"):
+        doc = parse_source(load(_seed(name)))
+        view = ob.TextView.of(doc)
+        ctx = ob._Ctx(doc, view)
+        low = view.lower
+        assert len(low) == len(view.text)
+        for s0, e0, sec, parents, clause in ob._clause_rows(doc, view):
+            a, b = view.to_clean(s0), view.to_clean(e0)
+            if b <= a or ob._may_dispatch(ctx, low[a:b], {type(n) for n in clause.nodes}):
+                continue
+            checked += 1
+            for s in ob._clause_sentences(view, sec, parents, a, b, clause):
+                ob._dispatch(ctx, s, {type(p.node) for p in s.nodes})
+            assert called == [], (sec.number, called)
+    assert checked > 20
