@@ -2272,7 +2272,7 @@ def _boilerplate(ctx: _Ctx, s: Sentence, lt: str) -> None:
         m = _GOV.search(vt, q, s.end) if q is not None else None
         if m and not (_BOILERPLATE_RX1.search(s.heading) or _GOV_SUBJECT.search(vt, s.start, m.end())):
             m = None
-        if m is None and "govern" in lt:
+        if m is None and "govern" in lt and "law" in lt:  # (no character folds to "l", "a" or "w" ignoring case)
             m = _GOV_LAW_FIRST.search(vt, s.start, s.end)
     state = None
     if m:
@@ -2315,8 +2315,15 @@ def _boilerplate(ctx: _Ctx, s: Sentence, lt: str) -> None:
               as_written=vt[m.start():m.end()], quote_range=qr)
         break
     for p in s.of(Money):
-        pre = _WS.sub(" ", _before(s, p.start, 200))
-        if _CAP_MONEY.search(pre) and p.node.value is not None:
+        if p.node.value is None:
+            continue
+        raw = _before(s, p.start, 200)
+        # every match of the (case-sensitive) cap pattern holds "exceed" or "limited", and
+        # "liabilit" or "indemn" (words without white space: the same before it is collapsed)
+        if not (("exceed" in raw or "limited" in raw) and ("liabilit" in raw or "indemn" in raw)):
+            continue
+        pre = _WS.sub(" ", raw)
+        if _CAP_MONEY.search(pre):
             _emit(ctx, s, "indemnity_cap", (p.start, p.end), value=float(p.node.value), unit="usd",
                   as_written=vt[p.start:p.end], party=_party_at(s, p.start, forward=False))
     m = _CONTRIB_CAP.search(vt, s.start, s.end) if "contribute" in lt else None
