@@ -1806,17 +1806,7 @@ _REPORTING_RX2 = rx(r" (?:after|following|from) (?:the )?(?:end|close) of [^,;()
 
 
 def _reporting(ctx: _Ctx, s: Sentence) -> None:
-    # the sentence's words in lower case where each pattern (ignoring case) finds them, when
-    # the text allows it: a pattern none of whose words the sentence holds is not tried
-    low = _aligned_lower(s.view)
-    lt = low[s.start : s.end] if low is not None else None
-    if (lt is None or "earnings" in lt) and _EARNINGS_STMT.search(s.text):
-        return
-    if lt is not None and not (
-        ("report" in lt or "financial" in lt or "balance" in lt or "statement" in lt or "10-k" in lt or "10-q" in lt)
-        and ("furnish" in lt or "deliver" in lt or "provide" in lt or "make" in lt or "send" in lt or "submit" in lt
-             or "file" in lt)
-    ):
+    if _EARNINGS_STMT.search(s.text):
         return
     if not (_REPORT_WHAT.search(s.text) and _REPORT_VERB.search(s.text)):
         return
