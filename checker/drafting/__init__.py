@@ -156,12 +156,19 @@ def _checks_wanted(settings: dict) -> list:
             key = hit = None
         if hit is not None:
             return hit
-    hit = [(spec, _resolve(spec)) for spec in CHECKS if any(_wanted(c, settings) for c in _CODES_OF[spec])]
+    # (each check's own function: the run hands it the context, which is
+    # all the rule-engine wrapper would find out before calling it)
+    hit = [(spec, _own_check(_resolve(spec))) for spec in CHECKS if any(_wanted(c, settings) for c in _CODES_OF[spec])]
     if key is not None:
         if len(_CHECKS_WANTED) > 32:
             _CHECKS_WANTED.clear()
         _CHECKS_WANTED[key] = hit
     return hit
+
+
+def _own_check(fn):
+    """The function ``as_rule`` made ``fn`` from (``fn`` itself if none)."""
+    return getattr(fn, "_check", fn)
 
 
 def _run(ctx: Context, settings: dict) -> list[Finding]:
@@ -244,4 +251,5 @@ def as_rule(fn):
             ]
         return found
 
+    wrapper._check = fn
     return wrapper

@@ -439,6 +439,27 @@ def _paragraphs_with_list_ends(ctx: Context) -> list[int]:
     return sorted(found)
 
 
+# what a paragraph must hold for the checks below to find a list that mixes
+# its styles: a marker, the one after it, and one of the markers of another
+# style that can stand before it ("(1) ... (ii) ... (iii)")
+_MIX_CASES = (
+    ("(ii)", "(iii)", ("(1)", "(a)", "(A)", "(I)")),
+    ("(b)", "(c)", ("(1)", "(i)", "(A)")),
+    ("(2)", "(3)", ("(a)", "(i)", "(A)")),
+    ("(B)", "(C)", ("(1)", "(i)", "(a)")),
+)
+
+
+def _may_mix(text: str, a: int, b: int) -> bool:
+    """Whether text[a:b] holds the three markers of one of _MIX_CASES (a
+    quick test by literal search; the markers are then read in full)."""
+    find = text.find
+    for m, nxt, prevs in _MIX_CASES:
+        if find(m, a, b) >= 0 and find(nxt, a, b) >= 0 and any(find(pv, a, b) >= 0 for pv in prevs):
+            return True
+    return False
+
+
 @as_rule
 def mixed_styles(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
@@ -448,6 +469,8 @@ def mixed_styles(ctx: Context) -> list[Finding]:
         p = paras[k]
         if p.table or text.count("(", p.start, p.end) < 3:
             continue  # every marker starts with "(": fewer than three cannot make a list
+        if not _may_mix(text, p.start, p.end):
+            continue
         ms = list(_inline_markers(text, p.start, p.end))
         if len(ms) < 3:
             continue

@@ -151,6 +151,8 @@ _TAIL_VOCAB = frozenset(
     [*UNITS, *TENS, *SCALES, *ORDINALS, *DENOMS]
     + "and dollar dollars cent cents percent per centum percentum u s us".split()
 )
+# the same words spelt backwards
+_TAIL_VOCAB_REVERSED = frozenset(w[::-1] for w in _TAIL_VOCAB)
 # a word, or a character no match of _TAIL holds
 _TAIL_TOKEN = re.compile(r"[A-Za-z]+|[^A-Za-z0-9/\s\-,().]")
 
@@ -162,14 +164,17 @@ def _tail_start(text: str, lo: int, end: int) -> int:
     or later, as a match cannot start inside a word).  When text[lo:end]
     is ASCII (letters outside it can fold to those of the number words under
     the pattern's IGNORECASE); else ``lo``."""
-    if not text.isascii() and not text[lo:end].isascii():
+    window = text[lo:end]
+    if not window.isascii():
         return lo
-    vocab = _TAIL_VOCAB
-    for t in reversed(list(_TAIL_TOKEN.finditer(text, lo, end))):
+    # the window's tokens read from its end (those of the reversed window are
+    # the same, each reversed): the first that no run can hold ends the search
+    vocab = _TAIL_VOCAB_REVERSED
+    for t in _TAIL_TOKEN.finditer(window[::-1]):
         w = t.group()
         if w.isalpha() and w.lower() in vocab:
             continue
-        return t.end()
+        return end - t.start()
     return lo
 
 

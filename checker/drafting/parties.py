@@ -291,10 +291,12 @@ def name_mismatch(ctx: Context) -> list[Finding]:
     # each name's characters and how often each stands in it (as two tuples,
     # and zeros as many: the counts shared with another name are read in one
     # call of map, not a loop)
-    counts = []
-    for k in kn:
-        kc = Counter(k[0])
-        counts.append((k, len(k[0]), tuple(kc), tuple(kc.values()), (0,) * len(kc)))
+    # (read for the names of a length a signatory's name can be compared
+    # with, when first needed); the names by length, in order
+    counts: list = [None] * len(kn)
+    by_len: dict[int, list[int]] = {}
+    for i, k in enumerate(kn):
+        by_len.setdefault(len(k[0]), []).append(i)
     out: list[Finding] = []
     reported: set[str] = set()
     for a, b, t in sig:
@@ -303,12 +305,21 @@ def name_mismatch(ctx: Context) -> list[Finding]:
             continue
         best = None
         best_r = 0.0
-        sm = difflib.SequenceMatcher(None, "", nt, autojunk=False)
         n_nt = len(nt)
+        # the names within four characters of this one's length, in order
+        near = [i for n in range(n_nt - 4, n_nt + 5) for i in by_len.get(n, ())]
+        if not near:
+            continue
+        near.sort()
+        sm = difflib.SequenceMatcher(None, "", nt, autojunk=False)
         nt_get = Counter(nt).get
-        for k, n_k, k_chars, k_counts, zeros in counts:
-            if abs(n_k - n_nt) > 4:
-                continue
+        for i in near:
+            c = counts[i]
+            if c is None:
+                k = kn[i]
+                kc = Counter(k[0])
+                c = counts[i] = (k, len(k[0]), tuple(kc), tuple(kc.values()), (0,) * len(kc))
+            k, n_k, k_chars, k_counts, zeros = c
             # SequenceMatcher's real_quick_ratio and quick_ratio (the
             # characters the two have in common, counted once each), read
             # from the counts of both names' characters

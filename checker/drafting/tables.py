@@ -20,6 +20,8 @@ from .context import Context, squash
 from .numwords import fmt
 
 _CELL = re.compile(r"\(?(?:\$[^\S\n]*)?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\)?%?")
+# every character a match of _CELL can hold, in ASCII
+_CELL_CHARS = "0123456789()$,.% \t\n\r\f\v"
 _RULE = re.compile(r"^[^\S\n]*[-=_]{3,}(?:[^\S\n]+[-=_]{3,})*[^\S\n]*$")
 _LEADER = re.compile(r"(?:\.[^\S\n]?){2,}\.?|[^\S\n]{2,}")
 _TOTAL = re.compile(r"^[^\S\n]*(?:grand[^\S\n]+)?totals?\b", re.I)
@@ -104,8 +106,15 @@ def _split_row(text: str) -> Optional[tuple[str, int, list[tuple[int, int, str]]
     cells: list[tuple[int, int, str]] = []
     pos = len(s)
     # the numeric tokens of the line, read once: those of s[:pos] (as
-    # _CELL.finditer(s, 0, pos) reads them) are the ones that end by pos
-    found = list(_CELL.finditer(s))
+    # _CELL.finditer(s, 0, pos) reads them) are the ones that end by pos.
+    # Only those after the line's last character that no token holds can be
+    # cells (one before it has that character between it and the cells):
+    # the scan starts there, and finds the same tokens after it
+    head = s.rstrip(_CELL_CHARS)
+    k = len(head)
+    if k and (head[-1].isdecimal() or head[-1].isspace()):
+        k = 0  # a digit or a space of another script: the whole line
+    found = list(_CELL.finditer(s, k))
     while True:
         while found and found[-1].end() > pos:
             found.pop()
