@@ -504,6 +504,30 @@ _HAS_EARNINGS = re.compile(r"arnings\s+[Ss]tatement")  # a literal first: a fast
 _WITHIN_MEANING = re.compile(r"within\s+the\s+meaning\s+of")
 
 
+def _near_rule(pattern: "re.Pattern[str]", text: str, rule: str, after: int):
+    """``pattern.finditer(text)`` for _FINAL_424 and _INCREASE_462: every match
+    holds ``rule`` ("424(", "462("), has no "." nor ";" before it, and ends at
+    most ``after`` characters after its start.  The pattern is run only over
+    the stretches from the last "." or ";" before each place of the rule to
+    ``after`` characters past it (stretches that meet taken as one), not
+    over the whole text: the same matches."""
+    find, rfind = text.find, text.rfind
+    i = find(rule)
+    if i < 0:
+        return
+    windows: list[list[int]] = []
+    while i >= 0:
+        lo = max(rfind(".", 0, i), rfind(";", 0, i)) + 1
+        hi = min(len(text), i + after)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+        i = find(rule, i + 1)
+    for lo, hi in windows:
+        yield from pattern.finditer(text, lo, hi)
+
+
 def _has_earnings(text: str) -> bool:
     """``_HAS_EARNINGS.search(text)``, tried only where "arnings" stands."""
     find, match = text.find, _HAS_EARNINGS.match
@@ -712,7 +736,7 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
             kind = _act_kind(ctx, c.group("act"))
             if kind in ("securities", None) and c.group("num").lower() != "11(a)":
                 report(c, base, "the earnings statement", "Section 11(a) of the Securities Act (and Rule 158)")
-    for m in (_FINAL_424.finditer(text) if "424(" in text else ()):
+    for m in _near_rule(_FINAL_424, text, "424(", 6):
         if m.group("p") != "b":
             out.append(
                 ctx.finding(
@@ -733,7 +757,7 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
                     m.end("r"),
                 )
             )
-    for m in (_INCREASE_462.finditer(text) if "462(" in text else ()):
+    for m in _near_rule(_INCREASE_462, text, "462(", 6 + 60 + 7):
         p = (m.group("p") or m.group("q") or "").lower()
         if p and p != "b":
             out.append(
