@@ -359,6 +359,20 @@ def _quantities(ctx: Context, lo: int, hi: int) -> list[Qty]:
     return out
 
 
+# the unit of every match of _QTY ends in one of these (in lower case)
+_UNIT_WORDS_LOWER = ("shares", "securities", "units", "notes", "warrants", "adss")
+
+
+def _unit_words_in(low: str, a: int, b: int) -> int:
+    """How many of _UNIT_WORDS_LOWER stand in low[a:b]: at least as many as
+    there are matches of _QTY in the text there."""
+    count = low.count
+    n = 0
+    for w in _UNIT_WORDS_LOWER:
+        n += count(w, a, b)
+    return n
+
+
 _SUM_CUE = re.compile(r"aggregate|such\s+\d|total|consist|compris")
 _SUCH_NUMBER = re.compile(r"such\s+\d")
 
@@ -408,9 +422,15 @@ def stated_sums(ctx: Context) -> list[Finding]:
         k = bisect.bisect_right(para_starts, a) - 1
         if k >= 0 and b <= paras[k].end and (not chosen or chosen[-1] != k):
             chosen.append(k)
+    # (each quantity ends in one of _UNIT_WORDS_LOWER, in the lower-case text
+    # when it keeps every offset: a paragraph with fewer than three of them
+    # holds fewer than three quantities, and is passed over unread)
+    unit_low = low if low is ctx.lower else None
     for k in chosen:
         p = paras[k]
         if p.table:
+            continue
+        if unit_low is not None and _unit_words_in(unit_low, p.start, p.end) < 3:
             continue
         qs = _quantities(ctx, p.start, p.end)
         if len(qs) < 3:
