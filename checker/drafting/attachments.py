@@ -14,7 +14,7 @@ import re
 
 from ..model import Finding
 from . import as_rule
-from .context import Context, matches_at, search_near, squash
+from .context import Context, matches_at, squash
 
 _KINDS = r"(?P<kind>Schedules?|SCHEDULES?|Exhibits?|EXHIBITS?|Annex(?:es)?|ANNEX(?:ES)?|Appendix|Appendices|APPENDIX|Attachments?|ATTACHMENTS?)"
 _ID = r"[A-Z0-9]{1,4}(?:[-.][A-Z0-9]{1,3})?(?:\s?\([a-z0-9]{1,3}\))?"
@@ -46,6 +46,33 @@ _FORM_REF = re.compile(
 
 # the words a reference of _REF starts with
 _REF_WORDS = ("schedule", "exhibit", "annex", "append", "attachment")
+
+# what every match of _OMITTED_NOTE holds (in lower case), and the letters
+# that match an ASCII letter of it under IGNORECASE without lower-casing to it
+_OMITTED_NOTE_WORDS = ("schedule", "exhibit", "annex", "appendi", "attachment", "601")
+_FOLDING = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _omitted_note(text: str, low: str) -> bool:
+    """Whether ``search_near(_OMITTED_NOTE, text, ("omitted", "not filed",
+    "not been filed", "not included", "601"), 200, 120, low)`` finds a note
+    that the attachments were omitted: the same windows, in the same order,
+    but a window that holds none of _OMITTED_NOTE_WORDS (nor a letter that
+    folds to one of theirs) is passed over without the search."""
+    find = low.find
+    n = len(text)
+    for anchor in ("omitted", "not filed", "not been filed", "not included", "601"):
+        i = find(anchor)
+        while i >= 0:
+            lo, hi = max(0, i - 200), min(n, i + len(anchor) + 120)
+            seg = text[lo:hi]
+            seg_low = seg.lower()
+            if any(w in seg_low for w in _OMITTED_NOTE_WORDS) or (not seg.isascii() and any(c in seg for c in _FOLDING)):
+                if _OMITTED_NOTE.search(text, lo, hi):
+                    return True
+            i = find(anchor, i + len(anchor) + 120)
+    return False
+
 
 MAX_SEPARATE = 3  # more missing attachments than this are reported together
 
@@ -122,7 +149,7 @@ def _attached_hereto(text: str) -> list[tuple[int, int]]:
 @as_rule
 def missing_attachments(ctx: Context) -> list[Finding]:
     text = ctx.text
-    if search_near(_OMITTED_NOTE, text, ("omitted", "not filed", "not been filed", "not included", "601"), 200, 120, ctx.lower):
+    if _omitted_note(text, ctx.lower):
         return []
     have = _existing(ctx)
     missing: dict[tuple[str, str], list[tuple[int, int, str]]] = {}

@@ -76,25 +76,31 @@ def _resolve(ctx: Context, target: str, where: Optional[str], context_num: Optio
 _SECTION_AT = re.compile(r"S(?:ections?|ECTIONS?)[^\S\n]*\n?[^\S\n]*\d")
 
 
-def _section_matches(text: str):
+def _section_matches(text: str, not_line_heads: bool = False):
     """The scan's matches that start with "Section <number>" (found by a quick
-    pattern first, then read in full)."""
+    pattern first, then read in full); with ``not_line_heads``, none that
+    opens its line (a heading's own label: not read at all)."""
+    rfind = text.rfind
     for q in _SECTION_AT.finditer(text):
         a = q.start()
         if a and (text[a - 1].isalnum() or text[a - 1] == "_"):
+            continue
+        if not_line_heads and not text[rfind("\n", 0, a) + 1 : a].strip():
             continue
         m = _SCAN.match(text, a)
         if m is not None:
             yield m
 
 
-def _own_scan(ctx: Context, skip=None, sections_only: bool = False, numbered_only: bool = False) -> list[Ref]:
-    """References of the plain scan: "Section 4" ones only with ``sections_only``,
-    and only those with a numbered target with ``numbered_only``."""
+def _own_scan(ctx: Context, skip=None, sections_only: bool = False, numbered_only: bool = False,
+              not_line_heads: bool = False) -> list[Ref]:
+    """References of the plain scan: "Section 4" ones only with ``sections_only``
+    (and none that opens its line with ``not_line_heads``), and only those
+    with a numbered target with ``numbered_only``."""
     text = ctx.text
     out: list[Ref] = []
     numbered = _NUMBERED_TARGET.fullmatch
-    for m in (_section_matches(text) if sections_only else _SCAN.finditer(text)):
+    for m in (_section_matches(text, not_line_heads) if sections_only else _SCAN.finditer(text)):
         if skip is not None and skip(m):
             continue
         kw = m.group("kw").lower().rstrip("s")
@@ -142,8 +148,9 @@ def _uncovered_sections(ctx: Context, have: list[Ref]) -> list[Ref]:
         ls = text.rfind("\n", 0, a) + 1
         return not text[ls:a].strip()  # a heading's own label at the start of a line
 
-    # (those with a numbered target only: the others are not built)
-    return _own_scan(ctx, skip, sections_only=True, numbered_only=True)
+    # (those with a numbered target only: the others are not built; those
+    # that open their line, which skip() passes over, are not read at all)
+    return _own_scan(ctx, skip, sections_only=True, numbered_only=True, not_line_heads=True)
 
 
 _NUMBERED_TYPES = frozenset(("section", "subsection", "clause", "paragraph", "article", "item"))
