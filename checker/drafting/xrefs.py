@@ -687,9 +687,12 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
 
     control_iter = []
     seen_ctl: set[int] = set()
-    # every match of _CONTROL holds "control" (in any case): in an ASCII text
-    # (lower-casing keeps every offset) a window without it is passed over
-    ctl_low = ctx.lower if text.isascii() else None
+    # every match of _CONTROL holds "control" (in any case): where lower-casing
+    # keeps every offset (the lower-case text as long as the text; none of its
+    # letters matches another letter under IGNORECASE) a window without it is
+    # passed over
+    aligned = len(ctx.lower) == len(text)
+    ctl_low = ctx.lower if aligned else None
     for wm in matches_at(_WITHIN_MEANING, text, literal_starts(text, ("within",))):
         lo, hi = max(0, wm.start() - 140), min(len(text), wm.end() + 200)
         if ctl_low is not None and ctl_low.find("control", lo, hi) < 0:
@@ -709,10 +712,12 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
                 report(c, base, "control-person liability under the Securities Act", "Section 15 of the Securities Act")
             elif kind == "exchange" and main != "20":
                 report(c, base, "control-person liability under the Exchange Act", "Section 20 of the Exchange Act")
-    # the three patterns below start with a word, in any case: in an ASCII text
-    # (lower-casing keeps every offset) they are tried only where the word is
-    ascii = text.isascii()
-    low = ctx.lower if ascii else None
+    # the three patterns below start with a word, in any case: where
+    # lower-casing keeps every offset they are tried only where the lower-case
+    # text has the word ("fraudulent" has no letter that IGNORECASE matches
+    # with another; the "i" of "earning" matches the dotless "\u0131" too, so
+    # the earnings patterns are tried so only in a text without one)
+    low = ctx.lower if aligned else None
     if low is not None:
         # where the lower-case text has "fraudulent" (in an ASCII text, every
         # place the text has it is among them): one scan for the test and the search
@@ -728,6 +733,8 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
             if kind in ("securities", None) and c.group("num").lower() != "11(f)":
                 report(c, base, "fraudulent misrepresentation (for contribution)", "Section 11(f) of the Securities Act")
     has_earnings = _has_earnings(text)
+    if low is not None and has_earnings and "\u0131" in text:
+        low = None
     # where "earning" stands (the two earnings patterns start with it): found once
     earning_at = literal_starts(low, ("earning",)) if has_earnings and low is not None else None
     for m in (_case_matches(_EARNINGS, text, low, "earning", earning_at) if has_earnings else ()):
