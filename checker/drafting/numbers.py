@@ -157,15 +157,22 @@ _TAIL_VOCAB_REVERSED = frozenset(w[::-1] for w in _TAIL_VOCAB)
 _TAIL_TOKEN = re.compile(r"[A-Za-z]+|[^A-Za-z0-9/\s\-,().]")
 
 
+# what outside ASCII a match of _TAIL can hold that _TAIL_TOKEN does not read
+# as _TAIL reads it: a digit of another script (the pattern's \d), and the
+# letters that fold to the number words' under IGNORECASE ("\u017f" to "s")
+_NOT_TOKENISED = re.compile("[\u0130\u0131\u017f\u212a]|(?![0-9])\\d")
+
+
 def _tail_start(text: str, lo: int, end: int) -> int:
     """Where to start the search for a run of number words that ends at
     ``end``: after the last word or character in text[lo:end] that no such
     run can hold (every match of ``_TAIL.search(text, lo, end)`` starts there
     or later, as a match cannot start inside a word).  When text[lo:end]
-    is ASCII (letters outside it can fold to those of the number words under
-    the pattern's IGNORECASE); else ``lo``."""
+    holds nothing outside ASCII that a match can hold but the tokens do not
+    read so (_NOT_TOKENISED; white space of any script is passed over by
+    both); else ``lo``."""
     window = text[lo:end]
-    if not window.isascii():
+    if not window.isascii() and _NOT_TOKENISED.search(window):
         return lo
     # the window's tokens read from its end (those of the reversed window are
     # the same, each reversed): the first that no run can hold ends the search

@@ -365,10 +365,16 @@ _BEFORE_CUE = re.compile(
 _TOPIC_STEMS = ("default", "indemni", "contribution", "expenses", "terminat", "notice", "survival", "lock", "stabiliz", "allotment")
 
 
+# the letters that IGNORECASE matches with an ASCII letter they do not
+# lower-case to (in a string without them, a word matched in any case stands
+# in the lower-case string)
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
 def _may_cite_topic(s: str) -> bool:
     """Whether ``s`` may hold a topic word (an ASCII string without one of the
     stems cannot): a quick test before the pattern is tried at every place."""
-    if not s.isascii():
+    if not s.isascii() and _FOLDS_TO_ASCII.search(s):
         return True
     low = s.lower()
     return any(stem in low for stem in _TOPIC_STEMS)
