@@ -529,29 +529,82 @@ def term_quantities(ctx: Context) -> dict[str, list[tuple[float, int, int, str]]
     if qty_fams:
         family = terms.family
         alts = sorted({k for k in terms.by_key if family[k] in qty_fams}, key=len, reverse=True)
-        pat = re.compile(
-            r"(" + _QTY_NUM + r")\s+(" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")\b"
-        )
-        for m in pat.finditer(text, 0, ctx.body_end):
-            key = squash(m.group(2))
+        for start, end, num, term in _stated_numbers(text, alts, ctx.body_end):
+            key = squash(term)
             fam = terms.family.get(key)
             if fam is None:
                 continue
-            v = _numeral_value(m.group(1))
+            v = _numeral_value(num)
             if v is None:
                 continue
             # the whole quantity, not a party's part of it
-            before = text[max(0, m.start() - 30) : m.start()]
-            after = text[m.end() : m.end() + 60]
+            before = text[max(0, start - 30) : start]
+            after = text[end : end + 60]
             if not _WHOLE_BEFORE.search(before):
                 continue  # "up to 937,500 Shares", "an aggregate of ...": often a part, or a maximum
-            if _YEAR.fullmatch(m.group(1)):
+            if _YEAR.fullmatch(num):
                 continue  # "the 2025 Notes": a year in a name
             if _PART_AFTER.match(after):
                 continue
-            out.setdefault(fam, []).append((v, m.start(), m.end(), "stated"))
+            out.setdefault(fam, []).append((v, start, end, "stated"))
     ctx._term_qty = out
     return out
+
+
+# a numeral of _QTY_NUM and the white space after it
+_QTY_HEAD = re.compile(r"(" + _QTY_NUM + r")\s+")
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _stated_numbers(text: str, alts: list[str], endpos: int):
+    """(start, end, numeral, term) of every match of
+    ``(_QTY_NUM)\\s+(alt|alt|...)\\b`` in text[:endpos], the terms ``alts``
+    tried in their order, with white space for each space, as
+    ``re.finditer`` gives them: the numerals followed by white space are
+    found by a fixed pattern, and the terms read after each in turn (one
+    pattern compiled per document cost more than its search)."""
+    if not alts or any(not a or a != a.strip() or "  " in a or any(c.isspace() and c != " " for c in a) for a in alts):
+        pat = re.compile(r"(" + _QTY_NUM + r")\s+(" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")\b")
+        for m in pat.finditer(text, 0, endpos):
+            yield m.start(), m.end(), m.group(1), m.group(2)
+        return
+    # the terms by their first character, in their order, as their words
+    by_first: dict[str, list[list[str]]] = {}
+    for a in alts:
+        by_first.setdefault(a[0], []).append(a.split(" "))
+    startswith = text.startswith
+    last = 0
+    for h in _QTY_HEAD.finditer(text, 0, endpos):
+        t = h.end()
+        if h.start() < last or t >= endpos:
+            continue
+        cands = by_first.get(text[t])
+        if cands is None:
+            continue
+        for words in cands:
+            i = t
+            for k, w in enumerate(words):
+                if k:  # white space between the words, one character or more
+                    j = i
+                    while j < endpos and text[j].isspace():
+                        j += 1
+                    if j == i:
+                        break
+                    i = j
+                if not startswith(w, i, endpos):
+                    break
+                i += len(w)
+            else:
+                # a word boundary after the term (the end of the text is one after a word character)
+                before_word = _is_word_char(text[i - 1])
+                after_word = i < endpos and _is_word_char(text[i])
+                if before_word != after_word:
+                    yield h.start(), i, h.group(1), text[t:i]
+                    last = i
+                    break
 
 
 @as_rule
