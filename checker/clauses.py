@@ -1776,6 +1776,45 @@ def _word_trie(entries: list[tuple[str, str, str]]) -> str:
     return "|".join(parts)
 
 
+def _condition_trie(entries: list[tuple[str, str, str]]) -> str:
+    """One trie of the letters of all trigger words, each word's condition at its end.
+
+    Every branch of the expression begins with a letter, which the engine compares
+    before it enters the branch; a subtree whose words share one condition is written
+    as a trie of their letters followed by that condition once.  Where a trigger word
+    matches, it is the only one that can (see :func:`_word_trie`)."""
+    root: dict = {}
+    for word, cond, _ in entries:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node.setdefault("", []).append(cond)
+
+    def conds(node: dict) -> set:
+        out: set = set()
+        for k, v in node.items():
+            out |= set(v) if k == "" else conds(v)
+        return out
+
+    def words(node: dict, prefix: str = "") -> list[str]:
+        out: list[str] = []
+        for k, v in node.items():
+            out.extend([prefix] if k == "" else words(v, prefix + k))
+        return out
+
+    def emit(node: dict) -> str:
+        cs = conds(node)
+        if len(cs) == 1 and node is not root:
+            return _letter_trie(sorted(set(words(node)))) + next(iter(cs))
+        alts = [re.escape(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
+        if "" in node:
+            ends = list(dict.fromkeys(node[""]))
+            alts.append(ends[0] if len(ends) == 1 else "(?:" + "|".join(ends) + ")")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(root)
+
+
 _BOUND_LEADS = [
     "not later than", "no later than", "not earlier than", "no earlier than", "not more than",
     "no more than", "not less than", "no less than", "not fewer than", "no fewer than",
@@ -1820,6 +1859,24 @@ _PRESCAN_OTHER_SRC = (
 )
 _PRESCAN_WORDS = re.compile(_PRESCAN_WORDS_SRC)
 _PRESCAN_OTHER = re.compile(_PRESCAN_OTHER_SRC)
+# What the scan runs: the same triggers from two expressions.  Most words follow a
+# space, and an expression that begins with a literal lets the engine skip to the
+# next space at once (a character class first costs a test of every character):
+# _PRESCAN_SPACE finds the trigger words after a space.  _PRESCAN_REST begins with
+# every character that is neither a letter, a hyphen, an apostrophe nor a space:
+# a trigger word after it (group 1; none after a digit, which _triggers drops), or
+# what _PRESCAN_OTHER finds there (its alternatives test the character they follow).
+_CONDITION_TRIE = "(?:" + _condition_trie(_TRIGGER_WORDS) + ")"
+_OTHER_CLASS = r"[0-9.$_\[\"\u201c`%(]"
+assert _PRESCAN_OTHER_SRC.startswith(_OTHER_CLASS)
+_PRESCAN_SPACE_SRC = " (" + _CONDITION_TRIE + ")"
+_PRESCAN_REST_SRC = (r"[^a-z\-\u2010'’ ](?:(" + _CONDITION_TRIE + ")|(?<=" + _OTHER_CLASS + ")"
+                     + _PRESCAN_OTHER_SRC[len(_OTHER_CLASS):] + ")")
+_PRESCAN_SPACE = re.compile(_PRESCAN_SPACE_SRC)
+_PRESCAN_REST = re.compile(_PRESCAN_REST_SRC)
+# characters whose own trigger is the character alone (a trigger word may follow it)
+_ALONE = frozenset("$_[\"\u201c`%")
+_DIGITS = frozenset("0123456789")
 _TRIGGER_FIRSTS = frozenset(w[0] for w, _, _ in _TRIGGER_WORDS)
 _PRESCAN_IGNORE_CASE: list = []  # compiled on first need
 
@@ -1830,29 +1887,39 @@ def _triggers(low: str, ignore_case: bool = False) -> list[tuple[int, str]]:
         # for text whose lower-casing changes offsets (a few non-ASCII letters):
         # the original text, matched ignoring case
         if not _PRESCAN_IGNORE_CASE:
-            _PRESCAN_IGNORE_CASE[:] = [re.compile(_PRESCAN_WORDS_SRC, re.I), re.compile(_PRESCAN_OTHER_SRC, re.I)]
-        words, other = _PRESCAN_IGNORE_CASE
+            _PRESCAN_IGNORE_CASE[:] = [re.compile(_PRESCAN_SPACE_SRC, re.I), re.compile(_PRESCAN_REST_SRC, re.I)]
+        space, rest = _PRESCAN_IGNORE_CASE
         first_ok = True
     else:
-        words, other = _PRESCAN_WORDS, _PRESCAN_OTHER
+        space, rest = _PRESCAN_SPACE, _PRESCAN_REST
         first_ok = low[:1] in _TRIGGER_FIRSTS  # (a trigger word begins with one of these)
-    # (most clauses hold no trigger: one search says so, without an iterator;
-    # matches are never empty, so searching on from each match's end is finditer)
+    # (matches are never empty, so searching on from each match's end is finditer;
+    # no match of one expression overlaps a trigger of the other)
     out = []
-    m = words.search(low)
+    m = space.search(low)
     while m is not None:
         out.append((m.start(1), m.group(1)))
-        m = words.search(low, m.end())
+        m = space.search(low, m.end())
     if first_ok:
-        m = words.match(" " + low[:200])  # a trigger word at the very start
+        m = space.match(" " + low[:200])  # a trigger word at the very start
         if m is not None:
             out.append((0, m.group(1)))
-    m = other.search(low)
+    m = rest.search(low)
     if m is not None:
         n = len(out)
+        alone, digits = _ALONE, _DIGITS
         while m is not None:
-            out.append((m.start(), m.group()))
-            m = other.search(low, m.end())
+            word = m.group(1)
+            if word is None:
+                out.append((m.start(), m.group()))
+            else:
+                p = m.start()
+                ch = low[p]
+                if ch not in digits:  # (no trigger word follows a digit)
+                    if ch in alone:  # the character's own trigger
+                        out.append((p, ch))
+                    out.append((p + 1, word))
+            m = rest.search(low, m.end())
         if n:
             out.sort()
     elif len(out) > 1 and out[-1][0] == 0:

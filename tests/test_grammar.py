@@ -589,6 +589,37 @@ def test_prescan_word_trie_matches_the_plain_word_list(key: str) -> None:
         [(m.start(1), m.group(1)) for m in plain.finditer(low)]
 
 
+def _triggers_of_two_scans(low: str) -> list[tuple[int, str]]:
+    """The triggers as one scan for words and one for the other characters find them."""
+    out = [(m.start(1), m.group(1)) for m in clauses._PRESCAN_WORDS.finditer(low)]
+    m = clauses._PRESCAN_WORDS.match(" " + low[:200])
+    if m is not None:
+        out.append((0, m.group(1)))
+    out += [(m.start(), m.group()) for m in clauses._PRESCAN_OTHER.finditer(low)]
+    return sorted(out)
+
+
+@pytest.mark.parametrize("key", list(SEEDS))
+def test_prescan_after_spaces_and_the_rest_finds_what_two_scans_find(key: str) -> None:
+    """Trigger words after a space, and everything after any other character, give the
+    triggers that the words scan and the other characters' scan give."""
+    for para in seed_text(key).split("\n\n"):
+        low = para.lower()
+        if len(low) == len(para):
+            assert clauses._triggers(low) == _triggers_of_two_scans(low)
+
+
+@pytest.mark.parametrize("text", [
+    "\"Section 5 hereof\" and _five days_ and [thirty days] and $one hundred",
+    "5for the purposes of Section 3 and 1section 2, (section 4)\nsection 6\tafter the Closing",
+    "“Form S-3” and %ten percent; .5 percent, (as defined below) `thirty days`",
+    "section 2 begins the text, and 10th day after the date",
+])
+def test_prescan_characters_that_are_triggers_before_trigger_words(text: str) -> None:
+    low = text.lower()
+    assert clauses._triggers(low) == _triggers_of_two_scans(low)
+
+
 def test_terminals_grouped_by_first_letter_match_as_the_word_lists() -> None:
     """DASHUNIT, FRACWORD and MONTH_ABBR list their words grouped by a first letter that
     keeps case (so the engine skips a group at once); from a token's first character,
