@@ -332,8 +332,12 @@ class ClauseLexer(Lexer):
             names = tuple(i for i, f in enumerate(self._firsts) if _in_first(f, ch))
             pat = self._by_subset.get(names)
             if pat is None:
-                alternatives = [f"(?P<{self._ordered[i][0]}>{self._ordered[i][1]})" for i in names]
-                alternatives.append(f"(?P<{self.OTHER}>\\S)")
+                # (each terminal's name is an empty group after it: the match's last
+                # group names the token and its start is the token's end, and an
+                # alternative that opens with a literal or a character set is
+                # rejected on its first character, without entering it)
+                alternatives = [f"(?:{self._ordered[i][1]})(?P<{self._ordered[i][0]}>)" for i in names]
+                alternatives.append(f"\\S(?P<{self.OTHER}>)")
                 pat = re.compile("(?:" + "|".join(alternatives) + r")\s*")
                 self._by_subset[names] = pat
             self._dispatch[ch] = pat
