@@ -2641,7 +2641,10 @@ _PH_ACCORDANCE = re.compile(r"accordance\s+with")
 
 
 def _dispatch(ctx: _Ctx, s: Sentence, kinds: set) -> None:
-    """Hand the sentence to each reader whose words it has."""
+    """Hand the sentence to each reader whose words it has.
+
+    :func:`_may_dispatch` holds the same tests, loosened to a whole clause: a
+    reader added here must be added there too, or its clauses are never split."""
     # the sentence in lower case; a phrase of two words is looked for across any white
     # space between them (as in the text with its white space collapsed)
     lt = s.text.lower()
