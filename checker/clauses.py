@@ -1842,9 +1842,8 @@ for _first, _rests in _LEAD_RESTS.items():
 
 _WORD_KIND = {w: k for w, _, k in _TRIGGER_WORDS}
 _TRIE = "(?:" + _word_trie(_TRIGGER_WORDS) + ")"
-# Two expressions, each beginning with a character class, which the regular
-# expression engine skips to quickly (one combined alternation runs at less than
-# half the speed).  Words: the trie after a character that cannot precede a word
+# The triggers in their plain form (the tests hold the scan below to them): two
+# expressions, each beginning with a character class.  Words: the trie after a character that cannot precede a word
 # start (not a letter, digit, hyphen or apostrophe: not "sub-paragraph", "often").
 _PRESCAN_WORDS_SRC = r"[^a-z0-9\-\u2010'’](" + _TRIE + ")"
 # Numerals, money and percent signs, blanks, quotes, "(as defined": the first
