@@ -362,7 +362,7 @@ def collect_references(doc: ParsedDocument) -> tuple[list[dict], list[dict]]:
         if isinstance(n, CrossRef):
             where = nr.section
             ref_type = n.ref_type
-            if ref_type == "exhibit" and not where and _is_filing_label(doc, n, where):
+            if _is_filing_label(doc, n, where):
                 continue
             sp = n.span
             text = n.text
