@@ -42,7 +42,6 @@ import collections
 import contextlib
 import datetime as _dt
 import gc
-import json
 import multiprocessing as mp
 import os
 import signal
@@ -208,8 +207,7 @@ def _process_file(task: dict, config: dict) -> dict:
                 "checked_at": _now(),
                 # the JSON text and the table rows made here, in the worker: the
                 # process that stores them shares the cores with the workers
-                # (a result is a tree of plain values: the encoder need not watch for cycles)
-                "result_json": json.dumps(d, sort_keys=True, check_circular=False),
+                "result_json": store.json_text(d),
                 "rows": store.result_rows(d),
             }
         )

@@ -13,6 +13,11 @@ import os
 import sqlite3
 from typing import Any, Iterable, Optional
 
+try:
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - a dependency; the standard library writes the same values
+    _orjson = None
+
 SCHEMA_VERSION = 1
 
 SCHEMA = """
@@ -200,6 +205,21 @@ def result_rows(result: dict) -> dict[str, list[tuple]]:
     }
 
 
+def json_text(result: dict) -> str:
+    """A contract document as the store keeps it: compact JSON, keys sorted, UTF-8 text.
+
+    orjson writes it in a fifth of the standard library's time (a batch worker
+    writes one per document); a value orjson does not take (an integer beyond
+    64 bits, a key that is not a string) falls back to the standard library,
+    which reads back as the same values."""
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(result, option=_orjson.OPT_SORT_KEYS).decode("utf-8")
+        except TypeError:
+            pass
+    return json.dumps(result, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def record_file(conn: sqlite3.Connection, source_path: str, records: Iterable[dict]) -> list[int]:
     """Replace the store's documents of one input file with ``records``, in one
     transaction.  Each record: path, exhibit, format, sha256, size, doc_type,
@@ -215,7 +235,7 @@ def record_file(conn: sqlite3.Connection, source_path: str, records: Iterable[di
             result = r.get("result")
             text = r.get("result_json")
             if text is None and result is not None:
-                text = json.dumps(result, sort_keys=True)
+                text = json_text(result)
             rows = r.get("rows")
             if rows is None and result is not None:
                 rows = result_rows(result)

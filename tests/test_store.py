@@ -152,7 +152,7 @@ def test_worker_made_rows_store_the_same_tables(tmp_path):
     made["result"]["errors"] = [{"stage": "rules", "message": "x failed", "line": None}]
     ready = dict(made)
     result = ready.pop("result")
-    ready["result_json"] = json.dumps(result, sort_keys=True)
+    ready["result_json"] = store.json_text(result)
     ready["rows"] = store.result_rows(result)
 
     def tables(record):
@@ -172,3 +172,16 @@ def test_worker_made_rows_store_the_same_tables(tmp_path):
     assert got[1] == [("LOCK001", "lockup.short", "lockup", "error", "lock-up of 90 days", 12, 3, "90 days", "5(e)", "f1")]
     assert got[2] == [("lockup", "Company", 90, None, "day", None, "90 day", "5(e)", 12)]
     assert got[3] == [("rules", "x failed", None)]
+
+
+def test_json_text_is_compact_sorted_and_reads_back_the_same():
+    result = {"path": "a.txt", "findings": [{"quote": "the “Company”", "line": 3}], "doc_type": "warrant"}
+    text = store.json_text(result)
+    assert text == '{"doc_type":"warrant","findings":[{"line":3,"quote":"the “Company”"}],"path":"a.txt"}'
+    assert json.loads(text) == result
+
+
+def test_json_text_takes_what_orjson_refuses():
+    # an integer beyond 64 bits and a key that is not a string: the standard library writes them
+    result = {"big": 2**70, "by_line": {3: "x"}}
+    assert json.loads(store.json_text(result)) == {"big": 2**70, "by_line": {"3": "x"}}
