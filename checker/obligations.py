@@ -91,6 +91,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Optional
 
+from .pipeline import _V_BOUND, _V_DATE, _V_KEY, _V_MONEY, _value_kind
 from .model import (
     Anchor,
     Bound,
@@ -420,6 +421,29 @@ def _clause_rows(doc: Any, view: TextView) -> list[tuple]:
     rows = [(c.span.offset, c.span.end_offset, sec, parents, c) for sec, parents in _sections(doc, view) for c in sec.clauses]
     view.__dict__["_clause_rows"] = (secs, rows)
     return rows
+
+
+def _clause_values(doc: Any, rows: list[tuple]) -> list[int]:
+    """The kinds of value (the ``_V_*`` bits of :mod:`checker.pipeline`) that the clause
+    of each of ``rows`` (:func:`_clause_rows`) holds: gathered while the document was
+    parsed, else here."""
+    pre = getattr(doc, "_walked", None)
+    if pre is not None and len(pre) > 3 and pre[2] is rows:
+        return pre[3]
+    value_of = _VALUE_OF
+    out = []
+    for row in rows:
+        v = 0
+        for n in row[4].nodes:
+            b = value_of.get(type(n))
+            if b is None:
+                b = value_of[type(n)] = _value_kind(n)
+            v |= b
+        out.append(v)
+    return out
+
+
+_VALUE_OF: dict[type, int] = {}
 
 
 def iter_clauses(doc: Any, view: Optional[TextView] = None) -> Iterator[tuple[Section, tuple, int, int, Any]]:
@@ -2477,27 +2501,6 @@ _RARE_WORDS = (
 )
 _OFFERING_WORDS = ("specified", "lock up")
 _WARRANT_WORDS = ("lieu", "net issu", "net exercis")
-_KEY_NODES = (Duration, Ratio, ShareCount)
-
-
-# what a node's type says about its clause (see extract_obligations), by type
-_OTHER, _KEY, _MONEY, _DATE, _BOUND = range(5)
-_NODE_CLASS: dict[type, int] = {}
-
-
-def _node_class(n: Any) -> int:
-    if isinstance(n, _KEY_NODES):
-        c = _KEY
-    elif isinstance(n, Money):
-        c = _MONEY
-    elif isinstance(n, DateNode):
-        c = _DATE
-    elif isinstance(n, Bound):
-        c = _BOUND
-    else:
-        c = _OTHER
-    _NODE_CLASS[type(n)] = c
-    return c
 
 
 def extract_obligations(doc: Any) -> list[Obligation]:
@@ -2519,41 +2522,26 @@ def extract_obligations(doc: Any) -> list[Obligation]:
     hits_src = sorted(view.to_source(h) for h in hits)
     n_hits = len(hits_src)
     bl = bisect.bisect_left
-    node_class = _NODE_CLASS
     to_clean = view.to_clean
     # the lower-cased text, when it has the text's offsets (a clause's words in lower case are then
     # a slice of it: the test of a clause before it is split, _may_dispatch)
     ctx.aligned_lower = lower if len(lower) == len(view.text) else None
-    for s0, e0, sec, parents, clause in _clause_rows(doc, view):
+    rows = _clause_rows(doc, view)
+    for (s0, e0, sec, parents, clause), v in zip(rows, _clause_values(doc, rows)):
         k = bl(hits_src, s0)
         if not (k < n_hits and hits_src[k] < e0):  # no hit in the clause
-            nodes = clause.nodes
-            if not nodes:
-                continue
-            key = money = date = bound = False
-            for n in nodes:
-                c = node_class.get(type(n))
-                if c is None:
-                    c = _node_class(n)
-                if c == _KEY:
-                    key = True
-                    break
-                if c == _MONEY:
-                    money = True
-                elif c == _DATE:
-                    date = True
-                elif c == _BOUND:
-                    bound = True
-            if not key and bound:
+            # a clause without a hit is read for the values its nodes state: a duration,
+            # ratio or share count; a sum of money; a date in an offering document or warrant
+            if not v or (
+                not v & _V_KEY
                 # a bound without a duration matters only for "at least 20 day's notice"
-                key = "notice" in lower[to_clean(s0) : to_clean(e0)]
-            if not key:
-                if not (money or (date and money_dates)):
-                    continue
-                if not money_dates:
-                    low = lower[to_clean(s0) : to_clean(e0)]
-                    if "liabil" not in low and "indemn" not in low:
-                        continue
+                and not (v & _V_BOUND and "notice" in lower[to_clean(s0) : to_clean(e0)])
+                and (
+                    not (v & _V_MONEY or (v & _V_DATE and money_dates))
+                    or (not money_dates and not _speaks_of_liability(lower[to_clean(s0) : to_clean(e0)]))
+                )
+            ):
+                continue
         a = to_clean(s0)
         b = to_clean(e0)
         if b > a:
@@ -2563,6 +2551,10 @@ def extract_obligations(doc: Any) -> list[Obligation]:
     out = ctx.out
     out.sort(key=lambda o: (o.line, o.column, o.kind))
     return out
+
+
+def _speaks_of_liability(low: str) -> bool:
+    return "liabil" in low or "indemn" in low
 
 
 def _read_clause(ctx: _Ctx, hits: list[int], sec: Section, parents: tuple, a: int, b: int, clause: Any) -> None:
