@@ -284,6 +284,9 @@ _ABBREV = frozenset(
 )
 _ENDER = re.compile(r"[.!?][\"'\u2019\u201d)\]]*(?=\s+[\"'\u201c(\[]?[A-Z0-9])")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z][A-Za-z.&]*)$")
+# _ENDER for a text without "!" or "?": its first character a full stop, which the engine
+# skips to at once instead of testing each character against a set
+_STOP_ENDER = re.compile(_ENDER.pattern.replace("[.!?]", r"\.", 1))
 _LIST_WORDS = frozenset({"schedule", "exhibit", "annex", "appendix", "article", "section", "class", "series", "part"})
 
 
@@ -303,7 +306,8 @@ def split_sentences(text: str, start: int = 0, end: Optional[int] = None) -> lis
     while s < end and text[s].isspace():
         s += 1
     pos = s
-    for m in _ENDER.finditer(text, s, end):
+    ender = _STOP_ENDER if text.find("!", s, end) == -1 and text.find("?", s, end) == -1 else _ENDER
+    for m in ender.finditer(text, s, end):
         dot = m.start()
         if text[dot] == ".":
             seg = text[dot - 7 : dot] if dot - 7 >= s else ""
