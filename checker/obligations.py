@@ -1821,11 +1821,22 @@ def _earnings_durations(ctx: _Ctx, s: Sentence, party_from: Optional[Sentence] =
     return found
 
 
+# What is reported and the verb, in any case:
+#   financial statements?|balance sheets?|statements? of (?:income|operations|cash flows?)
+#   |annual reports?|quarterly reports?|\breports?\b|\b10-K\b|\b10-Q\b
+#   \bfurnish|\bdeliver|\bprovide|\bmake available|\bsend|\bsubmit|\bfile\b
+# each written to begin with the set of its first characters (with the long s that a
+# case-insensitive "s" also takes), each branch then taken after its own character: the
+# engine skips through a sentence to those characters (the same matches)
 _REPORT_WHAT = rx(
-    r"financial statements?|balance sheets?|statements? of (?:income|operations|cash flows?)|annual reports?|quarterly reports?|\breports?\b|\b10-K\b|\b10-Q\b",
-    re.I,
+    r"[FfBbSs\u017fAaQqRr1](?i:(?<=[Ff])inancial statements?|(?<=[Bb])alance sheets?"
+    r"|(?<=[Ss\u017f])tatements? of (?:income|operations|cash flows?)|(?<=[Aa])nnual reports?|(?<=[Qq])uarterly reports?"
+    r"|(?<=[Rr])(?<!\w[Rr])eports?\b|(?<=1)(?<!\w1)0-K\b|(?<=1)(?<!\w1)0-Q\b)"
 )
-_REPORT_VERB = rx(r"\bfurnish|\bdeliver|\bprovide|\bmake available|\bsend|\bsubmit|\bfile\b", re.I)
+_REPORT_VERB = rx(
+    r"[FfDdPpMmSs\u017f](?<!\w.)(?i:(?<=[Ff])urnish|(?<=[Dd])eliver|(?<=[Pp])rovide|(?<=[Mm])ake available"
+    r"|(?<=[Ss\u017f])end|(?<=[Ss\u017f])ubmit|(?<=[Ff])ile\b)"
+)
 _PERIOD_END = rx(r"(?:end|close) of (?:each|any|the|such|its) (?:\w+ )?(?:fiscal|calendar|financial)? ?(?:year|quarter|month)", re.I)
 
 
@@ -1858,7 +1869,12 @@ def _reporting(ctx: _Ctx, s: Sentence) -> None:
 _NOTICE_AFTER = rx(r"^(?:'s|\u2019s|s'|s\u2019|'|\u2019)? ?(?:\(\d+\) )?(?:days?'?s?|hours?'?s?|business days?'?s?)?\W{0,3}(?:prior |advance |written |prior written |advance written |written advance |previous )*notice\b", re.I)
 _NOTICE_BEFORE = rx(r"(?:notice|notify|notified)[^.;]{0,80}(?:at least|not less than|no less than|no fewer than|not fewer than|a minimum of)\s*$", re.I)
 _DEEMED = rx(r"deemed (?:to have been |to be )?(?:duly )?(?:given|delivered|received|made|effective|served)|(?:shall|will) be effective", re.I)
-_MAIL = rx(r"\bmail|\bdeposit|\bpost(?:ed|age)\b|\bcourier|\bsent\b|\bdispatch|\bairmail|\bovernight", re.I)
+# \bmail|\bdeposit|\bpost(?:ed|age)\b|\bcourier|\bsent\b|\bdispatch|\bairmail|\bovernight (any case),
+# begun with the set of its first letters (as _REPORT_WHAT)
+_MAIL = re.compile(
+    r"[MmDdPpCcSs\u017fAaOo](?<!\w.)(?i:(?<=[Mm])ail|(?<=[Dd])eposit|(?<=[Pp])ost(?:ed|age)\b|(?<=[Cc])ourier"
+    r"|(?<=[Ss\u017f])ent\b|(?<=[Dd])ispatch|(?<=[Aa])irmail|(?<=[Oo])vernight)"
+)
 
 
 _NOTICES_RX1 = re.compile(r"notice", re.I)
@@ -2197,7 +2213,8 @@ _GOV_SUBJECT = rx(
     r"\b[^.;]{0,160}?\b(?:shall|will|is|are)(?: be)?(?: in all respects)? (?:governed|construed|interpreted|enforced)",
     re.I,
 )
-_GOV_ADJ = rx(r"\bgoverned by(?: and construed in accordance with)? (?:the )?(?P<state>[A-Z][a-z]+(?: [A-Z][a-z]+)?) law\b")
+# ("\bgoverned by ...": the word first, its boundary checked after it, so the engine skips to it)
+_GOV_ADJ = rx(r"governed(?<!\wgoverned) by(?: and construed in accordance with)? (?:the )?(?P<state>[A-Z][a-z]+(?: [A-Z][a-z]+)?) law\b")
 _STATES = frozenset(
     """alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho
     illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi
@@ -2220,9 +2237,13 @@ def _state_name(raw: str) -> Optional[str]:
     return None
 
 
+# (?:submits?|consents?|agrees?|irrevocably submits?)[^.;]{0,40}?to (?:the )?(?P<excl>...)?...jurisdiction of ...
+# in any case, begun with the set of its first letters (as _REPORT_WHAT; a case-insensitive
+# "i" also takes a dotted capital I and a dotless i)
 _JURIS = rx(
-    r"(?:submits?|consents?|agrees?|irrevocably submits?)[^.;]{0,40}?to (?:the )?(?P<excl>non-?exclusive |exclusive )?(?:personal )?jurisdiction of (?P<forum>[^.;]{5,160}?)(?= in any | for (?:the )?purposes?| with respect| over any|[.;]| and (?:waives?|agrees?))",
-    re.I,
+    r"[Ss\u017fCcAaIi\u0130\u0131](?i:(?:(?<=[Ss\u017f])ubmits?|(?<=[Cc])onsents?|(?<=[Aa])grees?|(?<=[Ii\u0130\u0131])rrevocably submits?)"
+    r"[^.;]{0,40}?to (?:the )?(?P<excl>non-?exclusive |exclusive )?(?:personal )?jurisdiction of (?P<forum>[^.;]{5,160}?)"
+    r"(?= in any | for (?:the )?purposes?| with respect| over any|[.;]| and (?:waives?|agrees?)))"
 )
 _COUNTERPARTS = rx(
     r"(?:executed|signed)(?: and delivered)?(?: by [^.;]{0,80}?)? (?:in|into) (?:any number of |one or more |two or more |several |separate |multiple |a number of |\w+ )?(?:separate )?counterparts",
