@@ -2206,6 +2206,7 @@ _GOV = rx(
 )
 # "The laws of the Commonwealth of Virginia shall govern all matters arising out of ..."
 _GOV_LAW_FIRST = rx(_LAWS_OF + r"[^.;]{0,120}?\b(?:shall|will) govern\b", re.I)
+_PH_WILL_GOVERN = re.compile(r"(?:shall|will)\s+govern")
 _GOV_SUBJECT = rx(
     r"\b(?:this|the|such|each|any) (?:[\w-]+ ){0,4}(?:Agreement|Warrants?|Certificates?|Indenture|Notes?|Securities|Guarantee|Plan|Amendment|"
     r"instrument|Contract|Lease|Debentures?|Bonds?|Letter|transactions?|rights (?:and obligations )?of the parties|disputes?|claims?|"
@@ -2321,7 +2322,12 @@ def _boilerplate(ctx: _Ctx, s: Sentence, lt: str) -> None:
         m = _GOV.search(vt, q, s.end) if q is not None else None
         if m and not (_BOILERPLATE_RX1.search(s.heading) or _GOV_SUBJECT.search(vt, s.start, m.end())):
             m = None
-        if m is None and "govern" in lt and "law" in lt:  # (no character folds to "l", "a" or "w" ignoring case)
+        if (
+            m is None and "govern" in lt and "law" in lt  # (no character folds to "l", "a" or "w" ignoring case)
+            # every match ends in "shall govern" or "will govern" (in a text without the
+            # characters that a case-insensitive "s" or "i" also takes, seen in lower case)
+            and (_PH_WILL_GOVERN.search(lt) is not None or _aligned_lower(s.view) is None)
+        ):
             m = _GOV_LAW_FIRST.search(vt, s.start, s.end)
     state = None
     if m:
