@@ -371,23 +371,24 @@ def operative_instrument(text: str) -> Optional[Instrument]:
     if pre is not None and _NOT_OWN_INSTRUMENT.search(_AMENDED_AND_RESTATED.sub(" ", pre.group("title") or pre.group("title2") or "")):
         pre = None
     low: Optional[str] = None
-    if body is text:
-        # the whole text lower-cased is kept for the facts stages, which read it too:
-        # a conformed signature ("/s/" or "/S/") is looked for in it, in one scan
-        low = _lowered(body, whole=True)
-        if low is None:
-            executed = _executed_by_patterns(body)
+    if cap is not None or pre is not None:  # (without either, execution decides nothing)
+        if body is text:
+            # the whole text lower-cased is kept for the facts stages, which read it too:
+            # a conformed signature ("/s/" or "/S/") is looked for in it, in one scan
+            low = _lowered(body, whole=True)
+            if low is None:
+                executed = _executed_by_patterns(body)
+            else:
+                executed = "/s/" in low or _executed_unsigned(body, low)
+        elif "/s/" in body or "/S/" in body:
+            executed = True  # a conformed signature: the body need not be lower-cased
         else:
-            executed = "/s/" in low or _executed_unsigned(body, low)
-    elif "/s/" in body or "/S/" in body:
-        executed = True  # a conformed signature: the body need not be lower-cased
-    else:
-        low = _lowered(body, whole=True)
-        executed = _executed(body, low) if low is not None else _executed_by_patterns(body)
-    if cap is not None and executed:
-        return Instrument(cap[1], cap[0], "caption")
-    if pre is not None and executed:
-        return Instrument(_norm_space(pre.group(0))[:90], pre.start(), "preamble")
+            low = _lowered(body, whole=True)
+            executed = _executed(body, low) if low is not None else _executed_by_patterns(body)
+        if cap is not None and executed:
+            return Instrument(cap[1], cap[0], "caption")
+        if pre is not None and executed:
+            return Instrument(_norm_space(pre.group(0))[:90], pre.start(), "preamble")
     m = _promise(body, low if low is not None else _lowered(body, whole=True))
     if m is not None:
         return Instrument(_norm_space(m.group(0))[:90], m.start(), "promise")
