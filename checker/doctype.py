@@ -435,6 +435,9 @@ class _Vocabulary:
         return n
 
     def at_least(self, word: str, n: int) -> bool:
+        got = self._n.get(word)
+        if got is None and self.body.count(word) < n:
+            return False  # every mention is an occurrence of the word itself: fewer than n
         return self.count(word) >= n
 
     @property
