@@ -322,10 +322,12 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
     view = TextView.of(doc)
     ctx = _Ctx(doc, view)
     offering = ctx.offering
-    # "Warrant" as a word, not "Warranty"/"Warranties"
+    # "Warrant" as a word, not "Warranty"/"Warranties", 15 times or more (the word itself is
+    # counted first: the pattern finds it no more often)
     t = view.text
-    n_warrant = _count_warrant(t, 400000)
-    warranty = ctx.warrant or (n_warrant >= 15 and "exercis" in view.lower)
+    warranty = ctx.warrant or (
+        t.count("Warrant", 0, 400000) >= 15 and _count_warrant(t, 400000) >= 15 and "exercis" in view.lower
+    )
     keys = list(GENERAL_KEYS) + [k for k in WARRANT_KEYS if k not in GENERAL_KEYS and warranty]
     wanted = set(keys)
     best: dict[str, ProvisionHit] = {}
