@@ -307,6 +307,25 @@ _FIND_PROVISIONS_RX3 = re.compile(r"\bsurviv|\bexpenses?\b|\breimburse|\bdefault
 _FIND_PROVISIONS_RX4 = re.compile(r"\bWarrants?\b")
 
 
+# heading (stripped) -> the keys whose heading pattern finds it, remembered for a batch
+# (the same headings come back in document after document)
+_KEYS_OF_HEADING: dict[str, frozenset] = {}
+
+
+def _heading_keys(h: str) -> frozenset:
+    """The keys of :data:`_HEADINGS` whose pattern finds heading ``h``."""
+    got = _KEYS_OF_HEADING.get(h)
+    if got is None:
+        if (h.isascii() and _HEADING_WORDS.search(h.lower()) is None) or not _ANY_HEADING.search(h):
+            got = frozenset()
+        else:
+            got = frozenset(key for key, pat in _HEADINGS.items() if pat.search(h))
+        if len(_KEYS_OF_HEADING) >= 20000:
+            _KEYS_OF_HEADING.clear()
+        _KEYS_OF_HEADING[h] = got
+    return got
+
+
 _WARRANT_WORD = re.compile(r"Warrant(?![yi])")
 
 
@@ -344,14 +363,17 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
 
     # 1. headings
     for sec, parents in _sections(doc, view):
-        h = (sec.heading or "").strip()
-        if not h or sec.omitted or (h.isascii() and _HEADING_WORDS.search(h.lower()) is None) or not _ANY_HEADING.search(h):
+        heading = sec.heading
+        if not heading or sec.omitted:
+            continue
+        h = heading.strip()
+        named = _heading_keys(h)
+        if not named:
             continue
         for key in keys:
             if key in best and _HOW_RANK[best[key].how] <= _HOW_RANK["heading"]:
                 continue
-            pat = _HEADINGS.get(key)
-            if pat is None or not pat.search(h):
+            if key not in named:
                 continue
             if key in OFFERING_KEYS and not offering:
                 continue
