@@ -203,11 +203,14 @@ _WORDING: dict[str, re.Pattern[str]] = {
         r"\b(?:shall|will) contribute to (?:the )?(?:aggregate )?(?:amount|losses)|\brelative (?:fault|benefits?) (?:received|of)\b|\bentitled to contribution\b",
         re.I,
     ),
+    # \bthis Agreement ... (?:be terminated|terminate)\b|\b(?:may|right to|entitled to|elect to) terminate ...
+    # |\bIf this Agreement (?:shall be|is) terminated\b|\btermination of this Agreement\b (any case),
+    # begun with the set of its first letters (as the notices wording below)
     "termination": rx(
-        r"\bthis Agreement(?: \([^()]{0,250}\))? (?:may|shall|will)(?: thereupon)? (?:be terminated|terminate)\b"
-        r"|\b(?:may|right to|entitled to|elect to) terminate (?:this Agreement|the obligations of the (?:several )?(?:Underwriters|Agents?|Purchasers))"
-        r"|\bIf this Agreement (?:shall be|is) terminated\b|\btermination of this Agreement\b",
-        re.I,
+        r"[TtMmRrEeIi\u0130\u0131](?<!\w.)(?i:"
+        r"(?<=[Tt])his Agreement(?: \([^()]{0,250}\))? (?:may|shall|will)(?: thereupon)? (?:be terminated|terminate)\b"
+        r"|(?:(?<=[Mm])ay|(?<=[Rr])ight to|(?<=[Ee])ntitled to|(?<=[Ee])lect to) terminate (?:this Agreement|the obligations of the (?:several )?(?:Underwriters|Agents?|Purchasers))"
+        r"|(?<=[Ii\u0130\u0131])f this Agreement (?:shall be|is) terminated\b|(?<=[Tt])ermination of this Agreement\b)"
     ),
     "underwriter_default": rx(
         r"\b(?:any|one or more of the|an?) (?:Underwriters?|Initial Purchasers?|Purchasers?)(?: or (?:Underwriters|Initial Purchasers|Purchasers))? (?:shall |should )?(?:default|defaults|fail|fails)(?: in (?:its|their) obligations?)? to (?:purchase|take up)"
