@@ -677,9 +677,15 @@ class SentenceIndex:
 
     def __init__(self, doc: Any, view: TextView):
         self.view = view
-        clauses = sorted(_clause_rows(doc, view), key=_SPAN_KEY)
+        rows = _clause_rows(doc, view)
+        starts = [c[0] for c in rows]
+        if all(map(operator.lt, starts, starts[1:])):
+            clauses = rows  # each clause starts after the one before: in order already (most documents)
+        else:
+            clauses = sorted(rows, key=_SPAN_KEY)
+            starts = [c[0] for c in clauses]
         self._clauses = clauses
-        self._starts = [c[0] for c in clauses]
+        self._starts = starts
         self._cache: dict[int, list[Sentence]] = {}
         self._sent_starts: dict[int, list[int]] = {}
         self._ranges: dict[int, tuple[list[int], list[int]]] = {}
