@@ -545,7 +545,10 @@ def analyse(source: Source, *, options: Optional[dict] = None) -> DocumentResult
 def _analyse(source: Source, options: Optional[dict]) -> DocumentResult:
     options = options or {}
     res = DocumentResult(path=source.path, encoding=source.encoding, notes=list(source.notes))
-    res.stats = {"bytes": len(source.text.encode("utf-8", "surrogatepass")), "lines": source.line_count}
+    text = source.text
+    # (a text in ASCII is as many bytes as characters: not encoded to be measured)
+    n_bytes = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    res.stats = {"bytes": n_bytes, "lines": source.line_count}
     t0 = time.perf_counter()
     try:
         doc = parse_source(source)
