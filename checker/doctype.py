@@ -449,9 +449,18 @@ class _Vocabulary:
 
     def at_least(self, word: str, n: int) -> bool:
         got = self._n.get(word)
-        if got is None and self.body.count(word) < n:
+        if got is not None:
+            return got >= n
+        if self.body.count(word) < n:
             return False  # every mention is an occurrence of the word itself: fewer than n
-        return self.count(word) >= n
+        # the mentions counted up to the n-th, where the answer is known
+        k = 0
+        for _m in _MENTIONS[word].finditer(self.body):
+            k += 1
+            if k >= n:
+                return True
+        self._n[word] = k
+        return False
 
     @property
     def securities(self) -> bool:
