@@ -284,11 +284,12 @@ def _preamble(head: str) -> Optional[re.Match]:
     return None
 
 
-# _NOT_OPERATIVE_HEAD in parts, each with a word its matches hold (lower case)
+# _NOT_OPERATIVE_HEAD in parts, each with words its matches hold (lower case): a word
+# every match holds, and words of which every match holds one
 _NOT_OPERATIVE_PARTS = (
-    ("8-k", re.compile(r"\bFORM\s+8-K\b", re.I)),
-    ("report", re.compile(r"\bCURRENT\s+REPORT\b", re.I)),
-    ("relea", re.compile(r"\bPRESS\s+RELEASE\b|^\s*FOR\s+IMMEDIATE\s+RELEASE\b", re.I | re.M)),
+    ("8-k", ("form",), re.compile(r"\bFORM\s+8-K\b", re.I)),
+    ("report", ("current",), re.compile(r"\bCURRENT\s+REPORT\b", re.I)),
+    ("relea", ("press", "immediate"), re.compile(r"\bPRESS\s+RELEASE\b|^\s*FOR\s+IMMEDIATE\s+RELEASE\b", re.I | re.M)),
 )
 
 
@@ -299,7 +300,10 @@ def _not_operative_head(head: str, head_low: Optional[str] = None) -> bool:
     low = head_low[:3000] if head_low is not None else _lowered(top)
     if low is None:
         return _NOT_OPERATIVE_HEAD.search(top) is not None
-    return any(word in low and pattern.search(top) for word, pattern in _NOT_OPERATIVE_PARTS)
+    for word, others, pattern in _NOT_OPERATIVE_PARTS:
+        if word in low and any(w in low for w in others) and pattern.search(top):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
