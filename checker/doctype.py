@@ -166,12 +166,25 @@ def _lowered(text: str, whole: bool = False) -> Optional[str]:
     return low if len(low) == len(text) else None
 
 
+def _has_slash_s(low: str) -> bool:
+    """``"/s/" in low``, looked for at each "/" (rare in an agreement, and found by a
+    quicker search than the three characters, which begin and end alike)."""
+    find = low.find
+    sw = low.startswith
+    i = find("/")
+    while i != -1:
+        if sw("/s/", i):
+            return True
+        i = find("/", i + 1)
+    return False
+
+
 def _executed(body: str, low: Optional[str] = None) -> bool:
     if low is None:
         low = _lowered(body)
         if low is None:
             return _executed_by_patterns(body)
-    if "/s/" in low:
+    if _has_slash_s(low):
         return True
     return _executed_unsigned(body, low)
 
@@ -271,11 +284,12 @@ def _preamble(head: str) -> Optional[re.Match]:
     return None
 
 
-# _NOT_OPERATIVE_HEAD in parts, each with a word its matches hold (lower case)
+# _NOT_OPERATIVE_HEAD in parts, each with words its matches hold (lower case): a word
+# every match holds, and words of which every match holds one
 _NOT_OPERATIVE_PARTS = (
-    ("8-k", re.compile(r"\bFORM\s+8-K\b", re.I)),
-    ("report", re.compile(r"\bCURRENT\s+REPORT\b", re.I)),
-    ("relea", re.compile(r"\bPRESS\s+RELEASE\b|^\s*FOR\s+IMMEDIATE\s+RELEASE\b", re.I | re.M)),
+    ("8-k", ("form",), re.compile(r"\bFORM\s+8-K\b", re.I)),
+    ("report", ("current",), re.compile(r"\bCURRENT\s+REPORT\b", re.I)),
+    ("relea", ("press", "immediate"), re.compile(r"\bPRESS\s+RELEASE\b|^\s*FOR\s+IMMEDIATE\s+RELEASE\b", re.I | re.M)),
 )
 
 
@@ -286,7 +300,10 @@ def _not_operative_head(head: str, head_low: Optional[str] = None) -> bool:
     low = head_low[:3000] if head_low is not None else _lowered(top)
     if low is None:
         return _NOT_OPERATIVE_HEAD.search(top) is not None
-    return any(word in low and pattern.search(top) for word, pattern in _NOT_OPERATIVE_PARTS)
+    for word, others, pattern in _NOT_OPERATIVE_PARTS:
+        if word in low and any(w in low for w in others) and pattern.search(top):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -371,23 +388,24 @@ def operative_instrument(text: str) -> Optional[Instrument]:
     if pre is not None and _NOT_OWN_INSTRUMENT.search(_AMENDED_AND_RESTATED.sub(" ", pre.group("title") or pre.group("title2") or "")):
         pre = None
     low: Optional[str] = None
-    if body is text:
-        # the whole text lower-cased is kept for the facts stages, which read it too:
-        # a conformed signature ("/s/" or "/S/") is looked for in it, in one scan
-        low = _lowered(body, whole=True)
-        if low is None:
-            executed = _executed_by_patterns(body)
+    if cap is not None or pre is not None:  # (without either, execution decides nothing)
+        if body is text:
+            # the whole text lower-cased is kept for the facts stages, which read it too:
+            # a conformed signature ("/s/" or "/S/") is looked for in it, in one scan
+            low = _lowered(body, whole=True)
+            if low is None:
+                executed = _executed_by_patterns(body)
+            else:
+                executed = _has_slash_s(low) or _executed_unsigned(body, low)
+        elif "/s/" in body or "/S/" in body:
+            executed = True  # a conformed signature: the body need not be lower-cased
         else:
-            executed = "/s/" in low or _executed_unsigned(body, low)
-    elif "/s/" in body or "/S/" in body:
-        executed = True  # a conformed signature: the body need not be lower-cased
-    else:
-        low = _lowered(body, whole=True)
-        executed = _executed(body, low) if low is not None else _executed_by_patterns(body)
-    if cap is not None and executed:
-        return Instrument(cap[1], cap[0], "caption")
-    if pre is not None and executed:
-        return Instrument(_norm_space(pre.group(0))[:90], pre.start(), "preamble")
+            low = _lowered(body, whole=True)
+            executed = _executed(body, low) if low is not None else _executed_by_patterns(body)
+        if cap is not None and executed:
+            return Instrument(cap[1], cap[0], "caption")
+        if pre is not None and executed:
+            return Instrument(_norm_space(pre.group(0))[:90], pre.start(), "preamble")
     m = _promise(body, low if low is not None else _lowered(body, whole=True))
     if m is not None:
         return Instrument(_norm_space(m.group(0))[:90], m.start(), "promise")
@@ -434,7 +452,19 @@ class _Vocabulary:
         return n
 
     def at_least(self, word: str, n: int) -> bool:
-        return self.count(word) >= n
+        got = self._n.get(word)
+        if got is not None:
+            return got >= n
+        if self.body.count(word) < n:
+            return False  # every mention is an occurrence of the word itself: fewer than n
+        # the mentions counted up to the n-th, where the answer is known
+        k = 0
+        for _m in _MENTIONS[word].finditer(self.body):
+            k += 1
+            if k >= n:
+                return True
+        self._n[word] = k
+        return False
 
     @property
     def securities(self) -> bool:

@@ -91,6 +91,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Optional
 
+from .pipeline import _V_BOUND, _V_DATE, _V_KEY, _V_MONEY, _value_kind
 from .model import (
     Anchor,
     Bound,
@@ -283,6 +284,9 @@ _ABBREV = frozenset(
 )
 _ENDER = re.compile(r"[.!?][\"'\u2019\u201d)\]]*(?=\s+[\"'\u201c(\[]?[A-Z0-9])")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z][A-Za-z.&]*)$")
+# _ENDER for a text without "!" or "?": its first character a full stop, which the engine
+# skips to at once instead of testing each character against a set
+_STOP_ENDER = re.compile(_ENDER.pattern.replace("[.!?]", r"\.", 1))
 _LIST_WORDS = frozenset({"schedule", "exhibit", "annex", "appendix", "article", "section", "class", "series", "part"})
 
 
@@ -302,7 +306,8 @@ def split_sentences(text: str, start: int = 0, end: Optional[int] = None) -> lis
     while s < end and text[s].isspace():
         s += 1
     pos = s
-    for m in _ENDER.finditer(text, s, end):
+    ender = _STOP_ENDER if text.find("!", s, end) == -1 and text.find("?", s, end) == -1 else _ENDER
+    for m in ender.finditer(text, s, end):
         dot = m.start()
         if text[dot] == ".":
             seg = text[dot - 7 : dot] if dot - 7 >= s else ""
@@ -420,6 +425,29 @@ def _clause_rows(doc: Any, view: TextView) -> list[tuple]:
     rows = [(c.span.offset, c.span.end_offset, sec, parents, c) for sec, parents in _sections(doc, view) for c in sec.clauses]
     view.__dict__["_clause_rows"] = (secs, rows)
     return rows
+
+
+def _clause_values(doc: Any, rows: list[tuple]) -> list[int]:
+    """The kinds of value (the ``_V_*`` bits of :mod:`checker.pipeline`) that the clause
+    of each of ``rows`` (:func:`_clause_rows`) holds: gathered while the document was
+    parsed, else here."""
+    pre = getattr(doc, "_walked", None)
+    if pre is not None and len(pre) > 3 and pre[2] is rows:
+        return pre[3]
+    value_of = _VALUE_OF
+    out = []
+    for row in rows:
+        v = 0
+        for n in row[4].nodes:
+            b = value_of.get(type(n))
+            if b is None:
+                b = value_of[type(n)] = _value_kind(n)
+            v |= b
+        out.append(v)
+    return out
+
+
+_VALUE_OF: dict[type, int] = {}
 
 
 def iter_clauses(doc: Any, view: Optional[TextView] = None) -> Iterator[tuple[Section, tuple, int, int, Any]]:
@@ -649,9 +677,15 @@ class SentenceIndex:
 
     def __init__(self, doc: Any, view: TextView):
         self.view = view
-        clauses = sorted(_clause_rows(doc, view), key=_SPAN_KEY)
+        rows = _clause_rows(doc, view)
+        starts = [c[0] for c in rows]
+        if all(map(operator.lt, starts, starts[1:])):
+            clauses = rows  # each clause starts after the one before: in order already (most documents)
+        else:
+            clauses = sorted(rows, key=_SPAN_KEY)
+            starts = [c[0] for c in clauses]
         self._clauses = clauses
-        self._starts = [c[0] for c in clauses]
+        self._starts = starts
         self._cache: dict[int, list[Sentence]] = {}
         self._sent_starts: dict[int, list[int]] = {}
         self._ranges: dict[int, tuple[list[int], list[int]]] = {}
@@ -1793,11 +1827,22 @@ def _earnings_durations(ctx: _Ctx, s: Sentence, party_from: Optional[Sentence] =
     return found
 
 
+# What is reported and the verb, in any case:
+#   financial statements?|balance sheets?|statements? of (?:income|operations|cash flows?)
+#   |annual reports?|quarterly reports?|\breports?\b|\b10-K\b|\b10-Q\b
+#   \bfurnish|\bdeliver|\bprovide|\bmake available|\bsend|\bsubmit|\bfile\b
+# each written to begin with the set of its first characters (with the long s that a
+# case-insensitive "s" also takes), each branch then taken after its own character: the
+# engine skips through a sentence to those characters (the same matches)
 _REPORT_WHAT = rx(
-    r"financial statements?|balance sheets?|statements? of (?:income|operations|cash flows?)|annual reports?|quarterly reports?|\breports?\b|\b10-K\b|\b10-Q\b",
-    re.I,
+    r"[FfBbSs\u017fAaQqRr1](?i:(?<=[Ff])inancial statements?|(?<=[Bb])alance sheets?"
+    r"|(?<=[Ss\u017f])tatements? of (?:income|operations|cash flows?)|(?<=[Aa])nnual reports?|(?<=[Qq])uarterly reports?"
+    r"|(?<=[Rr])(?<!\w[Rr])eports?\b|(?<=1)(?<!\w1)0-K\b|(?<=1)(?<!\w1)0-Q\b)"
 )
-_REPORT_VERB = rx(r"\bfurnish|\bdeliver|\bprovide|\bmake available|\bsend|\bsubmit|\bfile\b", re.I)
+_REPORT_VERB = rx(
+    r"[FfDdPpMmSs\u017f](?<!\w.)(?i:(?<=[Ff])urnish|(?<=[Dd])eliver|(?<=[Pp])rovide|(?<=[Mm])ake available"
+    r"|(?<=[Ss\u017f])end|(?<=[Ss\u017f])ubmit|(?<=[Ff])ile\b)"
+)
 _PERIOD_END = rx(r"(?:end|close) of (?:each|any|the|such|its) (?:\w+ )?(?:fiscal|calendar|financial)? ?(?:year|quarter|month)", re.I)
 
 
@@ -1830,7 +1875,12 @@ def _reporting(ctx: _Ctx, s: Sentence) -> None:
 _NOTICE_AFTER = rx(r"^(?:'s|\u2019s|s'|s\u2019|'|\u2019)? ?(?:\(\d+\) )?(?:days?'?s?|hours?'?s?|business days?'?s?)?\W{0,3}(?:prior |advance |written |prior written |advance written |written advance |previous )*notice\b", re.I)
 _NOTICE_BEFORE = rx(r"(?:notice|notify|notified)[^.;]{0,80}(?:at least|not less than|no less than|no fewer than|not fewer than|a minimum of)\s*$", re.I)
 _DEEMED = rx(r"deemed (?:to have been |to be )?(?:duly )?(?:given|delivered|received|made|effective|served)|(?:shall|will) be effective", re.I)
-_MAIL = rx(r"\bmail|\bdeposit|\bpost(?:ed|age)\b|\bcourier|\bsent\b|\bdispatch|\bairmail|\bovernight", re.I)
+# \bmail|\bdeposit|\bpost(?:ed|age)\b|\bcourier|\bsent\b|\bdispatch|\bairmail|\bovernight (any case),
+# begun with the set of its first letters (as _REPORT_WHAT)
+_MAIL = re.compile(
+    r"[MmDdPpCcSs\u017fAaOo](?<!\w.)(?i:(?<=[Mm])ail|(?<=[Dd])eposit|(?<=[Pp])ost(?:ed|age)\b|(?<=[Cc])ourier"
+    r"|(?<=[Ss\u017f])ent\b|(?<=[Dd])ispatch|(?<=[Aa])irmail|(?<=[Oo])vernight)"
+)
 
 
 _NOTICES_RX1 = re.compile(r"notice", re.I)
@@ -2162,6 +2212,7 @@ _GOV = rx(
 )
 # "The laws of the Commonwealth of Virginia shall govern all matters arising out of ..."
 _GOV_LAW_FIRST = rx(_LAWS_OF + r"[^.;]{0,120}?\b(?:shall|will) govern\b", re.I)
+_PH_WILL_GOVERN = re.compile(r"(?:shall|will)\s+govern")
 _GOV_SUBJECT = rx(
     r"\b(?:this|the|such|each|any) (?:[\w-]+ ){0,4}(?:Agreement|Warrants?|Certificates?|Indenture|Notes?|Securities|Guarantee|Plan|Amendment|"
     r"instrument|Contract|Lease|Debentures?|Bonds?|Letter|transactions?|rights (?:and obligations )?of the parties|disputes?|claims?|"
@@ -2169,7 +2220,8 @@ _GOV_SUBJECT = rx(
     r"\b[^.;]{0,160}?\b(?:shall|will|is|are)(?: be)?(?: in all respects)? (?:governed|construed|interpreted|enforced)",
     re.I,
 )
-_GOV_ADJ = rx(r"\bgoverned by(?: and construed in accordance with)? (?:the )?(?P<state>[A-Z][a-z]+(?: [A-Z][a-z]+)?) law\b")
+# ("\bgoverned by ...": the word first, its boundary checked after it, so the engine skips to it)
+_GOV_ADJ = rx(r"governed(?<!\wgoverned) by(?: and construed in accordance with)? (?:the )?(?P<state>[A-Z][a-z]+(?: [A-Z][a-z]+)?) law\b")
 _STATES = frozenset(
     """alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho
     illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi
@@ -2192,9 +2244,13 @@ def _state_name(raw: str) -> Optional[str]:
     return None
 
 
+# (?:submits?|consents?|agrees?|irrevocably submits?)[^.;]{0,40}?to (?:the )?(?P<excl>...)?...jurisdiction of ...
+# in any case, begun with the set of its first letters (as _REPORT_WHAT; a case-insensitive
+# "i" also takes a dotted capital I and a dotless i)
 _JURIS = rx(
-    r"(?:submits?|consents?|agrees?|irrevocably submits?)[^.;]{0,40}?to (?:the )?(?P<excl>non-?exclusive |exclusive )?(?:personal )?jurisdiction of (?P<forum>[^.;]{5,160}?)(?= in any | for (?:the )?purposes?| with respect| over any|[.;]| and (?:waives?|agrees?))",
-    re.I,
+    r"[Ss\u017fCcAaIi\u0130\u0131](?i:(?:(?<=[Ss\u017f])ubmits?|(?<=[Cc])onsents?|(?<=[Aa])grees?|(?<=[Ii\u0130\u0131])rrevocably submits?)"
+    r"[^.;]{0,40}?to (?:the )?(?P<excl>non-?exclusive |exclusive )?(?:personal )?jurisdiction of (?P<forum>[^.;]{5,160}?)"
+    r"(?= in any | for (?:the )?purposes?| with respect| over any|[.;]| and (?:waives?|agrees?)))"
 )
 _COUNTERPARTS = rx(
     r"(?:executed|signed)(?: and delivered)?(?: by [^.;]{0,80}?)? (?:in|into) (?:any number of |one or more |two or more |several |separate |multiple |a number of |\w+ )?(?:separate )?counterparts",
@@ -2272,7 +2328,12 @@ def _boilerplate(ctx: _Ctx, s: Sentence, lt: str) -> None:
         m = _GOV.search(vt, q, s.end) if q is not None else None
         if m and not (_BOILERPLATE_RX1.search(s.heading) or _GOV_SUBJECT.search(vt, s.start, m.end())):
             m = None
-        if m is None and "govern" in lt and "law" in lt:  # (no character folds to "l", "a" or "w" ignoring case)
+        if (
+            m is None and "govern" in lt and "law" in lt  # (no character folds to "l", "a" or "w" ignoring case)
+            # every match ends in "shall govern" or "will govern" (in a text without the
+            # characters that a case-insensitive "s" or "i" also takes, seen in lower case)
+            and (_PH_WILL_GOVERN.search(lt) is not None or _aligned_lower(s.view) is None)
+        ):
             m = _GOV_LAW_FIRST.search(vt, s.start, s.end)
     state = None
     if m:
@@ -2477,27 +2538,6 @@ _RARE_WORDS = (
 )
 _OFFERING_WORDS = ("specified", "lock up")
 _WARRANT_WORDS = ("lieu", "net issu", "net exercis")
-_KEY_NODES = (Duration, Ratio, ShareCount)
-
-
-# what a node's type says about its clause (see extract_obligations), by type
-_OTHER, _KEY, _MONEY, _DATE, _BOUND = range(5)
-_NODE_CLASS: dict[type, int] = {}
-
-
-def _node_class(n: Any) -> int:
-    if isinstance(n, _KEY_NODES):
-        c = _KEY
-    elif isinstance(n, Money):
-        c = _MONEY
-    elif isinstance(n, DateNode):
-        c = _DATE
-    elif isinstance(n, Bound):
-        c = _BOUND
-    else:
-        c = _OTHER
-    _NODE_CLASS[type(n)] = c
-    return c
 
 
 def extract_obligations(doc: Any) -> list[Obligation]:
@@ -2519,41 +2559,26 @@ def extract_obligations(doc: Any) -> list[Obligation]:
     hits_src = sorted(view.to_source(h) for h in hits)
     n_hits = len(hits_src)
     bl = bisect.bisect_left
-    node_class = _NODE_CLASS
     to_clean = view.to_clean
     # the lower-cased text, when it has the text's offsets (a clause's words in lower case are then
     # a slice of it: the test of a clause before it is split, _may_dispatch)
     ctx.aligned_lower = lower if len(lower) == len(view.text) else None
-    for s0, e0, sec, parents, clause in _clause_rows(doc, view):
+    rows = _clause_rows(doc, view)
+    for (s0, e0, sec, parents, clause), v in zip(rows, _clause_values(doc, rows)):
         k = bl(hits_src, s0)
         if not (k < n_hits and hits_src[k] < e0):  # no hit in the clause
-            nodes = clause.nodes
-            if not nodes:
-                continue
-            key = money = date = bound = False
-            for n in nodes:
-                c = node_class.get(type(n))
-                if c is None:
-                    c = _node_class(n)
-                if c == _KEY:
-                    key = True
-                    break
-                if c == _MONEY:
-                    money = True
-                elif c == _DATE:
-                    date = True
-                elif c == _BOUND:
-                    bound = True
-            if not key and bound:
+            # a clause without a hit is read for the values its nodes state: a duration,
+            # ratio or share count; a sum of money; a date in an offering document or warrant
+            if not v or (
+                not v & _V_KEY
                 # a bound without a duration matters only for "at least 20 day's notice"
-                key = "notice" in lower[to_clean(s0) : to_clean(e0)]
-            if not key:
-                if not (money or (date and money_dates)):
-                    continue
-                if not money_dates:
-                    low = lower[to_clean(s0) : to_clean(e0)]
-                    if "liabil" not in low and "indemn" not in low:
-                        continue
+                and not (v & _V_BOUND and "notice" in lower[to_clean(s0) : to_clean(e0)])
+                and (
+                    not (v & _V_MONEY or (v & _V_DATE and money_dates))
+                    or (not money_dates and not _speaks_of_liability(lower[to_clean(s0) : to_clean(e0)]))
+                )
+            ):
+                continue
         a = to_clean(s0)
         b = to_clean(e0)
         if b > a:
@@ -2563,6 +2588,10 @@ def extract_obligations(doc: Any) -> list[Obligation]:
     out = ctx.out
     out.sort(key=lambda o: (o.line, o.column, o.kind))
     return out
+
+
+def _speaks_of_liability(low: str) -> bool:
+    return "liabil" in low or "indemn" in low
 
 
 def _read_clause(ctx: _Ctx, hits: list[int], sec: Section, parents: tuple, a: int, b: int, clause: Any) -> None:

@@ -20,13 +20,19 @@ from typing import Any, Iterable, Optional
 
 from . import __version__
 from .model import (
+    Bound,
     CrossRef,
+    DateNode,
     Definition,
     DocError,
+    Duration,
     ExternalRef,
     Finding,
+    Money,
     Obligation,
+    Ratio,
     Section,
+    ShareCount,
     Span,
     Unparsed,
 )
@@ -68,7 +74,8 @@ class ParsedDocument:
     # (nodes, the references among them, the definitions among them): see _node_groups
     _groups: Optional[tuple] = field(default=None, repr=False, compare=False)
     # (sections, every (section, its enclosing sections) in document order, every clause as
-    # (source start, source end, section, enclosing sections, clause)): read by the fact readers
+    # (source start, source end, section, enclosing sections, clause), the kinds of value
+    # (_V_* bits) each of those clauses holds): read by the fact readers
     _walked: Optional[tuple] = field(default=None, repr=False, compare=False)
 
     @property
@@ -187,6 +194,7 @@ def parse_source(source: Source) -> ParsedDocument:
     # each section with its enclosing ones, each clause with its section, the attachments
     walked: list[tuple] = []
     rows: list[tuple] = []
+    values: list[int] = []  # the kinds of value each clause's nodes hold (_V_* bits), by row
     attachments: dict = {}
     attachment_kinds = _ATTACHMENT_KINDS
     group_of = _GROUP_OF
@@ -204,13 +212,15 @@ def parse_source(source: Source) -> ParsedDocument:
         for clause in sec.clauses:
             sp = clause.span
             rows.append((sp.offset, sp.end_offset, sec, parents, clause))
+            v = 0
             for node in clause.nodes:
                 nr = NodeRef(node, number)
                 add(nr)
                 g = group_of.get(type(node))
                 if g is None:
                     g = _node_group(node)
-                if g:
+                v |= g
+                if g & _GROUPS:
                     if g & _REF:
                         refs.append(nr)
                     if g & _DEF:
@@ -224,6 +234,7 @@ def parse_source(source: Source) -> ParsedDocument:
                                 stage="grammar",
                             )
                         )
+            values.append(v & _VALUES)
         children = sec.children
         if children:
             inner = parents + (sec,)
@@ -242,13 +253,19 @@ def parse_source(source: Source) -> ParsedDocument:
         by_number=by_number,
         _groups=(nodes, refs, defs),
         _attachments=attachments,
-        _walked=(sections, walked, rows),
+        _walked=(sections, walked, rows, values),
     )
 
 
 # what a node's type makes it, for the lists of references and definitions and the
 # errors of the grammar (a bit each), by type
 _REF, _DEF, _UNPARSED = 1, 2, 4
+_GROUPS = _REF | _DEF | _UNPARSED
+# ... and the kind of value it states, for the fact readers (which read a clause closely
+# only when it holds a value of a kind some reader wants, or one of their words):
+# a duration, ratio or share count; a sum of money; a date; a bound
+_V_KEY, _V_MONEY, _V_DATE, _V_BOUND = 8, 16, 32, 64
+_VALUES = _V_KEY | _V_MONEY | _V_DATE | _V_BOUND
 _GROUP_OF: dict[type, int] = {}
 
 
@@ -260,8 +277,22 @@ def _node_group(node: Any) -> int:
         g |= _DEF
     if isinstance(node, Unparsed):
         g |= _UNPARSED
+    g |= _value_kind(node)
     _GROUP_OF[type(node)] = g
     return g
+
+
+def _value_kind(node: Any) -> int:
+    """The _V_* bit of the kind of value ``node`` states (0: none)."""
+    if isinstance(node, (Duration, Ratio, ShareCount)):
+        return _V_KEY
+    if isinstance(node, Money):
+        return _V_MONEY
+    if isinstance(node, DateNode):
+        return _V_DATE
+    if isinstance(node, Bound):
+        return _V_BOUND
+    return 0
 
 
 def _node_groups(doc: Any) -> tuple[list[NodeRef], list[NodeRef]]:
@@ -514,7 +545,10 @@ def analyse(source: Source, *, options: Optional[dict] = None) -> DocumentResult
 def _analyse(source: Source, options: Optional[dict]) -> DocumentResult:
     options = options or {}
     res = DocumentResult(path=source.path, encoding=source.encoding, notes=list(source.notes))
-    res.stats = {"bytes": len(source.text.encode("utf-8", "surrogatepass")), "lines": source.line_count}
+    text = source.text
+    # (a text in ASCII is as many bytes as characters: not encoded to be measured)
+    n_bytes = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    res.stats = {"bytes": n_bytes, "lines": source.line_count}
     t0 = time.perf_counter()
     try:
         doc = parse_source(source)

@@ -203,11 +203,14 @@ _WORDING: dict[str, re.Pattern[str]] = {
         r"\b(?:shall|will) contribute to (?:the )?(?:aggregate )?(?:amount|losses)|\brelative (?:fault|benefits?) (?:received|of)\b|\bentitled to contribution\b",
         re.I,
     ),
+    # \bthis Agreement ... (?:be terminated|terminate)\b|\b(?:may|right to|entitled to|elect to) terminate ...
+    # |\bIf this Agreement (?:shall be|is) terminated\b|\btermination of this Agreement\b (any case),
+    # begun with the set of its first letters (as the notices wording below)
     "termination": rx(
-        r"\bthis Agreement(?: \([^()]{0,250}\))? (?:may|shall|will)(?: thereupon)? (?:be terminated|terminate)\b"
-        r"|\b(?:may|right to|entitled to|elect to) terminate (?:this Agreement|the obligations of the (?:several )?(?:Underwriters|Agents?|Purchasers))"
-        r"|\bIf this Agreement (?:shall be|is) terminated\b|\btermination of this Agreement\b",
-        re.I,
+        r"[TtMmRrEeIi\u0130\u0131](?<!\w.)(?i:"
+        r"(?<=[Tt])his Agreement(?: \([^()]{0,250}\))? (?:may|shall|will)(?: thereupon)? (?:be terminated|terminate)\b"
+        r"|(?:(?<=[Mm])ay|(?<=[Rr])ight to|(?<=[Ee])ntitled to|(?<=[Ee])lect to) terminate (?:this Agreement|the obligations of the (?:several )?(?:Underwriters|Agents?|Purchasers))"
+        r"|(?<=[Ii\u0130\u0131])f this Agreement (?:shall be|is) terminated\b|(?<=[Tt])ermination of this Agreement\b)"
     ),
     "underwriter_default": rx(
         r"\b(?:any|one or more of the|an?) (?:Underwriters?|Initial Purchasers?|Purchasers?)(?: or (?:Underwriters|Initial Purchasers|Purchasers))? (?:shall |should )?(?:default|defaults|fail|fails)(?: in (?:its|their) obligations?)? to (?:purchase|take up)"
@@ -307,6 +310,25 @@ _FIND_PROVISIONS_RX3 = re.compile(r"\bsurviv|\bexpenses?\b|\breimburse|\bdefault
 _FIND_PROVISIONS_RX4 = re.compile(r"\bWarrants?\b")
 
 
+# heading (stripped) -> the keys whose heading pattern finds it, remembered for a batch
+# (the same headings come back in document after document)
+_KEYS_OF_HEADING: dict[str, frozenset] = {}
+
+
+def _heading_keys(h: str) -> frozenset:
+    """The keys of :data:`_HEADINGS` whose pattern finds heading ``h``."""
+    got = _KEYS_OF_HEADING.get(h)
+    if got is None:
+        if (h.isascii() and _HEADING_WORDS.search(h.lower()) is None) or not _ANY_HEADING.search(h):
+            got = frozenset()
+        else:
+            got = frozenset(key for key, pat in _HEADINGS.items() if pat.search(h))
+        if len(_KEYS_OF_HEADING) >= 20000:
+            _KEYS_OF_HEADING.clear()
+        _KEYS_OF_HEADING[h] = got
+    return got
+
+
 _WARRANT_WORD = re.compile(r"Warrant(?![yi])")
 
 
@@ -322,10 +344,12 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
     view = TextView.of(doc)
     ctx = _Ctx(doc, view)
     offering = ctx.offering
-    # "Warrant" as a word, not "Warranty"/"Warranties"
+    # "Warrant" as a word, not "Warranty"/"Warranties", 15 times or more (the word itself is
+    # counted first: the pattern finds it no more often)
     t = view.text
-    n_warrant = _count_warrant(t, 400000)
-    warranty = ctx.warrant or (n_warrant >= 15 and "exercis" in view.lower)
+    warranty = ctx.warrant or (
+        t.count("Warrant", 0, 400000) >= 15 and _count_warrant(t, 400000) >= 15 and "exercis" in view.lower
+    )
     keys = list(GENERAL_KEYS) + [k for k in WARRANT_KEYS if k not in GENERAL_KEYS and warranty]
     wanted = set(keys)
     best: dict[str, ProvisionHit] = {}
@@ -342,14 +366,17 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
 
     # 1. headings
     for sec, parents in _sections(doc, view):
-        h = (sec.heading or "").strip()
-        if not h or sec.omitted or (h.isascii() and _HEADING_WORDS.search(h.lower()) is None) or not _ANY_HEADING.search(h):
+        heading = sec.heading
+        if not heading or sec.omitted:
+            continue
+        h = heading.strip()
+        named = _heading_keys(h)
+        if not named:
             continue
         for key in keys:
             if key in best and _HOW_RANK[best[key].how] <= _HOW_RANK["heading"]:
                 continue
-            pat = _HEADINGS.get(key)
-            if pat is None or not pat.search(h):
+            if key not in named:
                 continue
             if key in OFFERING_KEYS and not offering:
                 continue
