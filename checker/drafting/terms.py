@@ -1037,9 +1037,10 @@ def _extract(ctx: Context) -> list[Definition]:
             term = term[:-1].strip()  # "Offered Securities." - but not "U.S."
         if term.endswith("(s)"):
             term = term[:-3]  # "Mortgage(s)"
-        if not term or not any(c.isalpha() for c in term):
+        if not term or not _TERM_OK.fullmatch(term):
             continue
-        if not _TERM_OK.fullmatch(term) or sum(map(str.isalpha, term)) + term.count(" ") < 0.7 * len(term):
+        letters = sum(map(str.isalpha, term))
+        if not letters or letters + term.count(" ") < 0.7 * len(term):
             continue  # not words: an encoded attachment, a formula
         if a in seen:
             continue
