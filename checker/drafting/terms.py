@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import compress, groupby, repeat
-from operator import is_, itemgetter
+from operator import attrgetter, is_, itemgetter
 from typing import Iterable, Optional
 
 from .context import Context, literal_starts, matches_at, squash, trie_regex
@@ -256,21 +255,83 @@ def _variants(key: str) -> tuple[str, ...]:
     return tuple(sorted(out, key=len, reverse=True))
 
 
-@dataclass
 class Definition:
-    term: str  # as quoted
-    key: str  # usage form
-    start: int  # clean offset of the opening quote
-    end: int  # just after the closing quote
-    form: str  # parenthetical, means, called
-    sent_start: int
-    sent_end: int
-    scope: Optional[str] = None  # section number the definition is limited to
-    scope_text: Optional[str] = None
-    pointer: Optional[str] = None  # "has the meaning specified in Section 4": "4"; "" for the preamble
-    section: Optional[str] = None  # innermost section holding it
-    top: Optional[str] = None  # top-level section holding it ("" = preamble)
-    attachment: Optional[str] = None  # "exhibit A" etc. when inside an attachment
+    """One definition of a term.
+
+    ``sent_start`` and ``sent_end`` (the sentence holding the definition)
+    are found when first asked for: most definitions' sentences are never
+    looked at, and finding a paragraph's sentence ends is much of the cost
+    of reading a document's definitions."""
+
+    __slots__ = (
+        "term", "key", "start", "end", "form", "_sent", "scope", "scope_text", "pointer", "section", "top", "attachment", "_ctx"
+    )
+    _FIELDS = ("term", "key", "start", "end", "form", "sent_start", "sent_end", "scope", "scope_text", "pointer", "section", "top", "attachment")
+
+    def __init__(
+        self,
+        term: str,  # as quoted
+        key: str,  # usage form
+        start: int,  # clean offset of the opening quote
+        end: int,  # just after the closing quote
+        form: str,  # parenthetical, means, called
+        sent_start: Optional[int] = None,
+        sent_end: Optional[int] = None,
+        scope: Optional[str] = None,  # section number the definition is limited to
+        scope_text: Optional[str] = None,
+        pointer: Optional[str] = None,  # "has the meaning specified in Section 4": "4"; "" for the preamble
+        section: Optional[str] = None,  # innermost section holding it
+        top: Optional[str] = None,  # top-level section holding it ("" = preamble)
+        attachment: Optional[str] = None,  # "exhibit A" etc. when inside an attachment
+        ctx: Optional[Context] = None,  # the document, when the sentence is to be found there on demand
+    ):
+        self.term = term
+        self.key = key
+        self.start = start
+        self.end = end
+        self.form = form
+        self._sent = (sent_start, sent_end) if sent_start is not None and sent_end is not None else None
+        self.scope = scope
+        self.scope_text = scope_text
+        self.pointer = pointer
+        self.section = section
+        self.top = top
+        self.attachment = attachment
+        self._ctx = ctx
+
+    def _sentence(self) -> tuple[int, int]:
+        s = self._sent
+        if s is None:
+            s = self._sent = self._ctx.sentence_bounds(self.start)
+        return s
+
+    @property
+    def sent_start(self) -> int:
+        s = self._sent
+        return (s if s is not None else self._sentence())[0]
+
+    @sent_start.setter
+    def sent_start(self, value: int) -> None:
+        self._sent = (value, self.sent_end)
+
+    @property
+    def sent_end(self) -> int:
+        s = self._sent
+        return (s if s is not None else self._sentence())[1]
+
+    @sent_end.setter
+    def sent_end(self, value: int) -> None:
+        self._sent = (self.sent_start, value)
+
+    def __repr__(self) -> str:
+        return "Definition(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELDS) + ")"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class Use:
@@ -359,11 +420,31 @@ class Terms:
         return starts, ends
 
     def in_definition_sentence(self, offset: int) -> bool:
-        import bisect
+        """Is ``offset`` in the sentence of a definition?"""
+        ctx = self.ctx
+        if not isinstance(ctx, Context):
+            starts, ends = self._def_sentences
+            i = bisect_right(starts, offset) - 1
+            return i >= 0 and offset < ends[i]
+        # a sentence is never beyond its paragraph (outside one, beyond 400
+        # characters of its offset): only the definitions in the paragraph
+        # of ``offset``, or that near it, are asked for their sentences
+        defs = self._defs_by_start
+        starts = self._def_starts
+        p = ctx.paragraph_at(offset)
+        spans = [(offset - 400, offset + 401)]
+        if p is not None:
+            spans.append((p.start, p.end + 1))
+        for lo, hi in spans:
+            for d in defs[bisect_left(starts, lo) : bisect_left(starts, hi)]:
+                if d.sent_start <= offset < d.sent_end:
+                    return True
+        return False
 
-        starts, ends = self._def_sentences
-        i = bisect.bisect_right(starts, offset) - 1
-        return i >= 0 and offset < ends[i]
+    @cached_property
+    def _defs_by_start(self) -> list[Definition]:
+        """The definitions in the order of _def_starts."""
+        return sorted(self.defs, key=_START)
 
     @cached_property
     def variant_of(self) -> dict[str, str]:
@@ -498,6 +579,7 @@ class Terms:
         found.append(Use(key, a, b, s))
 
 
+_START = attrgetter("start")
 _GROUP0 = itemgetter(0)
 _GROUP1 = itemgetter(1)
 # a lower-case term that is one word of letters, digits and hyphens
@@ -883,6 +965,10 @@ def _extract(ctx: Context) -> list[Definition]:
     # the sections' bounds, between two of which the holders do not change (see Context.sections_at)
     sec_bounds = ctx._sec_bounds if isinstance(ctx, Context) else None
     placed: dict[int, tuple] = {}
+    # (the sentences of the definitions found when asked for, where lower
+    # case kept every offset: see _no_this_before)
+    low = ctx.lower if isinstance(ctx, Context) else None
+    lazy = low is not None and len(low) == len(text)
     # (a quoted term starts at a quotation mark: the pattern is tried there only)
     for m in matches_at(_QTERM, text, literal_starts(text, _OPEN_QUOTES)):
         term = " ".join(m.group(1).split()).replace("\u00ad", "-")  # squash()
@@ -951,15 +1037,21 @@ def _extract(ctx: Context) -> list[Definition]:
             term = term[:-1].strip()  # "Offered Securities." - but not "U.S."
         if term.endswith("(s)"):
             term = term[:-3]  # "Mortgage(s)"
-        if not term or not any(c.isalpha() for c in term):
+        if not term or not _TERM_OK.fullmatch(term):
             continue
-        if not _TERM_OK.fullmatch(term) or sum(map(str.isalpha, term)) + term.count(" ") < 0.7 * len(term):
+        letters = sum(map(str.isalpha, term))
+        if not letters or letters + term.count(" ") < 0.7 * len(term):
             continue  # not words: an encoded attachment, a formula
         if a in seen:
             continue
         seen.add(a)
-        s0, s1 = ctx.sentence_bounds(a)
-        scope, scope_text = _scope_of(ctx, s1, a, s0)
+        if lazy and _no_this_before(ctx, low, a):
+            # no "this" before the definition in its paragraph: no scope;
+            # the sentence is found when asked for
+            s0 = s1 = scope = scope_text = None
+        else:
+            s0, s1 = ctx.sentence_bounds(a)
+            scope, scope_text = _scope_of(ctx, s1, a, s0)
         pointer = None
         if colon_pointer is not None:
             pointer = colon_pointer
@@ -1011,9 +1103,20 @@ def _extract(ctx: Context) -> list[Definition]:
                 section=section,
                 top=top,
                 attachment=att,
+                ctx=ctx,
             )
         )
     return out
+
+
+def _no_this_before(ctx: Context, low: str, a: int) -> bool:
+    """No "this" ends before ``a`` in its paragraph (or, outside one, in the
+    400 characters before it): then there is none in the sentence either
+    (which starts there or later, see Context.sentence_bounds), and the
+    definition at ``a`` has no scope (see _scope_of)."""
+    p = ctx.paragraph_at(a)
+    lo = p.start if p is not None else (a - 400 if a > 400 else 0)
+    return low.find("this", lo, a) < 0
 
 
 def _unbroken(text: str, raw: str, term: str) -> str:
