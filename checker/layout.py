@@ -622,6 +622,7 @@ def layout(source: Source) -> Layout:
     cstarts.pop()
     # Line(i + 1, c, t, indent, blank, table, page break) for each kept line, its slots set
     # one by one (the same object as the dataclass's __init__ makes, with less work per line)
+    # (the few lines in a table or after a page break are marked after the loop)
     lines: list[Line] = []
     append = lines.append
     for i, c, t in zip(kept, cstarts, texts):
@@ -632,11 +633,16 @@ def layout(source: Source) -> Layout:
         b = blank[i]
         ln.indent = 0 if b or t[:1] not in _INDENT_CHARS else len(t) - len(t.lstrip(" \t"))
         ln.blank = b
-        ln.table = table_of[i]
-        ln.page_break_before = i in page_break
+        ln.table = None
+        ln.page_break_before = False
         append(ln)
-    if lines and lines[0].page_break_before:
-        lines[0].page_break_before = False  # nothing before it: no break between pages of text
+    nk = len(kept)
+    for k in (map(bisect_left, repeat(kept), page_break) if removed else page_break):
+        if 0 < k < nk and kept[k] in page_break:  # (not the first line: nothing before it)
+            lines[k].page_break_before = True
+    for a, b, _t in blocks:  # the kept lines of each block
+        for k in range(bisect_left(kept, a), bisect_right(kept, b)):
+            lines[k].table = table_of[kept[k]]
     seg_clean, seg_src = _segments(kept, cstarts, removed, pieces, starts, raw)
 
     tables: list[TableBlock] = []
