@@ -360,15 +360,18 @@ _PN = re.compile(
     r"|(?P<uroman>[IVXL]{1,7})",
     re.I,
 )
-# candidate page-number lines, found in one pass over "\n" + text.  What a line can start
-# with is tested first (a blank line, a line of text opening with a quotation mark or a
-# parenthesis fail there), and a run of digits, letters or blanks is taken whole where
-# giving a character back could not help (the next one would be of the same run).
+# candidate page-number lines, found in one pass over "\n" + text.  Written without the
+# ignore-case flag (its letters given in both cases, with the four other characters the
+# flag lets match a Latin letter: "\u0130", "\u0131", "\u017f", "\u212a"), and each branch
+# opens with a single character set, so the engine passes over a branch on the line's
+# first character (a line of prose is tried against one branch, not five); a run of
+# digits, letters or blanks is taken whole where giving a character back could not help.
+_PN_L = "A-Za-z\u0130\u0131\u017f\u212a"  # what [a-z] matches under re.I
+_PN_R = "CILVXcilvx\u0130\u0131"  # what [ivxlc] matches under re.I
 _PN_LINE = re.compile(
-    r"\n[ \t]*+(?=[\d\-\u2013\u2014a-z])(?:\d{1,3}+\.?|[-\u2013\u2014][ \t]*(?:\d{1,3}|[ivxlc]{1,7})[ \t]*[-\u2013\u2014]"
-    r"|(?:page|pg\.?)[ \t]*\d{1,3}(?:[ \t]*(?:of|/)[ \t]*\d{1,3})?"
-    r"|[A-Z]{1,3}+ ?- ?\d{1,3}+|[ivxlc]{1,7}+)[ \t]*+(?=\n|\Z)",
-    re.I,
+    r"\n[ \t]*+(?:\d\d{0,2}+\.?|[-\u2013\u2014][ \t]*(?:\d{1,3}|[" + _PN_R + r"]{1,7})[ \t]*[-\u2013\u2014]"
+    r"|[Pp](?:[Aa][Gg][Ee]|[Gg]\.?)[ \t]*\d{1,3}(?:[ \t]*(?:[Oo][Ff]|/)[ \t]*\d{1,3})?"
+    r"|[" + _PN_L + r"][" + _PN_L + r"]{0,2}+(?: -|-) ?\d{1,3}+|[" + _PN_R + r"][" + _PN_R + r"]{0,6}+)[ \t]*+(?=\n|\Z)"
 )
 
 _SENTENCE_END = re.compile(r"[.:;!?][\"'\u2019\u201d)\]]*$")
