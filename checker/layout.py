@@ -683,6 +683,7 @@ _UU_BEGIN = re.compile(r"begin [0-7]{3,4} \S")
 
 
 _UU_CHARS = re.compile("[ -`]*")  # the characters of uuencoded data
+_UU_CHARS_FULL = _UU_CHARS.fullmatch
 
 
 def _uu_line(t: str) -> bool:
@@ -712,7 +713,13 @@ def uuencoded_blocks(lines: list[str]) -> list[tuple[int, int]]:
         t = lines[i]
         if _UU_BEGIN.match(t):
             j = i + 1
-            while j < n and _uu_line(lines[j]):
+            while j < n:
+                u = lines[j]
+                # a full line ("M": 45 bytes in 60 characters, or 61), tested here;
+                # any other through _uu_line
+                if not ((len(u) == 61 or len(u) == 62) and u[0] == "M" and _UU_CHARS_FULL(u) is not None
+                        or _uu_line(u)):
+                    break
                 j += 1
             if j - i - 1 >= 2:
                 if j < n and lines[j].strip() == "end":
@@ -923,6 +930,8 @@ def _find_running_heads(
             regions.append((i, i - 1))  # empty region just before line i
             continue
         if regions and regions[-1][0] <= i <= regions[-1][1] + 1:
+            if i <= regions[-1][1]:
+                continue  # inside the last region, which is already as wide as it goes
             a = regions[-1][0]
             regions.pop()
         while a > 0 and (blank[a - 1] or (a - 1) in furniture or removed.get(a - 1) == _R_TAG):
@@ -951,23 +960,33 @@ def _find_running_heads(
     bottom: Counter[str] = Counter()
     top_norm: Counter[str] = Counter()
     bottom_norm: Counter[str] = Counter()
-    tops: list[list[int]] = []
-    bottoms: list[list[int]] = []
+    # the walked lines, each with its text stripped once: (line, stripped text)
+    tops: list[list[tuple[int, str]]] = []
+    bottoms: list[list[tuple[int, str]]] = []
+    ltext_strip = [None] * n  # stripped text of the lines walked so far
     for a, b in regions:
         tl = walk(b + 1, 1) if b + 1 < n else []
         bl = walk(a - 1, -1) if a > 0 else []
-        tops.append(tl)
-        bottoms.append(bl)
+        tls: list[tuple[int, str]] = []
+        bls: list[tuple[int, str]] = []
         for j in tl:
-            s = ltext[j].strip()
+            s = ltext_strip[j]
+            if s is None:
+                s = ltext_strip[j] = ltext[j].strip()
+            tls.append((j, s))
             top[s] += 1
             if _DIGIT.search(s):
                 top_norm[norm(s)] += 1
         for j in bl:
-            s = ltext[j].strip()
+            s = ltext_strip[j]
+            if s is None:
+                s = ltext_strip[j] = ltext[j].strip()
+            bls.append((j, s))
             bottom[s] += 1
             if _DIGIT.search(s):
                 bottom_norm[norm(s)] += 1
+        tops.append(tls)
+        bottoms.append(bls)
 
     min_footer = max(3, len(regions) // 5)
 
@@ -977,12 +996,14 @@ def _find_running_heads(
         if exact[s] >= least:
             return True
         # a line that counts pages: "Agreement - 7", "Signature Page No. 3 to ..."
-        return bool(_PAGE_COUNTER.search(s)) and normed[norm(s)] >= least and not _HEADING_LIKE.match(s)
+        # (the line is stripped: the expression's second and third forms end with a digit, and
+        # its first holds "page" in some case, so the search is made only where one of these is)
+        return (bool((s[-1].isdecimal() or "page" in s.lower()) and _PAGE_COUNTER.search(s))
+                and normed[norm(s)] >= least and not _HEADING_LIKE.match(s))
 
     seen_heading: set[str] = set()
-    for (a, b), tl, bl in zip(regions, tops, bottoms):
-        for j in tl:
-            s = ltext[j].strip()
+    for tl, bl in zip(tops, bottoms):
+        for j, s in tl:
             if not is_head(s, top, top_norm, 3):
                 break
             if _HEADING_LIKE.match(s) and s not in seen_heading:
@@ -990,8 +1011,7 @@ def _find_running_heads(
                 break
             removed[j] = _R_HEADER
             furniture.add(j)
-        for j in bl:
-            s = ltext[j].strip()
+        for j, s in bl:
             if not is_head(s, bottom, bottom_norm, min_footer) or _HEADING_LIKE.match(s):
                 break
             removed[j] = _R_FOOTER
