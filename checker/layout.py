@@ -76,7 +76,8 @@ import bisect
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from itertools import accumulate, compress, filterfalse, repeat
+from itertools import accumulate, compress, repeat
+from operator import add
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -375,6 +376,7 @@ _PN_LINE = re.compile(
 )
 
 _SENTENCE_END = re.compile(r"[.:;!?][\"'\u2019\u201d)\]]*$")
+_CLOSERS = "\"'\u2019\u201d)]"  # what may follow the stop in _SENTENCE_END
 _HEADING_LIKE = re.compile(
     r"(?:ARTICLE|SECTION|SCHEDULE|EXHIBIT|ANNEX|APPENDIX|ATTACHMENT|PART|TABLE OF CONTENTS)\b", re.I
 )
@@ -448,7 +450,6 @@ _R_TAG = "table tags"
 _R_BLANK = "blank in page break"
 UUENCODED = _R_UUENCODED = "uuencoded attachment"  # (the pipeline notes these)
 _INDENT_CHARS = frozenset(" \t")
-_PLUS_ONE = (1).__add__
 
 
 def layout(source: Source) -> Layout:
@@ -615,13 +616,23 @@ def layout(source: Source) -> Layout:
 
     # -- output --------------------------------------------------------------
     if removed:
-        kept = list(filterfalse(removed.__contains__, range(n)))
-        texts = list(map(ltext.__getitem__, kept))
+        # the kept lines: the runs between the removed ones, each taken whole
+        kept = []
+        texts = []
+        p = 0
+        for r in sorted(removed):
+            if r > p:
+                kept.extend(range(p, r))
+                texts.extend(ltext[p:r])
+            p = r + 1
+        if p < n:
+            kept.extend(range(p, n))
+            texts.extend(ltext[p:])
     else:
         kept = list(range(n))
         texts = ltext
     clean = "\n".join(texts)
-    cstarts = list(accumulate(map(_PLUS_ONE, map(len, texts)), initial=0))
+    cstarts = list(accumulate(map(add, map(len, texts), repeat(1)), initial=0))
     cstarts.pop()
     # Line(i + 1, c, t, indent, blank, table, page break) for each kept line, its slots set
     # one by one (the same object as the dataclass's __init__ makes, with less work per line)
@@ -762,11 +773,9 @@ def _segments(
     if not kept:
         return [0], [0]
     nk = len(kept)
-    todo = {0}
-    for r in removed:
-        k = bisect.bisect_left(kept, r)
-        if k < nk:
-            todo.add(k)
+    todo = set(map(bisect_left, repeat(kept), removed))  # the kept line after each removed one
+    todo.discard(nk)  # (none after it)
+    todo.add(0)
     for p in pieces:
         if p in removed:
             continue
@@ -1044,7 +1053,10 @@ def _collapse_page_breaks(
             before = ltext[prev].rstrip()
             after = ltext[nxt].lstrip()
             heading = after[:1].isalpha() and after.isupper()
-            if heading or (_SENTENCE_END.search(before) and not after[:1].islower()):
+            # (_SENTENCE_END.search(before), read from the end of the line: its closing marks
+            # taken off, it ends with the stop; the regex would try every character of it)
+            end = before.rstrip(_CLOSERS)
+            if heading or (end and end[-1] in ".:;!?" and not after[:1].islower()):
                 keep_blank = blanks[0]
         for j in blanks:
             if j != keep_blank:
