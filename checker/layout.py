@@ -76,7 +76,8 @@ import bisect
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from itertools import accumulate, compress, filterfalse, repeat
+from itertools import accumulate, compress, repeat
+from operator import add
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -360,18 +361,22 @@ _PN = re.compile(
     r"|(?P<uroman>[IVXL]{1,7})",
     re.I,
 )
-# candidate page-number lines, found in one pass over "\n" + text.  What a line can start
-# with is tested first (a blank line, a line of text opening with a quotation mark or a
-# parenthesis fail there), and a run of digits, letters or blanks is taken whole where
-# giving a character back could not help (the next one would be of the same run).
+# candidate page-number lines, found in one pass over "\n" + text.  Written without the
+# ignore-case flag (its letters given in both cases, with the four other characters the
+# flag lets match a Latin letter: "\u0130", "\u0131", "\u017f", "\u212a"), and each branch
+# opens with a single character set, so the engine passes over a branch on the line's
+# first character (a line of prose is tried against one branch, not five); a run of
+# digits, letters or blanks is taken whole where giving a character back could not help.
+_PN_L = "A-Za-z\u0130\u0131\u017f\u212a"  # what [a-z] matches under re.I
+_PN_R = "CILVXcilvx\u0130\u0131"  # what [ivxlc] matches under re.I
 _PN_LINE = re.compile(
-    r"\n[ \t]*+(?=[\d\-\u2013\u2014a-z])(?:\d{1,3}+\.?|[-\u2013\u2014][ \t]*(?:\d{1,3}|[ivxlc]{1,7})[ \t]*[-\u2013\u2014]"
-    r"|(?:page|pg\.?)[ \t]*\d{1,3}(?:[ \t]*(?:of|/)[ \t]*\d{1,3})?"
-    r"|[A-Z]{1,3}+ ?- ?\d{1,3}+|[ivxlc]{1,7}+)[ \t]*+(?=\n|\Z)",
-    re.I,
+    r"\n[ \t]*+(?:\d\d{0,2}+\.?|[-\u2013\u2014][ \t]*(?:\d{1,3}|[" + _PN_R + r"]{1,7})[ \t]*[-\u2013\u2014]"
+    r"|[Pp](?:[Aa][Gg][Ee]|[Gg]\.?)[ \t]*\d{1,3}(?:[ \t]*(?:[Oo][Ff]|/)[ \t]*\d{1,3})?"
+    r"|[" + _PN_L + r"][" + _PN_L + r"]{0,2}+(?: -|-) ?\d{1,3}+|[" + _PN_R + r"][" + _PN_R + r"]{0,6}+)[ \t]*+(?=\n|\Z)"
 )
 
 _SENTENCE_END = re.compile(r"[.:;!?][\"'\u2019\u201d)\]]*$")
+_CLOSERS = "\"'\u2019\u201d)]"  # what may follow the stop in _SENTENCE_END
 _HEADING_LIKE = re.compile(
     r"(?:ARTICLE|SECTION|SCHEDULE|EXHIBIT|ANNEX|APPENDIX|ATTACHMENT|PART|TABLE OF CONTENTS)\b", re.I
 )
@@ -445,7 +450,6 @@ _R_TAG = "table tags"
 _R_BLANK = "blank in page break"
 UUENCODED = _R_UUENCODED = "uuencoded attachment"  # (the pipeline notes these)
 _INDENT_CHARS = frozenset(" \t")
-_PLUS_ONE = (1).__add__
 
 
 def layout(source: Source) -> Layout:
@@ -612,16 +616,27 @@ def layout(source: Source) -> Layout:
 
     # -- output --------------------------------------------------------------
     if removed:
-        kept = list(filterfalse(removed.__contains__, range(n)))
-        texts = list(map(ltext.__getitem__, kept))
+        # the kept lines: the runs between the removed ones, each taken whole
+        kept = []
+        texts = []
+        p = 0
+        for r in sorted(removed):
+            if r > p:
+                kept.extend(range(p, r))
+                texts.extend(ltext[p:r])
+            p = r + 1
+        if p < n:
+            kept.extend(range(p, n))
+            texts.extend(ltext[p:])
     else:
         kept = list(range(n))
         texts = ltext
     clean = "\n".join(texts)
-    cstarts = list(accumulate(map(_PLUS_ONE, map(len, texts)), initial=0))
+    cstarts = list(accumulate(map(add, map(len, texts), repeat(1)), initial=0))
     cstarts.pop()
     # Line(i + 1, c, t, indent, blank, table, page break) for each kept line, its slots set
     # one by one (the same object as the dataclass's __init__ makes, with less work per line)
+    # (the few lines in a table or after a page break are marked after the loop)
     lines: list[Line] = []
     append = lines.append
     for i, c, t in zip(kept, cstarts, texts):
@@ -632,11 +647,16 @@ def layout(source: Source) -> Layout:
         b = blank[i]
         ln.indent = 0 if b or t[:1] not in _INDENT_CHARS else len(t) - len(t.lstrip(" \t"))
         ln.blank = b
-        ln.table = table_of[i]
-        ln.page_break_before = i in page_break
+        ln.table = None
+        ln.page_break_before = False
         append(ln)
-    if lines and lines[0].page_break_before:
-        lines[0].page_break_before = False  # nothing before it: no break between pages of text
+    nk = len(kept)
+    for k in (map(bisect_left, repeat(kept), page_break) if removed else page_break):
+        if 0 < k < nk and kept[k] in page_break:  # (not the first line: nothing before it)
+            lines[k].page_break_before = True
+    for a, b, _t in blocks:  # the kept lines of each block
+        for k in range(bisect_left(kept, a), bisect_right(kept, b)):
+            lines[k].table = table_of[kept[k]]
     seg_clean, seg_src = _segments(kept, cstarts, removed, pieces, starts, raw)
 
     tables: list[TableBlock] = []
@@ -674,6 +694,7 @@ _UU_BEGIN = re.compile(r"begin [0-7]{3,4} \S")
 
 
 _UU_CHARS = re.compile("[ -`]*")  # the characters of uuencoded data
+_UU_CHARS_FULL = _UU_CHARS.fullmatch
 
 
 def _uu_line(t: str) -> bool:
@@ -703,7 +724,13 @@ def uuencoded_blocks(lines: list[str]) -> list[tuple[int, int]]:
         t = lines[i]
         if _UU_BEGIN.match(t):
             j = i + 1
-            while j < n and _uu_line(lines[j]):
+            while j < n:
+                u = lines[j]
+                # a full line ("M": 45 bytes in 60 characters, or 61), tested here;
+                # any other through _uu_line
+                if not ((len(u) == 61 or len(u) == 62) and u[0] == "M" and _UU_CHARS_FULL(u) is not None
+                        or _uu_line(u)):
+                    break
                 j += 1
             if j - i - 1 >= 2:
                 if j < n and lines[j].strip() == "end":
@@ -746,11 +773,9 @@ def _segments(
     if not kept:
         return [0], [0]
     nk = len(kept)
-    todo = {0}
-    for r in removed:
-        k = bisect.bisect_left(kept, r)
-        if k < nk:
-            todo.add(k)
+    todo = set(map(bisect_left, repeat(kept), removed))  # the kept line after each removed one
+    todo.discard(nk)  # (none after it)
+    todo.add(0)
     for p in pieces:
         if p in removed:
             continue
@@ -914,6 +939,8 @@ def _find_running_heads(
             regions.append((i, i - 1))  # empty region just before line i
             continue
         if regions and regions[-1][0] <= i <= regions[-1][1] + 1:
+            if i <= regions[-1][1]:
+                continue  # inside the last region, which is already as wide as it goes
             a = regions[-1][0]
             regions.pop()
         while a > 0 and (blank[a - 1] or (a - 1) in furniture or removed.get(a - 1) == _R_TAG):
@@ -942,23 +969,33 @@ def _find_running_heads(
     bottom: Counter[str] = Counter()
     top_norm: Counter[str] = Counter()
     bottom_norm: Counter[str] = Counter()
-    tops: list[list[int]] = []
-    bottoms: list[list[int]] = []
+    # the walked lines, each with its text stripped once: (line, stripped text)
+    tops: list[list[tuple[int, str]]] = []
+    bottoms: list[list[tuple[int, str]]] = []
+    ltext_strip = [None] * n  # stripped text of the lines walked so far
     for a, b in regions:
         tl = walk(b + 1, 1) if b + 1 < n else []
         bl = walk(a - 1, -1) if a > 0 else []
-        tops.append(tl)
-        bottoms.append(bl)
+        tls: list[tuple[int, str]] = []
+        bls: list[tuple[int, str]] = []
         for j in tl:
-            s = ltext[j].strip()
+            s = ltext_strip[j]
+            if s is None:
+                s = ltext_strip[j] = ltext[j].strip()
+            tls.append((j, s))
             top[s] += 1
             if _DIGIT.search(s):
                 top_norm[norm(s)] += 1
         for j in bl:
-            s = ltext[j].strip()
+            s = ltext_strip[j]
+            if s is None:
+                s = ltext_strip[j] = ltext[j].strip()
+            bls.append((j, s))
             bottom[s] += 1
             if _DIGIT.search(s):
                 bottom_norm[norm(s)] += 1
+        tops.append(tls)
+        bottoms.append(bls)
 
     min_footer = max(3, len(regions) // 5)
 
@@ -968,12 +1005,14 @@ def _find_running_heads(
         if exact[s] >= least:
             return True
         # a line that counts pages: "Agreement - 7", "Signature Page No. 3 to ..."
-        return bool(_PAGE_COUNTER.search(s)) and normed[norm(s)] >= least and not _HEADING_LIKE.match(s)
+        # (the line is stripped: the expression's second and third forms end with a digit, and
+        # its first holds "page" in some case, so the search is made only where one of these is)
+        return (bool((s[-1].isdecimal() or "page" in s.lower()) and _PAGE_COUNTER.search(s))
+                and normed[norm(s)] >= least and not _HEADING_LIKE.match(s))
 
     seen_heading: set[str] = set()
-    for (a, b), tl, bl in zip(regions, tops, bottoms):
-        for j in tl:
-            s = ltext[j].strip()
+    for tl, bl in zip(tops, bottoms):
+        for j, s in tl:
             if not is_head(s, top, top_norm, 3):
                 break
             if _HEADING_LIKE.match(s) and s not in seen_heading:
@@ -981,8 +1020,7 @@ def _find_running_heads(
                 break
             removed[j] = _R_HEADER
             furniture.add(j)
-        for j in bl:
-            s = ltext[j].strip()
+        for j, s in bl:
             if not is_head(s, bottom, bottom_norm, min_footer) or _HEADING_LIKE.match(s):
                 break
             removed[j] = _R_FOOTER
@@ -1015,7 +1053,10 @@ def _collapse_page_breaks(
             before = ltext[prev].rstrip()
             after = ltext[nxt].lstrip()
             heading = after[:1].isalpha() and after.isupper()
-            if heading or (_SENTENCE_END.search(before) and not after[:1].islower()):
+            # (_SENTENCE_END.search(before), read from the end of the line: its closing marks
+            # taken off, it ends with the stop; the regex would try every character of it)
+            end = before.rstrip(_CLOSERS)
+            if heading or (end and end[-1] in ".:;!?" and not after[:1].islower()):
                 keep_blank = blanks[0]
         for j in blanks:
             if j != keep_blank:
