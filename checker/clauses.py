@@ -1704,6 +1704,17 @@ _AFTER_NUMERAL = (
     # "750,000 Optional Shares" (possessive: a word ends only where white space follows)
     r"|\s+[a-z][a-z'’\-]*+(?:\s+[a-z][a-z'’\-]*+)?\s+shares?(?![a-z]))"
 )
+# The same condition for the scan itself, written so that the engine rejects most
+# alternatives on their first character: the white space that several alternatives
+# begin with is read once, and "st", "nd", "rd", "th" and "d" are alternatives of
+# their own (a lookahead only asks whether some alternative matches, so their order
+# and grouping do not change what it accepts; the tests compare the two forms).
+_AFTER_NUMERAL_SCAN = (
+    r"(?=%|_|[\-\u2010](?:_|\[|(?:(?:calendar|business|trading)[\-\u2010])?(?:day|week|month|year|hour))"
+    r"|/\d|-\d+/\d|st(?![a-z])|nd(?![a-z])|rd(?![a-z])|th(?![a-z])|d(?![a-z])|[ \t]+\d+/\d"
+    r"|\s+(?:%|" + _alternation(_COUNT_FOLLOW) + r"(?![a-z])"
+    r"|[a-z][a-z'’\-]*+(?:\s+[a-z][a-z'’\-]*+)?\s+shares?(?![a-z])))"
+)
 _AFTER_NUMBER_WORD = (
     r"(?=\s*[(%]|[\s\-\u2010]+(?:" + _alternation(_COUNT_FOLLOW + _NUMBER_WORDS + _SCALES + _DENOMINATORS)
     + r"|[a-z]+ths?)(?![a-z]))"
@@ -1873,10 +1884,25 @@ _CONDITION_TRIE = "(?:" + _condition_trie(_TRIGGER_WORDS) + ")"
 _OTHER_CLASS = r"[0-9.$_\[\"\u201c`%(]"
 assert _PRESCAN_OTHER_SRC.startswith(_OTHER_CLASS)
 _PRESCAN_SPACE_SRC = " (" + _CONDITION_TRIE + ")"
+# (what _PRESCAN_OTHER finds after the character, with the numeral's condition in its
+# scanning form, and a point's digit read before the test of the character before it)
+_PRESCAN_OTHER_SCAN_SRC = (
+    r"(?:(?<=[0-9])(?<![0-9,./\-\u2010][0-9])(?>(?:[\d,.]*\d)?)" + _AFTER_NUMERAL_SCAN
+    + r"|(?<=\.)\d(?<![0-9]\.\d)(?>(?:[\d,.]*\d)?)" + _AFTER_NUMERAL_SCAN
+    + r"|(?<=[$_\[\"\u201c`%])"
+    r"|(?<=\()\s*as\s+defined\b)"
+)
 _PRESCAN_REST_SRC = (r"[^a-z\-\u2010'’ ](?:(" + _CONDITION_TRIE + ")|(?<=" + _OTHER_CLASS + ")"
-                     + _PRESCAN_OTHER_SRC[len(_OTHER_CLASS):] + ")")
+                     + _PRESCAN_OTHER_SCAN_SRC + ")")
 _PRESCAN_SPACE = re.compile(_PRESCAN_SPACE_SRC)
 _PRESCAN_REST = re.compile(_PRESCAN_REST_SRC)
+# The same for a text without a hyphen U+2010 or a right single quotation mark (most
+# clauses; a text of Latin-1 characters only is told at once): the first class then
+# holds characters below 256 only, which the engine tests against one bitmap
+# instead of the table of all 65,536 that those two characters need.
+_REST_CLASS = r"[^a-z\-\u2010'’ ]"
+assert _PRESCAN_REST_SRC.startswith(_REST_CLASS)
+_PRESCAN_REST_LATIN = re.compile(r"[^a-z\-' ]" + _PRESCAN_REST_SRC[len(_REST_CLASS):])
 # characters whose own trigger is the character alone (a trigger word may follow it)
 _ALONE = frozenset("$_[\"\u201c`%")
 _DIGITS = frozenset("0123456789")
@@ -1894,7 +1920,8 @@ def _triggers(low: str, ignore_case: bool = False) -> list[tuple[int, str]]:
         space, rest = _PRESCAN_IGNORE_CASE
         first_ok = True
     else:
-        space, rest = _PRESCAN_SPACE, _PRESCAN_REST
+        space = _PRESCAN_SPACE
+        rest = _PRESCAN_REST if "\u2010" in low or "’" in low else _PRESCAN_REST_LATIN
         first_ok = low[:1] in _TRIGGER_FIRSTS  # (a trigger word begins with one of these)
     # (matches are never empty, so searching on from each match's end is finditer;
     # no match of one expression overlaps a trigger of the other)
