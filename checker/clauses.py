@@ -1450,16 +1450,39 @@ class _Grammar:
             cfg = self._configs[self._start_stack] = _Config(self._start_stack, self.start_state in self.may_end)
         toks: list[tuple] = []
         maybe: list[tuple[int, _Config]] = []
-        token_at = self.lexer.token_at
         step = self._step
+        # (the lexer's token_at written out here, where nearly every token is read:
+        # the same steps without a method call and its attribute look-ups per token)
+        lexer = self.lexer
+        dispatch, lookups, pattern_for = lexer._dispatch, lexer._lookup, lexer._pattern_for
+        ws, word_end = lexer._ws.match, lexer._word_end.match
+        n = len(text)
         i = pos
-        while len(toks) < MAX_TOKENS:
+        count = 0
+        while count < MAX_TOKENS:
             tok = memo.get(i)
             if tok is None:
-                tok = token_at(text, i)
-                if tok is None:
+                if i >= n:
                     break
-                memo[i] = tok
+                p = i
+                ch = text[p]
+                if ch.isspace():
+                    p = ws(text, p).end()
+                    if p >= n:
+                        break
+                    ch = text[p]
+                m = (dispatch.get(ch) or pattern_for(ch)).match(text, p)
+                typ = m.lastgroup
+                end = m.end(typ)
+                lookup = lookups.get(typ)
+                if lookup is not None:
+                    hit = lookup.get(text[p:end].lower())
+                    if hit is not None:
+                        if hit[0] is not None:  # a keyword
+                            typ = hit[0]
+                        elif not word_end(text, end):  # a word of a list, as a whole word
+                            typ = hit[1]
+                tok = memo[i] = (typ, p, end, m.end())
             nxt = cfg.steps.get(tok[0], cfg)  # (cfg itself: not seen yet)
             if nxt is cfg:
                 nxt = step(cfg, tok[0])
@@ -1467,9 +1490,10 @@ class _Grammar:
                 break
             cfg = nxt
             toks.append(tok)
+            count += 1
             i = tok[3]
             if cfg.may_end:
-                maybe.append((len(toks), cfg))
+                maybe.append((count, cfg))
         return toks, maybe
 
     def accepts(self, cfg: _Config) -> bool:
