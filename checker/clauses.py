@@ -1079,7 +1079,7 @@ class NodeBuilder(Transformer):
     # ---- references
     def ref(self, c: list) -> _V:
         s, e = _start(c[0]), _end(c[-1])
-        toks = _tokens(_Tree("ref", c))
+        toks = c if all(type(x) is Token for x in c) else _tokens(_Tree("ref", c))
         if len(toks) == 2 and toks[0].type == "NUM" and toks[1].type == "NUM":
             target = toks[0].value + " " + toks[1].value  # "Section 8 105 of the UCC"
         else:
@@ -1095,8 +1095,11 @@ class NodeBuilder(Transformer):
 
     def _targets(self, lst: Any) -> list[_V]:
         """Targets of a ref_list/rel_list/doc_list, with integer ranges ("6 through 9") spelled out."""
-        items = [x for x in lst.children if isinstance(x, _V) and "target" in x.__dict__]
-        seps = [x for x in lst.children if isinstance(x, _V) and "through" in x.__dict__]
+        children = lst.children
+        if len(children) == 1 and type(children[0]) is _V and "target" in children[0].__dict__:  # one target
+            return [children[0]]
+        items = [x for x in children if isinstance(x, _V) and "target" in x.__dict__]
+        seps = [x for x in children if isinstance(x, _V) and "through" in x.__dict__]
         out: list[_V] = []
         for i, it in enumerate(items):
             if i > 0 and seps[i - 1].through and out:
@@ -1239,9 +1242,13 @@ class NodeBuilder(Transformer):
         return _V(_start(c[0]), _end(c[-1]), terms=terms)
 
     def _definitions(self, c: list, form: str) -> _V:
-        terms = next(x for x in c if isinstance(x, _V) and "terms" in x.__dict__)
+        for terms in c:
+            if type(terms) is _V and "terms" in terms.__dict__:
+                break
+        else:
+            raise StopIteration
         s, e = _start(c[0]), _end(c[-1])
-        return self._node(s, e, *[_Spec(Definition, s, e, term=t, form=form) for t in terms.terms])
+        return _V(s, e, specs=[_Spec(Definition, s, e, term=t, form=form) for t in terms.terms])
 
     def def_parenthetical(self, c: list) -> _V:
         return self._definitions(c, "parenthetical")
@@ -1254,8 +1261,10 @@ class NodeBuilder(Transformer):
 
     def def_quoted(self, c: list) -> _V:
         (tok,) = c
-        terms = self.def_terms([tok]).terms
-        term = terms[0]
+        raw = tok.value  # (what def_terms reads from a QUOTED token)
+        term = _norm(raw[2:-2] if raw.startswith("``") else raw[1:-1])
+        if not term:
+            raise _Reject()
         # a defined term is short and starts with a capital or a digit ("Firm Shares",
         # "AVAILABILITY DATE"); longer quotations are not definitions
         if len(term.split()) > 8 or not (term[0].isupper() or term[0].isdigit()) or term.endswith((".", ",")):
@@ -1335,11 +1344,15 @@ class _Config:
     """A parser stack the scanner has reached, and the steps taken from it: token type ->
     next configuration, or None where the token is an error."""
 
-    __slots__ = ("stack", "steps", "may_end", "accepts")
+    __slots__ = ("stack", "steps", "reds", "end_reds", "may_end", "accepts")
 
     def __init__(self, stack: tuple, may_end: bool) -> None:
         self.stack = stack
         self.steps: dict[str, Optional[_Config]] = {}
+        # the reducers (see _Grammar.reducers) of the reductions made before a token of
+        # each type is shifted here, and those made at an accepted end of input
+        self.reds: dict[str, tuple] = {}
+        self.end_reds: Optional[tuple] = None
         self.may_end = may_end  # the top state has an action on end-of-input
         self.accepts: Optional[bool] = None  # end-of-input accepted here (known once asked)
 
@@ -1413,13 +1426,17 @@ class _Grammar:
         says, then shift.  The next configuration, or None if the token is an error there.
 
         The step is remembered while fewer than ``_CONFIG_LIMIT`` configurations are kept."""
-        actions, rules = self.actions, self.rules
+        actions, rules, reducers = self.actions, self.rules, self.reducers
         stack = list(cfg.stack)
+        reds = []
         code = actions[stack[-1]].get(typ)
         while code is not None and code < 0:
             n, origin, _ = rules[-1 - code]
             if n:
                 del stack[-n:]
+            red = reducers[-1 - code]
+            if red is not None:
+                reds.append(red)
             stack.append(actions[stack[-1]][origin])
             code = actions[stack[-1]].get(typ)
         if code is None:
@@ -1434,6 +1451,7 @@ class _Grammar:
                 return nxt  # used once, not kept
             self._configs[key] = nxt
         cfg.steps[typ] = nxt
+        cfg.reds[typ] = tuple(reds)
         return nxt
 
     def longest(self, text: str, pos: int, memo: dict) -> tuple[list, list]:
@@ -1518,6 +1536,44 @@ class _Grammar:
         return result
 
     def _program(self, types: tuple) -> tuple:
+        """The reductions that build values for a token type sequence the grammar accepts
+        (see :meth:`_program_of_tables`), read off the steps the scanner took over it:
+        each step keeps its reductions, and a configuration those at end of input.
+        The tables are run again only for a step that was not kept."""
+        cfg = self._configs.get(self._start_stack)
+        if cfg is None:
+            return self._program_of_tables(types)
+        program = []
+        for typ in types:
+            reds = cfg.reds.get(typ)
+            if reds is None:
+                return self._program_of_tables(types)
+            program.append(reds)
+            cfg = cfg.steps[typ]
+        end = cfg.end_reds
+        if end is None:
+            actions, rules, reducers, end_state = self.actions, self.rules, self.reducers, self.end_state
+            stack = list(cfg.stack)
+            out = []
+            while True:
+                code = actions[stack[-1]]["$END"]
+                n, origin, _ = rules[-1 - code]
+                red = reducers[-1 - code]
+                if n:
+                    del stack[-n:]
+                if red is not None:
+                    out.append(red)
+                stack.append(actions[stack[-1]][origin])
+                if stack[-1] == end_state:
+                    break
+            end = cfg.end_reds = tuple(out)
+        program.append(end)
+        program = tuple(program)
+        if len(self._programs) < _CONFIG_LIMIT:
+            self._programs[types] = program
+        return program
+
+    def _program_of_tables(self, types: tuple) -> tuple:
         """The reductions that build values for a token type sequence the grammar accepts:
         one tuple of reducers before each token is shifted, and one at end of input.
 
