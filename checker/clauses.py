@@ -1079,7 +1079,7 @@ class NodeBuilder(Transformer):
     # ---- references
     def ref(self, c: list) -> _V:
         s, e = _start(c[0]), _end(c[-1])
-        toks = _tokens(_Tree("ref", c))
+        toks = c if all(type(x) is Token for x in c) else _tokens(_Tree("ref", c))
         if len(toks) == 2 and toks[0].type == "NUM" and toks[1].type == "NUM":
             target = toks[0].value + " " + toks[1].value  # "Section 8 105 of the UCC"
         else:
@@ -1095,8 +1095,11 @@ class NodeBuilder(Transformer):
 
     def _targets(self, lst: Any) -> list[_V]:
         """Targets of a ref_list/rel_list/doc_list, with integer ranges ("6 through 9") spelled out."""
-        items = [x for x in lst.children if isinstance(x, _V) and "target" in x.__dict__]
-        seps = [x for x in lst.children if isinstance(x, _V) and "through" in x.__dict__]
+        children = lst.children
+        if len(children) == 1 and type(children[0]) is _V and "target" in children[0].__dict__:  # one target
+            return [children[0]]
+        items = [x for x in children if isinstance(x, _V) and "target" in x.__dict__]
+        seps = [x for x in children if isinstance(x, _V) and "through" in x.__dict__]
         out: list[_V] = []
         for i, it in enumerate(items):
             if i > 0 and seps[i - 1].through and out:
@@ -1239,9 +1242,13 @@ class NodeBuilder(Transformer):
         return _V(_start(c[0]), _end(c[-1]), terms=terms)
 
     def _definitions(self, c: list, form: str) -> _V:
-        terms = next(x for x in c if isinstance(x, _V) and "terms" in x.__dict__)
+        for terms in c:
+            if type(terms) is _V and "terms" in terms.__dict__:
+                break
+        else:
+            raise StopIteration
         s, e = _start(c[0]), _end(c[-1])
-        return self._node(s, e, *[_Spec(Definition, s, e, term=t, form=form) for t in terms.terms])
+        return _V(s, e, specs=[_Spec(Definition, s, e, term=t, form=form) for t in terms.terms])
 
     def def_parenthetical(self, c: list) -> _V:
         return self._definitions(c, "parenthetical")
@@ -1254,8 +1261,10 @@ class NodeBuilder(Transformer):
 
     def def_quoted(self, c: list) -> _V:
         (tok,) = c
-        terms = self.def_terms([tok]).terms
-        term = terms[0]
+        raw = tok.value  # (what def_terms reads from a QUOTED token)
+        term = _norm(raw[2:-2] if raw.startswith("``") else raw[1:-1])
+        if not term:
+            raise _Reject()
         # a defined term is short and starts with a capital or a digit ("Firm Shares",
         # "AVAILABILITY DATE"); longer quotations are not definitions
         if len(term.split()) > 8 or not (term[0].isupper() or term[0].isdigit()) or term.endswith((".", ",")):
@@ -1335,11 +1344,15 @@ class _Config:
     """A parser stack the scanner has reached, and the steps taken from it: token type ->
     next configuration, or None where the token is an error."""
 
-    __slots__ = ("stack", "steps", "may_end", "accepts")
+    __slots__ = ("stack", "steps", "reds", "end_reds", "may_end", "accepts")
 
     def __init__(self, stack: tuple, may_end: bool) -> None:
         self.stack = stack
         self.steps: dict[str, Optional[_Config]] = {}
+        # the reducers (see _Grammar.reducers) of the reductions made before a token of
+        # each type is shifted here, and those made at an accepted end of input
+        self.reds: dict[str, tuple] = {}
+        self.end_reds: Optional[tuple] = None
         self.may_end = may_end  # the top state has an action on end-of-input
         self.accepts: Optional[bool] = None  # end-of-input accepted here (known once asked)
 
@@ -1413,13 +1426,17 @@ class _Grammar:
         says, then shift.  The next configuration, or None if the token is an error there.
 
         The step is remembered while fewer than ``_CONFIG_LIMIT`` configurations are kept."""
-        actions, rules = self.actions, self.rules
+        actions, rules, reducers = self.actions, self.rules, self.reducers
         stack = list(cfg.stack)
+        reds = []
         code = actions[stack[-1]].get(typ)
         while code is not None and code < 0:
             n, origin, _ = rules[-1 - code]
             if n:
                 del stack[-n:]
+            red = reducers[-1 - code]
+            if red is not None:
+                reds.append(red)
             stack.append(actions[stack[-1]][origin])
             code = actions[stack[-1]].get(typ)
         if code is None:
@@ -1434,6 +1451,7 @@ class _Grammar:
                 return nxt  # used once, not kept
             self._configs[key] = nxt
         cfg.steps[typ] = nxt
+        cfg.reds[typ] = tuple(reds)
         return nxt
 
     def longest(self, text: str, pos: int, memo: dict) -> tuple[list, list]:
@@ -1450,16 +1468,39 @@ class _Grammar:
             cfg = self._configs[self._start_stack] = _Config(self._start_stack, self.start_state in self.may_end)
         toks: list[tuple] = []
         maybe: list[tuple[int, _Config]] = []
-        token_at = self.lexer.token_at
         step = self._step
+        # (the lexer's token_at written out here, where nearly every token is read:
+        # the same steps without a method call and its attribute look-ups per token)
+        lexer = self.lexer
+        dispatch, lookups, pattern_for = lexer._dispatch, lexer._lookup, lexer._pattern_for
+        ws, word_end = lexer._ws.match, lexer._word_end.match
+        n = len(text)
         i = pos
-        while len(toks) < MAX_TOKENS:
+        count = 0
+        while count < MAX_TOKENS:
             tok = memo.get(i)
             if tok is None:
-                tok = token_at(text, i)
-                if tok is None:
+                if i >= n:
                     break
-                memo[i] = tok
+                p = i
+                ch = text[p]
+                if ch.isspace():
+                    p = ws(text, p).end()
+                    if p >= n:
+                        break
+                    ch = text[p]
+                m = (dispatch.get(ch) or pattern_for(ch)).match(text, p)
+                typ = m.lastgroup
+                end = m.end(typ)
+                lookup = lookups.get(typ)
+                if lookup is not None:
+                    hit = lookup.get(text[p:end].lower())
+                    if hit is not None:
+                        if hit[0] is not None:  # a keyword
+                            typ = hit[0]
+                        elif not word_end(text, end):  # a word of a list, as a whole word
+                            typ = hit[1]
+                tok = memo[i] = (typ, p, end, m.end())
             nxt = cfg.steps.get(tok[0], cfg)  # (cfg itself: not seen yet)
             if nxt is cfg:
                 nxt = step(cfg, tok[0])
@@ -1467,9 +1508,10 @@ class _Grammar:
                 break
             cfg = nxt
             toks.append(tok)
+            count += 1
             i = tok[3]
             if cfg.may_end:
-                maybe.append((len(toks), cfg))
+                maybe.append((count, cfg))
         return toks, maybe
 
     def accepts(self, cfg: _Config) -> bool:
@@ -1494,6 +1536,44 @@ class _Grammar:
         return result
 
     def _program(self, types: tuple) -> tuple:
+        """The reductions that build values for a token type sequence the grammar accepts
+        (see :meth:`_program_of_tables`), read off the steps the scanner took over it:
+        each step keeps its reductions, and a configuration those at end of input.
+        The tables are run again only for a step that was not kept."""
+        cfg = self._configs.get(self._start_stack)
+        if cfg is None:
+            return self._program_of_tables(types)
+        program = []
+        for typ in types:
+            reds = cfg.reds.get(typ)
+            if reds is None:
+                return self._program_of_tables(types)
+            program.append(reds)
+            cfg = cfg.steps[typ]
+        end = cfg.end_reds
+        if end is None:
+            actions, rules, reducers, end_state = self.actions, self.rules, self.reducers, self.end_state
+            stack = list(cfg.stack)
+            out = []
+            while True:
+                code = actions[stack[-1]]["$END"]
+                n, origin, _ = rules[-1 - code]
+                red = reducers[-1 - code]
+                if n:
+                    del stack[-n:]
+                if red is not None:
+                    out.append(red)
+                stack.append(actions[stack[-1]][origin])
+                if stack[-1] == end_state:
+                    break
+            end = cfg.end_reds = tuple(out)
+        program.append(end)
+        program = tuple(program)
+        if len(self._programs) < _CONFIG_LIMIT:
+            self._programs[types] = program
+        return program
+
+    def _program_of_tables(self, types: tuple) -> tuple:
         """The reductions that build values for a token type sequence the grammar accepts:
         one tuple of reducers before each token is shifted, and one at end of input.
 
@@ -1704,6 +1784,17 @@ _AFTER_NUMERAL = (
     # "750,000 Optional Shares" (possessive: a word ends only where white space follows)
     r"|\s+[a-z][a-z'’\-]*+(?:\s+[a-z][a-z'’\-]*+)?\s+shares?(?![a-z]))"
 )
+# The same condition for the scan itself, written so that the engine rejects most
+# alternatives on their first character: the white space that several alternatives
+# begin with is read once, and "st", "nd", "rd", "th" and "d" are alternatives of
+# their own (a lookahead only asks whether some alternative matches, so their order
+# and grouping do not change what it accepts; the tests compare the two forms).
+_AFTER_NUMERAL_SCAN = (
+    r"(?=%|_|[\-\u2010](?:_|\[|(?:(?:calendar|business|trading)[\-\u2010])?(?:day|week|month|year|hour))"
+    r"|/\d|-\d+/\d|st(?![a-z])|nd(?![a-z])|rd(?![a-z])|th(?![a-z])|d(?![a-z])|[ \t]+\d+/\d"
+    r"|\s+(?:%|" + _alternation(_COUNT_FOLLOW) + r"(?![a-z])"
+    r"|[a-z][a-z'’\-]*+(?:\s+[a-z][a-z'’\-]*+)?\s+shares?(?![a-z])))"
+)
 _AFTER_NUMBER_WORD = (
     r"(?=\s*[(%]|[\s\-\u2010]+(?:" + _alternation(_COUNT_FOLLOW + _NUMBER_WORDS + _SCALES + _DENOMINATORS)
     + r"|[a-z]+ths?)(?![a-z]))"
@@ -1873,10 +1964,25 @@ _CONDITION_TRIE = "(?:" + _condition_trie(_TRIGGER_WORDS) + ")"
 _OTHER_CLASS = r"[0-9.$_\[\"\u201c`%(]"
 assert _PRESCAN_OTHER_SRC.startswith(_OTHER_CLASS)
 _PRESCAN_SPACE_SRC = " (" + _CONDITION_TRIE + ")"
+# (what _PRESCAN_OTHER finds after the character, with the numeral's condition in its
+# scanning form, and a point's digit read before the test of the character before it)
+_PRESCAN_OTHER_SCAN_SRC = (
+    r"(?:(?<=[0-9])(?<![0-9,./\-\u2010][0-9])(?>(?:[\d,.]*\d)?)" + _AFTER_NUMERAL_SCAN
+    + r"|(?<=\.)\d(?<![0-9]\.\d)(?>(?:[\d,.]*\d)?)" + _AFTER_NUMERAL_SCAN
+    + r"|(?<=[$_\[\"\u201c`%])"
+    r"|(?<=\()\s*as\s+defined\b)"
+)
 _PRESCAN_REST_SRC = (r"[^a-z\-\u2010'’ ](?:(" + _CONDITION_TRIE + ")|(?<=" + _OTHER_CLASS + ")"
-                     + _PRESCAN_OTHER_SRC[len(_OTHER_CLASS):] + ")")
+                     + _PRESCAN_OTHER_SCAN_SRC + ")")
 _PRESCAN_SPACE = re.compile(_PRESCAN_SPACE_SRC)
 _PRESCAN_REST = re.compile(_PRESCAN_REST_SRC)
+# The same for a text without a hyphen U+2010 or a right single quotation mark (most
+# clauses; a text of Latin-1 characters only is told at once): the first class then
+# holds characters below 256 only, which the engine tests against one bitmap
+# instead of the table of all 65,536 that those two characters need.
+_REST_CLASS = r"[^a-z\-\u2010'’ ]"
+assert _PRESCAN_REST_SRC.startswith(_REST_CLASS)
+_PRESCAN_REST_LATIN = re.compile(r"[^a-z\-' ]" + _PRESCAN_REST_SRC[len(_REST_CLASS):])
 # characters whose own trigger is the character alone (a trigger word may follow it)
 _ALONE = frozenset("$_[\"\u201c`%")
 _DIGITS = frozenset("0123456789")
@@ -1894,7 +2000,8 @@ def _triggers(low: str, ignore_case: bool = False) -> list[tuple[int, str]]:
         space, rest = _PRESCAN_IGNORE_CASE
         first_ok = True
     else:
-        space, rest = _PRESCAN_SPACE, _PRESCAN_REST
+        space = _PRESCAN_SPACE
+        rest = _PRESCAN_REST if "\u2010" in low or "’" in low else _PRESCAN_REST_LATIN
         first_ok = low[:1] in _TRIGGER_FIRSTS  # (a trigger word begins with one of these)
     # (matches are never empty, so searching on from each match's end is finditer;
     # no match of one expression overlaps a trigger of the other)
