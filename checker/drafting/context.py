@@ -264,30 +264,69 @@ class Context:
         """
         paras = self.paragraphs
         i = bisect.bisect_right(self.para_starts, offset) - 1
-        if i >= 0 and offset <= paras[i].end:
-            p = paras[i]
-            lo, hi = p.start, p.end
-            # the sentence ends of this paragraph only, found when first asked for
-            cache = self.__dict__.get("_para_sentence_ends")
-            if cache is None:
-                cache = self.__dict__["_para_sentence_ends"] = {}
-            starts_ends = cache.get(i)
-            if starts_ends is None:
-                starts_ends = cache[i] = self._sentence_ends_in(lo, hi)
-            starts, ends = starts_ends
-        else:
-            lo, hi = max(0, offset - 400), min(len(self.text), offset + 400)
-            starts, ends = self._sentence_ends
-        # the last end wholly before the offset, and the first one after it
-        start = lo
-        j = bisect.bisect_right(ends, offset) - 1
-        if j >= 0 and ends[j] > lo:
-            start = ends[j]
-        end = hi
-        k = bisect.bisect_left(starts, offset)
-        if k < len(starts) and starts[k] < hi:
-            end = ends[k]
         text = self.text
+        p = paras[i] if i >= 0 else None
+        if p is not None and offset <= p.end and _BLANK_LINE.search(text, p.start - 1 if p.start else 0, p.end + 1) is None:
+            # within a paragraph: the sentence ends nearest the offset, read
+            # from the offset outwards (the places of the five marks merged,
+            # one str.find each step) instead of every end of the paragraph.
+            # A paragraph holds no line of white space alone (tested above:
+            # the lines a hyphenated word was joined from are the exception),
+            # and the blank lines around it end at its start or start at its
+            # end, so only the marks count; each end holds one mark (its
+            # first character), so the ends are those of a scan of the whole
+            # text (see _sentence_ends)
+            lo, hi = p.start, p.end
+            match = _SENT_END.match
+            # the start: the end of the last sentence end wholly before the offset
+            start = lo
+            if offset > lo:
+                rfind = text.rfind
+                at = [rfind(c, lo, offset) for c in _SENT_PUNCT]
+                while True:
+                    j = max(at)
+                    if j < 0:
+                        break
+                    m = match(text, j)
+                    if m is not None and m.end() <= offset:
+                        start = m.end()
+                        break
+                    k = at.index(j)
+                    at[k] = rfind(_SENT_PUNCT[k], lo, j)
+            # the end: that of the first sentence end at or after the offset
+            end = hi
+            if offset < hi:
+                find = text.find
+                at = [find(c, offset, hi) for c in _SENT_PUNCT]
+                big = hi
+                at = [x if x >= 0 else big for x in at]
+                while True:
+                    j = min(at)
+                    if j >= big:
+                        break
+                    m = match(text, j)
+                    if m is not None:
+                        end = m.end()
+                        break
+                    k = at.index(j)
+                    x = find(_SENT_PUNCT[k], j + 1, hi)
+                    at[k] = x if x >= 0 else big
+        else:
+            if p is not None and offset <= p.end:
+                lo, hi = p.start, p.end
+                starts, ends = self._sentence_ends_in(lo, hi)
+            else:
+                lo, hi = max(0, offset - 400), min(len(text), offset + 400)
+                starts, ends = self._sentence_ends
+            # the last end wholly before the offset, and the first one after it
+            start = lo
+            j = bisect.bisect_right(ends, offset) - 1
+            if j >= 0 and ends[j] > lo:
+                start = ends[j]
+            end = hi
+            k = bisect.bisect_left(starts, offset)
+            if k < len(starts) and starts[k] < hi:
+                end = ends[k]
         while start < end and text[start].isspace():
             start += 1
         return start, end
