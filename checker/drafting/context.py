@@ -19,6 +19,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any, Iterable, Optional
 
+from ..doctype import lower_case
 from ..model import Finding, Related, Section
 from .registry import RULES
 
@@ -137,8 +138,11 @@ class Context:
 
     @cached_property
     def lower(self) -> str:
-        """The clean text in lower case (same length when the text is ASCII)."""
-        return self.text.lower()
+        """The clean text in lower case (same length when the text is ASCII).
+
+        The type of the document was told from this very text, in lower case:
+        that is taken again, not made a second time."""
+        return lower_case(self.text)
 
     def starts_of(self, *words: str) -> list[int]:
         """Sorted offsets where one of ``words`` (given in lower case) starts
@@ -256,6 +260,12 @@ class Context:
             ms.sort(key=_MATCH_START)
         return list(map(_MATCH_START, ms)), list(map(_MATCH_END, ms))
 
+    @cached_property
+    def _marks(self) -> tuple[str, ...]:
+        """The marks of _SENT_PUNCT the text holds (most hold no "!")."""
+        text = self.text
+        return tuple([c for c in _SENT_PUNCT if c in text]) or (".",)
+
     def sentence_bounds(self, offset: int) -> tuple[int, int]:
         """Start and end (clean offsets) of the sentence holding ``offset``.
 
@@ -264,19 +274,74 @@ class Context:
         """
         paras = self.paragraphs
         i = bisect.bisect_right(self.para_starts, offset) - 1
-        if i >= 0 and offset <= paras[i].end:
-            p = paras[i]
+        text = self.text
+        p = paras[i] if i >= 0 else None
+        if p is not None and offset <= p.end:
+            # within a paragraph: the sentence ends nearest the offset, read
+            # from the offset outwards (the places of the marks merged, one
+            # str.find each step) instead of every end of the paragraph.
+            # Each end holds one mark (its first character), so these are
+            # the ends a scan of the whole text finds (see _sentence_ends).
+            # The blank lines around a paragraph end at its start or start
+            # at its end; one inside it (a line of white space alone, which
+            # only the joining of a hyphenated word leaves) is read with the
+            # paragraph as a whole (below)
             lo, hi = p.start, p.end
-            # the sentence ends of this paragraph only, found when first asked for
-            cache = self.__dict__.get("_para_sentence_ends")
-            if cache is None:
-                cache = self.__dict__["_para_sentence_ends"] = {}
-            starts_ends = cache.get(i)
-            if starts_ends is None:
-                starts_ends = cache[i] = self._sentence_ends_in(lo, hi)
-            starts, ends = starts_ends
+            match = _SENT_END.match
+            marks = self._marks
+            # the start: the end of the last sentence end wholly before the offset
+            start = lo
+            if offset > lo:
+                rfind = text.rfind
+                at = [rfind(c, lo, offset) for c in marks]
+                while True:
+                    j = max(at)
+                    if j < 0:
+                        break
+                    m = match(text, j)
+                    if m is not None and m.end() <= offset:
+                        start = m.end()
+                        break
+                    k = at.index(j)
+                    at[k] = rfind(marks[k], lo, j)
+            # the end: that of the first sentence end at or after the offset
+            end = hi
+            if offset < hi:
+                find = text.find
+                at = [find(c, offset, hi) for c in marks]
+                while True:
+                    j = min(at)
+                    if j < 0:  # a mark that is not there any more
+                        k = at.index(j)
+                        at[k] = hi
+                        continue
+                    if j >= hi:
+                        break
+                    m = match(text, j)
+                    if m is not None:
+                        end = m.end()
+                        break
+                    k = at.index(j)
+                    at[k] = find(marks[k], j + 1, hi)
+            # (a blank line that could end between them is a line of white
+            # space alone starting in [start, end])
+            lines = self.layout.lines
+            line_starts = self.layout._line_starts
+            if len(line_starts) == len(lines):
+                k = bisect.bisect_left(line_starts, start)
+                n = len(lines)
+                while k < n and line_starts[k] <= end:
+                    t = lines[k].text
+                    if not t or t.isspace():
+                        break
+                    k += 1
+                else:
+                    while start < end and text[start].isspace():
+                        start += 1
+                    return start, end
+            starts, ends = self._sentence_ends_in(lo, hi)
         else:
-            lo, hi = max(0, offset - 400), min(len(self.text), offset + 400)
+            lo, hi = max(0, offset - 400), min(len(text), offset + 400)
             starts, ends = self._sentence_ends
         # the last end wholly before the offset, and the first one after it
         start = lo
@@ -287,7 +352,6 @@ class Context:
         k = bisect.bisect_left(starts, offset)
         if k < len(starts) and starts[k] < hi:
             end = ends[k]
-        text = self.text
         while start < end and text[start].isspace():
             start += 1
         return start, end
@@ -635,6 +699,26 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _SENT_PUNCT = (".", ";", ":", "!", "?")
 
 
+_ASCII_BYTES = bytes(range(128))
+
+
+def lower_text(text: str) -> str:
+    """``text.lower()``, made faster for a text whose characters outside ASCII
+    (curly quotes, dashes, non-breaking spaces ...) are all their own lower
+    case, as in most agreements: lower-casing a text with any character
+    outside ASCII reads every character's case mapping, while the text in
+    UTF-8 has its characters outside ASCII in bytes of 128 and up only, which
+    ``bytes.lower`` leaves alone.  (The characters outside ASCII are read
+    apart first: when one of them has another lower case, ``str.lower``.)"""
+    if text.isascii():
+        return text.lower()
+    b = text.encode("utf-8", "surrogatepass")
+    rest = b.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    if rest.lower() != rest:
+        return text.lower()
+    return b.lower().decode("utf-8", "surrogatepass")
+
+
 def get_context(doc: Any, settings: Optional[dict] = None, config: Any = None) -> Context:
     """The drafting context of a document, built once and shared while it is in use.
 
@@ -784,7 +868,7 @@ def search_near(
     whole text for patterns that must contain an anchor, at a fraction of the cost.
     ``low`` is ``text.lower()`` when the caller has it already."""
     if low is None:
-        low = text.lower()
+        low = lower_text(text)
     for anchor in anchors:
         i = low.find(anchor)
         while i >= 0:
