@@ -456,3 +456,26 @@ def test_built_term_pattern_is_what_the_parser_reads() -> None:
         fast = T._lead_pattern(words)
         plain = re.compile(T._lead_text(words))
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], words
+
+
+@pytest.mark.parametrize("text", ["", "plain ASCII Text", "the \u201cCompany\u201d\u2019s", "\u0130stanbul \u212a \u00c9t\u00e9 \u03a3\u039f\u03a3",
+                                  "caf\u00e9 \ud800 \u00a0X", "\u2013 \u2014 \u00a7 5"])
+def test_lower_text_is_str_lower(text: str) -> None:
+    from checker.drafting.context import lower_text
+
+    assert lower_text(text) == text.lower()
+
+
+def test_lower_text_is_str_lower_on_generated_text() -> None:
+    hypothesis = pytest.importorskip("hypothesis")
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from checker.drafting.context import lower_text
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(alphabet=st.sampled_from("aZ09 .\u201c\u201d\u2019\u00e9\u00c9\u0130\u212a\u03a3\u00df\u2013\u00a0\n") | st.characters(), max_size=40))
+    def check(text: str) -> None:
+        assert lower_text(text) == text.lower()
+
+    check()
