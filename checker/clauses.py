@@ -1242,11 +1242,7 @@ class NodeBuilder(Transformer):
         return _V(_start(c[0]), _end(c[-1]), terms=terms)
 
     def _definitions(self, c: list, form: str) -> _V:
-        for terms in c:
-            if type(terms) is _V and "terms" in terms.__dict__:
-                break
-        else:
-            raise StopIteration
+        terms = next(x for x in c if type(x) is _V and "terms" in x.__dict__)
         s, e = _start(c[0]), _end(c[-1])
         return _V(s, e, specs=[_Spec(Definition, s, e, term=t, form=form) for t in terms.terms])
 
