@@ -307,21 +307,11 @@ class Definition:
 
     @property
     def sent_start(self) -> int:
-        s = self._sent
-        return (s if s is not None else self._sentence())[0]
-
-    @sent_start.setter
-    def sent_start(self, value: int) -> None:
-        self._sent = (value, self.sent_end)
+        return self._sentence()[0]
 
     @property
     def sent_end(self) -> int:
-        s = self._sent
-        return (s if s is not None else self._sentence())[1]
-
-    @sent_end.setter
-    def sent_end(self, value: int) -> None:
-        self._sent = (self.sent_start, value)
+        return self._sentence()[1]
 
     def __repr__(self) -> str:
         return "Definition(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELDS) + ")"
