@@ -59,6 +59,8 @@ from .numbers import roman_numeral
 
 __all__ = ["Node", "Outline", "build_structure", "to_model", "flat_sections", "iter_nodes"]
 
+_new = object.__new__
+
 
 # ---------------------------------------------------------------------------
 # The tree
@@ -108,6 +110,30 @@ class Outline:
             if n.number == number and (kind is None or n.kind == kind):
                 return n
         return None
+
+
+def _node(kind: str, label: str, start: int, line: int, indent: int, style: str, ordinal: int, prefix: str) -> Node:
+    """Node(kind=kind, label=label, start=start, line=line, indent=indent, style=style,
+    ordinal=ordinal, prefix=prefix): the same object, its fields set in their order
+    without the keyword call of the dataclass's __init__ (a node for each marker)."""
+    n = _new(Node)
+    n.kind = kind
+    n.label = label
+    n.number = ""
+    n.heading = None
+    n.omitted = False
+    n.start = start
+    n.end = 0
+    n.body = []
+    n.children = []
+    n.style = style
+    n.ordinal = ordinal
+    n.prefix = prefix
+    n.indent = indent
+    n.line = line
+    n._seg = -1
+    n._last = {}
+    return n
 
 
 def iter_nodes(nodes: Iterable[Node]) -> Iterator[Node]:
@@ -254,6 +280,12 @@ _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
 _LAST_WORD_DOT = re.compile(r"([A-Za-z.]+)\.$")
 
 
+_WORD_CHARS_STR = "".join(sorted(_WORD_CHARS))
+# a run of white space (_WS), and of white space and closing quotation marks, from a position
+_WS_RUN = re.compile("[" + re.escape(_WS) + "]*").match
+_WS_QUOTE_RUN = re.compile("[" + re.escape(_WS + "\"'\u201d") + "]*").match
+
+
 def _heading_end(s: str) -> int:
     """Index of the '.' that ends a run-in heading in ``s``, or -1."""
     i = s.find(".")
@@ -261,11 +293,10 @@ def _heading_end(s: str) -> int:
         nxt = s[i + 1 : i + 2]
         if nxt == "" or nxt in _WS or nxt in "\"'\u201d)":
             # w: the word before the ".", as _LAST_WORD.search(s[:i]) finds it (the run of
-            # its characters that ends the text, or ends it before a final line break)
+            # its characters that ends the text, or ends it before a final line break):
+            # what is left of s[:j] once its last run of those characters is stripped
             j = i - 1 if i and s[i - 1] == "\n" else i
-            k = j
-            while k and s[k - 1] in _WORD_CHARS:
-                k -= 1
+            k = len(s[:j].rstrip(_WORD_CHARS_STR))
             w = s[k:j].lower()
             if w not in _ABBREV and not (len(w) == 1 and s[i - 1].isupper()):
                 return i
@@ -1007,8 +1038,7 @@ class _Builder:
         else:
             self.close_to(depth, start)
         parent = self.stack[-1] if self.stack else None
-        node = Node(kind=self.kind_for(st, parent), label=_label(m.group(0)), start=start, line=i,
-                    indent=indent, style=st, ordinal=o, prefix=p)
+        node = _node(self.kind_for(st, parent), _label(m.group(0)), start, i, indent, st, o, p)
         node.number = self.number_for(node, v, parent)
         if _SECTION_STYLE[st] or not self.stack:
             self.seen_section = True
@@ -1164,8 +1194,8 @@ class _Builder:
         lines = self.lines
         eol = self.line_end(i)
         pos = label_end
-        while pos < eol and text[pos] in _WS:
-            pos += 1
+        if pos < eol:  # past the white space after the label
+            pos = _WS_RUN(text, pos, eol).end()
         nxt = i + 1
         li = i  # the line the body starts on
         section_like = _SECTION_STYLE[node.style]
@@ -1217,10 +1247,8 @@ class _Builder:
                 node.omitted = True
                 heading = None
             node.heading = heading
-        while pos < eol and text[pos] in _WS + "\"'\u201d":
-            if text[pos] in "\"'\u201d" and heading is None:
-                break
-            pos += 1
+        if pos < eol:  # past the white space (and, after a heading, the quotation marks) before the body
+            pos = (_WS_RUN if heading is None else _WS_QUOTE_RUN)(text, pos, eol).end()
         self.attach(node, pos)
         if pos < eol:
             # an inline marker opening the first child: "9. (a) If", "(g) (i) Neither"
@@ -1229,8 +1257,8 @@ class _Builder:
                 c2 = self.inline_choice(_interpretations(m2), node)
                 if c2 is not None:
                     st, o, p, v = c2
-                    child = Node(kind=self.kind_for(st, node), label=_label(m2.group(0)), start=pos,
-                                 line=li, indent=pos - lines[li].start, style=st, ordinal=o, prefix=p)
+                    child = _node(self.kind_for(st, node), _label(m2.group(0)), pos, li, pos - lines[li].start,
+                                  st, o, p)
                     child.number = self.number_for(child, v, node)
                     return max(nxt, self.open_node(li, child, m2.end()))
         self.after_label(li, label_only=pos >= eol)
@@ -1562,7 +1590,6 @@ _SECTION_FIELDS = frozenset(Section.model_fields)
 # each model, shared (nothing changes a model's set in place; a copy gets a copy of it)
 _SECTION_FIELDS_SET = set(_SECTION_FIELDS)
 _CLAUSE_FIELDS_SET = {"span", "nodes"}
-_new = object.__new__
 _set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
