@@ -450,6 +450,7 @@ _R_TAG = "table tags"
 _R_BLANK = "blank in page break"
 UUENCODED = _R_UUENCODED = "uuencoded attachment"  # (the pipeline notes these)
 _INDENT_CHARS = frozenset(" \t")
+_PLUS_ONE = (1).__add__
 
 
 def layout(source: Source) -> Layout:
@@ -510,8 +511,7 @@ def layout(source: Source) -> Layout:
     # -- uuencoded attachments -------------------------------------------------
     if _BEGIN.search(text) is not None:  # ("begin " in text: the engine finds it sooner)
         for a, b in uuencoded_blocks(raw):
-            for i in range(a, b + 1):
-                removed[i] = _R_UUENCODED
+            removed.update(dict.fromkeys(range(a, b + 1), _R_UUENCODED))
 
     # -- <PAGE> markers ----------------------------------------------------
     if "<" in text:
@@ -615,15 +615,18 @@ def layout(source: Source) -> Layout:
         _dehyphenate(text, raw, ltext, blank, removed, pieces, starts, table_of, n)
 
     # -- output --------------------------------------------------------------
+    gone = sorted(removed)  # the removed lines, in order
+    after = [0]  # the index in kept of the first kept line after each removed one (and 0)
     if removed:
         # the kept lines: the runs between the removed ones, each taken whole
         kept = []
         texts = []
         p = 0
-        for r in sorted(removed):
+        for r in gone:
             if r > p:
                 kept.extend(range(p, r))
                 texts.extend(ltext[p:r])
+                after.append(len(kept))  # (the same for each line of a run of removed ones)
             p = r + 1
         if p < n:
             kept.extend(range(p, n))
@@ -657,7 +660,7 @@ def layout(source: Source) -> Layout:
     for a, b, _t in blocks:  # the kept lines of each block
         for k in range(bisect_left(kept, a), bisect_right(kept, b)):
             lines[k].table = table_of[kept[k]]
-    seg_clean, seg_src = _segments(kept, cstarts, removed, pieces, starts, raw)
+    seg_clean, seg_src = _segments(kept, cstarts, removed, pieces, starts, raw, after)
 
     tables: list[TableBlock] = []
     if blocks:
@@ -683,7 +686,7 @@ def layout(source: Source) -> Layout:
         text=clean,
         lines=lines,
         tables=tables,
-        removed=[(i + 1, why) for i, why in sorted(removed.items())],  # (line numbers are unique)
+        removed=list(zip(map(_PLUS_ONE, gone), map(removed.__getitem__, gone))),  # (i + 1, why) in line order
         _seg_clean=seg_clean,
         _seg_src=seg_src,
         _line_starts=cstarts,
@@ -763,17 +766,20 @@ def _segments(
     pieces: dict[int, list[tuple[int, int]]],
     starts: list[int],
     raw: list[str],
+    after: list[int] | None = None,
 ) -> tuple[list[int], list[int]]:
     """The piecewise map from clean offsets to source offsets.
 
     Only kept lines that follow a gap or that are (or follow) a changed line
     can start a new segment; every other line continues its predecessor, so
     the work is proportional to the number of changes, not of lines.
+    ``after``: the index in ``kept`` of the kept line after each removed one, when known.
     """
     if not kept:
         return [0], [0]
     nk = len(kept)
-    todo = set(map(bisect_left, repeat(kept), removed))  # the kept line after each removed one
+    # the kept line after each removed one
+    todo = set(map(bisect_left, repeat(kept), removed) if after is None else after)
     todo.discard(nk)  # (none after it)
     todo.add(0)
     for p in pieces:
