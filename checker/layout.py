@@ -184,6 +184,9 @@ class Layout:
         return 0 if i < 0 else i
 
 
+_NEAR = 32  # lines below the last span's start line that span_at looks among first
+
+
 def _span_function(n: int, sc: list[int], ss: list[int], starts: list[int], size: int) -> Callable[[int, int, int], Span]:
     """Layout.span as a function of (base, start, end) over the layout's maps: the
     clean text's length ``n``, the segments ``sc``/``ss`` and the source's line starts
@@ -284,21 +287,41 @@ def _span_function(n: int, sc: list[int], ss: list[int], starts: list[int], size
         return general
     scx = [*sc, n]  # the segments' ends: each the next one's start, the last the text's end
     stx = [*starts, size + 1]  # a line's end (exclusive, its line break included): the next line's start
+    # The segment and the source line of the last span's start: the spans of a document are
+    # asked for in the order of its text, mostly, so the next one starts in the same segment
+    # and on the same line or a few lines below (a bisection of a few lines, not of them all).
+    # (bisect_right(sc, start) - 1 is k exactly when sc[k] <= start < scx[k + 1]; the same
+    # for a line and stx.)
+    seg = 0
+    line = 0
 
     def span_at(base: int, start: int, end: int) -> Span:
+        nonlocal seg, line
         start += base
         end += base
         if 0 <= start < end <= n:
-            k = bisect_right(sc, start) - 1
+            k = seg
+            if not (sc[k] <= start < scx[k + 1]):
+                k = seg = bisect_right(sc, start) - 1
             if end <= scx[k + 1]:
                 s = ss[k] + start - sc[k]
                 e = s + end - start
-                i = bisect_right(starts, s) - 1
+                i = line
                 ls = starts[i]
+                if not (ls <= s < stx[i + 1]):
+                    if ls <= s and i + _NEAR < nst and s < starts[i + _NEAR]:
+                        i = bisect_right(starts, s, i, i + _NEAR) - 1
+                    else:
+                        i = bisect_right(starts, s) - 1
+                    line = i
+                    ls = starts[i]
                 if e < stx[i + 1]:
                     j, le = i, ls  # the end on the start's line
                 else:
-                    j = bisect_right(starts, e, i) - 1
+                    if i + _NEAR < nst and e < starts[i + _NEAR]:
+                        j = bisect_right(starts, e, i, i + _NEAR) - 1
+                    else:
+                        j = bisect_right(starts, e, i) - 1
                     le = starts[j]
                 sp = _new(Span)
                 _set_dict(sp, {

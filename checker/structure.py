@@ -1556,20 +1556,34 @@ def _to_section(n: Node, text: str, span_at: Callable[[int, int, int], Span],
             clauses.append(c)
         else:
             clauses.append(_clause({"span": span, "nodes": nodes}))
+    kind = n.kind
+    label = n.label
+    number = n.number
+    h = n.heading
+    omitted = n.omitted
+    start = n.start
+    end = n.end
+    span = span_at(0, start, end if end > start else start)
+    ch = n.children
     d = {
-        "kind": n.kind,
-        "label": n.label,
-        "number": n.number,
-        "heading": n.heading,
-        "omitted": n.omitted,
-        "span": span_at(0, n.start, max(n.end, n.start)),
+        "kind": kind,
+        "label": label,
+        "number": number,
+        "heading": h,
+        "omitted": omitted,
+        "span": span,
         "clauses": tuple(clauses),
-        "children": tuple([_to_section(c, text, span_at, parse_clause) for c in n.children]),
+        "children": tuple([_to_section(c, text, span_at, parse_clause) for c in ch]) if ch else (),
     }
-    h = d["heading"]
-    if (d["kind"] in _SECTION_KINDS and type(d["label"]) is str and type(d["number"]) is str
-            and (h is None or type(h) is str) and type(d["omitted"]) is bool and type(d["span"]) is Span):
-        return _construct(Section, d, _SECTION_FIELDS_SET)
+    if (kind in _SECTION_KINDS and type(label) is str and type(number) is str
+            and (h is None or type(h) is str) and type(omitted) is bool and type(span) is Span):
+        # _construct(Section, d, _SECTION_FIELDS_SET), inline
+        sec = _new(Section)
+        _set_dict(sec, d)
+        _set_fields_set(sec, _SECTION_FIELDS_SET)
+        _set_extra(sec, None)
+        _set_private(sec, None)
+        return sec
     return _section(d)
 
 
