@@ -536,22 +536,31 @@ def layout(source: Source) -> Layout:
         for a, b in uuencoded_blocks(raw):
             removed.update(dict.fromkeys(range(a, b + 1), _R_UUENCODED))
 
+    # the SGML tags, found in one pass: a tag's length tells which it is ("<PAGE>" 6, "<TABLE>" 7,
+    # "</TABLE>" 8: each form of _TAG has a length of its own, but "<S>" and "<C>"), so the
+    # matches of _PAGE_WORD, _TAG_OPEN and _TAG_CLOSE are those of _TAG of these lengths
+    tags = [m.span() for m in _TAG.finditer(text)] if "<" in text else ()
+
     # -- <PAGE> markers ----------------------------------------------------
-    if "<" in text:
-        for m in _page_markers(text):
+    if tags:
+        for m in _page_markers(text, [a for a, b in tags if b - a == 6]):
             i = line_of(m.start())
             removed[i] = _R_MARKER
             furniture.add(i)
 
     # -- table tags ----------------------------------------------------------
     tagged_tables: list[tuple[int, int]] = []
-    if "<" in text:
+    if tags:
         tag_lines: dict[int, list[tuple[int, int]]] = {}
-        for m in _TAG.finditer(text):
-            i = line_of(m.start())
-            tag_lines.setdefault(i, []).append((m.start(), m.end()))
-        opens = [line_of(m.start()) for m in _TAG_OPEN.finditer(text)]
-        closes = [line_of(m.start()) for m in _TAG_CLOSE.finditer(text)]
+        opens = []  # the lines of "<TABLE>", in order
+        closes = []  # and of "</TABLE>"
+        for a, b in tags:
+            i = line_of(a)
+            tag_lines.setdefault(i, []).append((a, b))
+            if b - a == 7:
+                opens.append(i)
+            elif b - a == 8:
+                closes.append(i)
         for k, o in enumerate(opens):
             nxt_open = opens[k + 1] if k + 1 < len(opens) else n
             j = bisect.bisect_left(closes, o)
@@ -770,11 +779,14 @@ def uuencoded_blocks(lines: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _page_markers(text: str):
+def _page_markers(text: str, at: list[int] | None = None):
     """The matches of ``_PAGE_MARKER.finditer(text)``: the pattern is tried only
-    at the start of the lines that hold "<PAGE>" (a marker line is one line)."""
+    at the start of the lines that hold "<PAGE>" (a marker line is one line).
+    ``at``: where "<PAGE>" occurs (_PAGE_WORD's matches), when known."""
     rfind = text.rfind
-    starts = sorted({rfind("\n", 0, m.start()) + 1 for m in _PAGE_WORD.finditer(text)})
+    if at is None:
+        at = [m.start() for m in _PAGE_WORD.finditer(text)]
+    starts = sorted({rfind("\n", 0, a) + 1 for a in at})
     match = _PAGE_MARKER.match
     for ls in starts:
         m = match(text, ls)
