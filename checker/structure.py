@@ -527,7 +527,8 @@ class _Builder:
     def run(self) -> Outline:
         lines = self.lines
         n = len(lines)
-        cands = _event_lines(self.text)
+        lay = self.lay
+        cands = _event_lines(self.text, lay._line_starts if isinstance(lay, Layout) else None)
         self.find_toc(cands)
         toc_a, toc_b = self.toc if self.toc else (-1, -2)
         # The lines read one by one: those where something may open (cands) and the lines of
@@ -983,7 +984,12 @@ class _Builder:
         if not cands:
             return None
         rest = (s[m.end():] if rest is None else rest).lstrip(_WS)
-        follow = _follow(rest)
+        # (_follow(rest), with the marker match it makes kept for open_node)
+        if not rest:
+            follow, rest_m = "empty", None
+        else:
+            rest_m = _MARKER.match(rest)
+            follow = "marker" if rest_m is not None else _follow_word(rest)
         pe, pc = self.prev_end()
         if pe == "none":
             return None
@@ -1044,7 +1050,9 @@ class _Builder:
             self.seen_section = True
         if label_end >= 0:
             return self.open_node(label_line, node, label_end)
-        return self.open_node(i, node, start + m.end())
+        # the body starts where rest does when no heading comes first: an inline marker there
+        # is rest_m, moved to its place in the text
+        return self.open_node(i, node, start + m.end(), rest_m)
 
     def restart(self, i: int, at: int, first: Node) -> None:
         """Drop the parts read from ``first`` on: they become text of the part before it."""
@@ -1188,14 +1196,18 @@ class _Builder:
         t = self.text[n._seg:end].rstrip(_WS + "\n\"'\u201d")
         return t[-1] if t else ""
 
-    def open_node(self, i: int, node: Node, label_end: int) -> int:
-        """Open ``node`` whose label ends at ``label_end`` on line ``i``: heading, body, inline child."""
+    def open_node(self, i: int, node: Node, label_end: int, rest_m: Optional[re.Match] = None) -> int:
+        """Open ``node`` whose label ends at ``label_end`` on line ``i``: heading, body, inline child.
+
+        ``rest_m``: _MARKER.match of the line's text after the label and the white space
+        after it, when already made."""
         text = self.text
         lines = self.lines
         eol = self.line_end(i)
         pos = label_end
         if pos < eol:  # past the white space after the label
             pos = _WS_RUN(text, pos, eol).end()
+        rest_at = pos  # where the text that rest_m was matched against starts
         nxt = i + 1
         li = i  # the line the body starts on
         section_like = _SECTION_STYLE[node.style]
@@ -1252,7 +1264,12 @@ class _Builder:
         self.attach(node, pos)
         if pos < eol:
             # an inline marker opening the first child: "9. (a) If", "(g) (i) Neither"
-            m2 = _MARKER.match(text, pos, eol)
+            if pos == rest_at and li == i and rest_m is not None:
+                m2 = rest_m  # (the same match, its offsets counted from pos)
+                m2_end = pos + m2.end()
+            else:
+                m2 = _MARKER.match(text, pos, eol)
+                m2_end = m2.end() if m2 else 0
             if m2 and (m2.group("par") or m2.group("dot")):
                 c2 = self.inline_choice(_interpretations(m2), node)
                 if c2 is not None:
@@ -1260,7 +1277,7 @@ class _Builder:
                     child = _node(self.kind_for(st, node), _label(m2.group(0)), pos, li, pos - lines[li].start,
                                   st, o, p)
                     child.number = self.number_for(child, v, node)
-                    return max(nxt, self.open_node(li, child, m2.end()))
+                    return max(nxt, self.open_node(li, child, m2_end))
         self.after_label(li, label_only=pos >= eol)
         return nxt
 
@@ -1377,9 +1394,18 @@ _EVENT_FIRST = re.compile(_EVENT_BODY, re.M)  # (the first line, at the start of
 _EVENT = re.compile("\n" + _EVENT_BODY, re.M)
 
 
-def _event_lines(text: str) -> list[int]:
-    """Indexes of the lines of ``text`` that _EVENT_BODY matches at, in order."""
+def _event_lines(text: str, line_starts: Optional[list[int]] = None) -> list[int]:
+    """Indexes of the lines of ``text`` that _EVENT_BODY matches at, in order.
+
+    ``line_starts``: where each line of ``text`` starts, when known (a line's index is then
+    found among them, after the last one found, rather than by counting line breaks)."""
     out = [0] if _EVENT_FIRST.match(text) else []
+    if line_starts is not None:
+        k = 0
+        for m in _EVENT.finditer(text):
+            k = bisect_left(line_starts, m.start() + 1, k)  # (the line's start, after its line break)
+            out.append(k)
+        return out
     count = text.count
     k = prev = 0
     for m in _EVENT.finditer(text):
@@ -1460,6 +1486,11 @@ def _follow(rest: str) -> str:
         return "empty"
     if _MARKER.match(rest):
         return "marker"
+    return _follow_word(rest)
+
+
+def _follow_word(rest: str) -> str:
+    """_follow(rest) of a ``rest`` that is not empty and does not start with a marker."""
     for ch in rest[:4]:
         if ch.isalpha():
             return "lower" if ch.islower() else "cap"
