@@ -638,9 +638,8 @@ def layout(source: Source) -> Layout:
         blocks.extend(_untagged_tables(text, ltext, blank, removed, tagged_tables, line_of, n,
                                        -1 if dots is None else dots.start()))
         blocks.sort()
-    for k, (a, b, _t) in enumerate(blocks):
-        for i in range(a, b + 1):
-            table_of[i] = k
+    for k, (a, b, _t) in enumerate(blocks):  # (each block's lines, a <= b < n, marked at once)
+        table_of[a : b + 1] = repeat(k, b + 1 - a)
 
     # -- dehyphenation -------------------------------------------------------
     if "-" in text:
