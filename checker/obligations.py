@@ -1001,7 +1001,9 @@ class _Ctx:
 def _underwriter_count(view: TextView) -> int:
     n = view.__dict__.get("_n_underwriter")
     if n is None:
-        n = view.text.count("Underwriter", 0, 400000)
+        from .doctype import count_word  # the type detection may have counted them in this very text
+
+        n = count_word(view.text, "Underwriter", 400000)
         view.__dict__["_n_underwriter"] = n
     return n
 

@@ -27,6 +27,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Optional
 
+from .doctype import count_word
 from .obligations import QUOTE_LIMIT, SentenceIndex, TextView, _Ctx, _find_cached, _norm, _quote_range, _sections, rx
 
 __all__ = ["ProvisionHit", "find_provisions", "GENERAL_KEYS", "WARRANT_KEYS", "OFFERING_KEYS"]
@@ -348,7 +349,7 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
     # counted first: the pattern finds it no more often)
     t = view.text
     warranty = ctx.warrant or (
-        t.count("Warrant", 0, 400000) >= 15 and _count_warrant(t, 400000) >= 15 and "exercis" in view.lower
+        count_word(t, "Warrant", 400000) >= 15 and _count_warrant(t, 400000) >= 15 and "exercis" in view.lower
     )
     keys = list(GENERAL_KEYS) + [k for k in WARRANT_KEYS if k not in GENERAL_KEYS and warranty]
     wanted = set(keys)
