@@ -437,7 +437,8 @@ def collect_references(doc: ParsedDocument) -> tuple[list[dict], list[dict]]:
     refs: list[dict] = []
     ext: list[dict] = []
     add = refs.append
-    # a target resolves the same wherever it is named from the same place: resolved once
+    # a target resolves the same wherever it is named from the same place (from anywhere,
+    # unless it is relative): resolved once
     resolved: dict[tuple, tuple] = {}
     for nr in _node_groups(doc)[0]:
         n = nr.node
@@ -451,7 +452,8 @@ def collect_references(doc: ParsedDocument) -> tuple[list[dict], list[dict]]:
             line, column, end_line, end_column = sp.line, sp.column, sp.end_line, sp.end_column
             context = n.context
             for t in n.targets:
-                key = (ref_type, t, context, where)
+                # (where the reference stands matters only to a relative target: "(a)", "(b) above")
+                key = (ref_type, t, context, where) if t.strip().startswith("(") else (ref_type, t)
                 got = resolved.get(key)
                 if got is None:
                     ok, sec = resolve_reference(doc, n, t, where)
