@@ -2692,7 +2692,11 @@ def _dispatch(ctx: _Ctx, s: Sentence, kinds: set) -> None:
     reader added here must be added there too, or its clauses are never split."""
     # the sentence in lower case; a phrase of two words is looked for across any white
     # space between them (as in the text with its white space collapsed)
-    lt = s.text.lower()
+    low = ctx.aligned_lower
+    # (the lower-cased text's slice is the sentence in lower case when every character of
+    # the text keeps its length: only a capital sigma lowers by its context, and no test
+    # here reads one)
+    lt = low[s.start : s.end] if low is not None else s.text.lower()
     has_dur = Duration in kinds
     if (has_dur or "period" in lt) and ("lock" in lt or ("not" in lt and ("sell" in lt or "dispos" in lt))):
         _lockups(ctx, s)
