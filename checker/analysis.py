@@ -251,14 +251,29 @@ _CALENDAR_KINDS = {
 def _agreement_date(doc) -> Optional[_dt.date]:
     from .model import DateNode
 
-    for nr in doc.nodes[:40]:
-        n = nr.node
-        if isinstance(n, DateNode) and n.iso and not n.blank and nr.section == "":
+    for n, section in _first_nodes(doc, 40):
+        if isinstance(n, DateNode) and n.iso and not n.blank and section == "":
             try:
                 return _dt.date.fromisoformat(n.iso)
             except ValueError:
                 return None
     return None
+
+
+def _first_nodes(doc, k: int) -> list[tuple]:
+    """(node, number of its section) of the first ``k`` of ``doc.nodes``, read from the
+    clauses when the document has not made that list (it is made only when asked for)."""
+    walked = getattr(doc, "_walked", None)
+    if walked is None or walked[0] is not doc.sections or doc.__dict__.get("_nodes", ()) is not None:
+        return [(nr.node, nr.section) for nr in doc.nodes[:k]]
+    out: list[tuple] = []
+    for row in walked[2]:
+        number = row[2].number
+        for n in row[4].nodes:
+            if len(out) >= k:
+                return out
+            out.append((n, number))
+    return out
 
 
 def deal_calendar(doc, obligations: list[Obligation], pricing_date: Optional[str], policy) -> list[dict]:
@@ -267,6 +282,8 @@ def deal_calendar(doc, obligations: list[Obligation], pricing_date: Optional[str
     if pricing_date:
         base = _dt.date.fromisoformat(pricing_date)
         basis = "--pricing-date"
+    elif not any(ob.kind in _CALENDAR_KINDS for ob in obligations):
+        return []  # nothing to put in the calendar (its date is not looked for)
     else:
         base = _agreement_date(doc)
         basis = "date of the agreement"

@@ -151,6 +151,24 @@ def lower_case(text: str) -> str:
     return low
 
 
+_LAST_COUNTS: Optional[tuple[str, dict]] = None  # (text, {(word, limit): count}) of the last document text counted in
+
+
+def count_word(text: str, word: str, limit: int = 400000) -> int:
+    """``text.count(word, 0, limit)``, remembered for the last document text asked
+    about: the type of a document is told from how often it names its parties, and
+    the facts stages count the same words in the same text (the same string) again."""
+    global _LAST_COUNTS
+    got = _LAST_COUNTS
+    if got is None or got[0] is not text:
+        got = _LAST_COUNTS = (text, {})
+    key = (word, limit)
+    n = got[1].get(key)
+    if n is None:
+        n = got[1][key] = text.count(word, 0, limit)
+    return n
+
+
 def _lowered(text: str, whole: bool = False) -> Optional[str]:
     """``text.lower()``, when it keeps ``text``'s offsets and holds each ASCII word
     (lower-cased) exactly where a case-insensitive pattern finds it in ``text``;
@@ -440,8 +458,11 @@ _OFFERING = re.compile(r"(?:R(?<!\wR)egistration Statement|S(?<!\wS)ubscription 
 class _Vocabulary:
     """How often the body names the parties of each type, counted when first asked."""
 
-    def __init__(self, body: str):
+    def __init__(self, body: str, text: Optional[str] = None):
         self.body = body
+        # the whole text, when ``body`` is text[:400000]: the words are counted in it (the
+        # counts are kept for the facts stages, which count some of them again)
+        self._text = text
         self._n: dict[str, int] = {}
         self._securities: Optional[bool] = None
 
@@ -455,7 +476,7 @@ class _Vocabulary:
         got = self._n.get(word)
         if got is not None:
             return got >= n
-        if self.body.count(word) < n:
+        if (self.body.count(word) if self._text is None else count_word(self._text, word, 400000)) < n:
             return False  # every mention is an occurrence of the word itself: fewer than n
         # the mentions counted up to the n-th, where the answer is known
         k = 0
@@ -502,7 +523,7 @@ def detect(text: str) -> DocType:
             break
 
     body = text[:400000]
-    vocab = _Vocabulary(body)
+    vocab = _Vocabulary(body, text)
 
     doc_type = "other"
     evidence = title_line

@@ -287,6 +287,16 @@ _WORD_BEFORE_DOT = re.compile(r"([A-Za-z][A-Za-z.&]*)$")
 # _ENDER for a text without "!" or "?": its first character a full stop, which the engine
 # skips to at once instead of testing each character against a set
 _STOP_ENDER = re.compile(_ENDER.pattern.replace("[.!?]", r"\.", 1))
+_WORD_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.&"
+
+
+def _word_before_dot(text: str, lo: int, dot: int) -> str:
+    """``_WORD_BEFORE_DOT.search(text, lo, dot)``'s word ("" for no match), read off the
+    run of its characters that ends the window (a match ends at ``dot``, or just before
+    a line break that ends the window; it starts at the run's first letter)."""
+    end = dot - 1 if dot > lo and text[dot - 1] == "\n" else dot
+    seg = text[lo:end]
+    return seg[len(seg.rstrip(_WORD_CHARS)) :].lstrip(".&")
 _LIST_WORDS = frozenset({"schedule", "exhibit", "annex", "appendix", "article", "section", "class", "series", "part"})
 
 
@@ -313,15 +323,15 @@ def split_sentences(text: str, start: int = 0, end: Optional[int] = None) -> lis
             seg = text[dot - 7 : dot] if dot - 7 >= s else ""
             # (after a word of seven letters or more, longer than any abbreviation,
             # the point ends the sentence without looking the word up)
-            wm = None if seg.isascii() and seg.isalpha() else _WORD_BEFORE_DOT.search(text, max(s, dot - 24), dot)
-            if wm:
-                w = wm.group(1)
+            w = "" if seg.isascii() and seg.isalpha() else _word_before_dot(text, max(s, dot - 24), dot)
+            if w:
                 wl = w.lower().rstrip(".")
                 if wl in _ABBREV:
                     continue
                 if len(w) == 1 and w.isupper():
                     # an initial ("Louis F. Miceli"), unless it closes "Schedule A."
-                    before = text[max(s, wm.start() - 12) : wm.start()].split()
+                    ws = dot - 1 - len(w) if text[dot - 1] == "\n" else dot - len(w)
+                    before = text[max(s, ws - 12) : ws].split()
                     if not (before and before[-1].lower() in _LIST_WORDS):
                         continue
                 if "." in w and len(w) <= 6 and not w.endswith(".."):
@@ -991,7 +1001,9 @@ class _Ctx:
 def _underwriter_count(view: TextView) -> int:
     n = view.__dict__.get("_n_underwriter")
     if n is None:
-        n = view.text.count("Underwriter", 0, 400000)
+        from .doctype import count_word  # the type detection may have counted them in this very text
+
+        n = count_word(view.text, "Underwriter", 400000)
         view.__dict__["_n_underwriter"] = n
     return n
 
@@ -1843,6 +1855,8 @@ _REPORT_VERB = rx(
     r"[FfDdPpMmSs\u017f](?<!\w.)(?i:(?<=[Ff])urnish|(?<=[Dd])eliver|(?<=[Pp])rovide|(?<=[Mm])ake available"
     r"|(?<=[Ss\u017f])end|(?<=[Ss\u017f])ubmit|(?<=[Ff])ile\b)"
 )
+# the words (lower case) a match of _REPORT_WHAT begins with
+_REPORT_WHAT_WORDS = ("financial", "balance", "statement", "annual", "quarterly", "report", "10-k", "10-q")
 _PERIOD_END = rx(r"(?:end|close) of (?:each|any|the|such|its) (?:\w+ )?(?:fiscal|calendar|financial)? ?(?:year|quarter|month)", re.I)
 
 
@@ -1853,7 +1867,9 @@ _REPORTING_RX2 = rx(r" (?:after|following|from) (?:the )?(?:end|close) of [^,;()
 def _reporting(ctx: _Ctx, s: Sentence) -> None:
     if _EARNINGS_STMT.search(s.text):
         return
-    if not (_REPORT_WHAT.search(s.text) and _REPORT_VERB.search(s.text)):
+    # (a match of _REPORT_WHAT begins with one of its words: it is looked for from the first)
+    q = _first_word(s, _REPORT_WHAT_WORDS)
+    if q is None or not (_REPORT_WHAT.search(s.text, q - s.start) and _REPORT_VERB.search(s.text)):
         return
     vt = s.view.text
     for p in _durations(s, {"day", "month", "week"}):
@@ -2676,7 +2692,11 @@ def _dispatch(ctx: _Ctx, s: Sentence, kinds: set) -> None:
     reader added here must be added there too, or its clauses are never split."""
     # the sentence in lower case; a phrase of two words is looked for across any white
     # space between them (as in the text with its white space collapsed)
-    lt = s.text.lower()
+    low = ctx.aligned_lower
+    # (the lower-cased text's slice is the sentence in lower case when every character of
+    # the text keeps its length: only a capital sigma lowers by its context, and no test
+    # here reads one)
+    lt = low[s.start : s.end] if low is not None else s.text.lower()
     has_dur = Duration in kinds
     if (has_dur or "period" in lt) and ("lock" in lt or ("not" in lt and ("sell" in lt or "dispos" in lt))):
         _lockups(ctx, s)

@@ -27,7 +27,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any, Optional
 
-from .obligations import QUOTE_LIMIT, SentenceIndex, TextView, _Ctx, _find_cached, _norm, _quote_range, _sections, rx
+from .doctype import count_word
+from .obligations import QUOTE_LIMIT, SentenceIndex, TextView, _aligned_lower, _Ctx, _find_cached, _norm, _quote_range, _sections, rx
 
 __all__ = ["ProvisionHit", "find_provisions", "GENERAL_KEYS", "WARRANT_KEYS", "OFFERING_KEYS"]
 
@@ -348,7 +349,7 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
     # counted first: the pattern finds it no more often)
     t = view.text
     warranty = ctx.warrant or (
-        t.count("Warrant", 0, 400000) >= 15 and _count_warrant(t, 400000) >= 15 and "exercis" in view.lower
+        count_word(t, "Warrant", 400000) >= 15 and _count_warrant(t, 400000) >= 15 and "exercis" in view.lower
     )
     keys = list(GENERAL_KEYS) + [k for k in WARRANT_KEYS if k not in GENERAL_KEYS and warranty]
     wanted = set(keys)
@@ -417,11 +418,14 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
     missing = [k for k in keys if k in _WORDING and weak(k, "wording")]
     if missing:
         index = SentenceIndex.of(doc, view)
+        low = _aligned_lower(view)
         for key in missing:
             if key in _NEEDS_OFFERING_WORDS and not offering:
                 continue
             tried: set[int] = set()
             needles = _NEEDLES[key]
+            # (told from the lower-cased text when it holds each word where the pattern would)
+            needs = _WORDING_NEEDS.get(key) if low is not None else None
             if key == "termination" and offering:
                 needles = needles + ("impractica", "inadvisable")
             for pos in _find_cached(view, needles):
@@ -432,6 +436,8 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
                 tried.add(sb[0])
                 if key == "termination" and offering:
                     m = _market_out(view.text, _Bounds(sb[0], sb[1]))
+                elif needs is not None and not _holds_words(low, sb[0], sb[1], needs):
+                    m = None  # a word every match holds is not in the sentence
                 else:
                     m = _WORDING[key].search(view.text, sb[0], sb[1])
                 if not m:
@@ -447,6 +453,29 @@ def find_provisions(doc: Any, obligations: Optional[list] = None) -> dict[str, P
                 break
 
     return {k: best[k] for k in keys if k in best and k in wanted}
+
+
+# for a wording pattern, groups of words (lower case) of which every match holds one
+# each: a sentence without them is passed over without trying the pattern
+_WORDING_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    # "... shall/will/must be in writing/deemed/given/delivered/sent/mailed/made",
+    # "... shall be deemed ... received", "shall be deemed to have been given"
+    "notices": (("writing", "deemed", "given", "delivered", "sent", "mailed", "made", "received"), ("hall", "will", "must")),
+    # "this Agreement", "terminate the obligations of the Underwriters"
+    "termination": (("agreement", "obligations"),),
+}
+
+
+def _holds_words(low: str, a: int, b: int, needs: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether ``low[a:b]`` holds a word of each group of ``needs``."""
+    find = low.find
+    for group in needs:
+        for w in group:
+            if find(w, a, b) != -1:
+                break
+        else:
+            return False
+    return True
 
 
 _STATES_A_LAW_RX1 = re.compile(r"\w+")
