@@ -247,14 +247,18 @@ _WORD_BOUNDARIES = tuple(getattr(_sre_c, name) for name in (
     "AT_LOC_BOUNDARY", "AT_LOC_NON_BOUNDARY") if hasattr(_sre_c, name))
 
 
-def _may_match_space(regex: str) -> bool:
-    """Whether a match of ``regex`` may hold a white-space character, or its
-    assertions read past one or look back (a superset)."""
+# What may stand after a word for the word to be a token of its own whatever follows
+# (see _ASCII_LETTERS): white space, a comma, a semicolon, a colon.
+_WORD_STOPS = " \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u202f\u205f\u3000,;:"
+
+
+def _may_match_space(regex: str, spaces: str = _WORD_STOPS) -> bool:
+    """Whether a match of ``regex`` may hold a character of ``spaces`` (white space, a
+    comma, a semicolon, a colon), or its assertions read past one or look back (a superset)."""
     try:
         parsed = _sre_parse.parse(regex)
     except Exception:
         return True
-    spaces = " \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u202f\u205f\u3000"
 
     def in_set(items: Any, ch: str) -> bool:
         negate, hit = False, False
@@ -283,7 +287,7 @@ def _may_match_space(regex: str) -> bool:
     def walk(items: Any) -> bool:
         for op, av in items:
             if op is _sre_c.LITERAL:
-                if chr(av).isspace():
+                if chr(av).isspace() or chr(av) in spaces:
                     return True
             elif op is _sre_c.IN:
                 if any(in_set(av, c) for c in spaces):
@@ -314,9 +318,9 @@ def _may_match_space(regex: str) -> bool:
 
 
 def _spanning_words(ordered: list, firsts: list) -> Optional[tuple[frozenset, frozenset]]:
-    """What may begin a token that goes on over white space, among the terminals that
-    can begin with a letter: (lower-cased words of ASCII letters before white space in
-    their matches, where a terminal is a finite list of strings; the first characters
+    """What may begin a token that goes on over white space (or ",", ";", ":"), among the
+    terminals that can begin with a letter: (lower-cased words of ASCII letters before
+    one of those characters in their matches, where a terminal is a finite list of strings; the first characters
     of those that are not).  None if one may begin with any character."""
     words_out: set = set()
     chars_out: set = set()
@@ -332,7 +336,7 @@ def _spanning_words(ordered: list, firsts: list) -> Optional[tuple[frozenset, fr
             chars_out |= first[0]
             continue
         for w in words:
-            m = re.match(r"[A-Za-z]+(?=\s)", w)
+            m = re.match(r"[A-Za-z]+(?=[\s,;:])", w)
             if m:
                 words_out.add(m.group().lower())
     return frozenset(words_out), frozenset(chars_out)
@@ -421,8 +425,8 @@ class ClauseLexer(Lexer):
         self._by_subset: dict[tuple, Any] = {}
         self._dispatch: dict[str, Any] = {}
         self._ws = re.compile(r"\s*")
-        # Words of ASCII letters that may begin a token which goes on over white space
-        # ("one half", a FRACWORD), lower-cased; None when they cannot be listed.
+        # What may begin a token that goes on over white space, a comma, a semicolon or
+        # a colon (the words of "one half", a FRACWORD): see _spanning_words.
         self.spanning_words: Optional[tuple] = _spanning_words(self._ordered, self._firsts)
 
     def _pattern_for(self, ch: str) -> Any:
@@ -1433,15 +1437,16 @@ def _reducer(n: int, cb: Any) -> tuple:
 
 # Parser configurations kept per process (each a stack the scanner reached, with its steps).
 _CONFIG_LIMIT = 200000
-# A word of ASCII letters that white space follows is one token whatever comes after
-# that space, unless it can begin a token that goes on over white space ("one half":
-# the lexer lists these words, see ClauseLexer.spanning_words): the other terminals
-# that can begin with a letter take in no white space and look no further than the
-# character after their end (a hyphen, apostrophe, point, parenthesis or "$" would
-# continue one, and none is white space).  So the token's type, once the lexer has
+# A word of ASCII letters that white space, a comma, a semicolon or a colon follows is
+# one token whatever comes after, unless it can begin a token that goes on over white
+# space ("one half": the lexer lists these words, see ClauseLexer.spanning_words): the
+# other terminals that can begin with a letter take in none of those characters and
+# look no further than the character after their end (a hyphen, apostrophe, point,
+# parenthesis or "$" would continue one).  So the token's type, once the lexer has
 # read such a word, is known from the word itself, read with one small expression
 # instead of the lexer's alternatives for its letter.
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_PUNCT_STOPS = frozenset(",;:")  # (the same holds for a word before one of these)
 _LETTER_RUN = re.compile(r"([A-Za-z]+)\s*").match
 _WORDS_LIMIT = 100000
 
@@ -1583,6 +1588,7 @@ class _Grammar:
         dispatch, lookups, pattern_for = lexer._dispatch, lexer._lookup, lexer._pattern_for
         ws, word_end = lexer._ws.match, lexer._word_end.match
         letters, letter_run, words, spanning = _ASCII_LETTERS, _LETTER_RUN, self._words, lexer.spanning_words
+        stops = _PUNCT_STOPS
         n = len(text)
         i = pos
         count = 0
@@ -1600,11 +1606,11 @@ class _Grammar:
                     ch = text[p]
                 w = None
                 if ch in letters and spanning is not None:
-                    # a word of ASCII letters with white space after it: its token is
-                    # the whole word, of the type the lexer gave it before
+                    # a word of ASCII letters with white space, ",", ";" or ":" after it:
+                    # its token is the whole word, of the type the lexer gave it before
                     r = letter_run(text, p)
                     end = r.end(1)
-                    if end < r.end():
+                    if end < r.end() or (end < n and text[end] in stops):
                         w = r.group(1)
                         typ = words.get(w)
                         if typ is not None:
