@@ -320,8 +320,9 @@ def _may_match_space(regex: str, spaces: str = _WORD_STOPS) -> bool:
 def _spanning_words(ordered: list, firsts: list) -> Optional[tuple[frozenset, frozenset]]:
     """What may begin a token that goes on over white space (or ",", ";", ":"), among the
     terminals that can begin with a letter: (lower-cased words of ASCII letters before
-    one of those characters in their matches, where a terminal is a finite list of strings; the first characters
-    of those that are not).  None if one may begin with any character."""
+    one of those characters in their matches, where a terminal is a finite list of
+    strings; the first characters of those that are not).  None if one may begin with
+    any character."""
     words_out: set = set()
     chars_out: set = set()
     for (name, rx), first in zip(ordered, firsts):
