@@ -242,6 +242,107 @@ def _finite_words(regex: str, limit: int = 20000) -> Optional[set[str]]:
     return None if words is None else set(words)
 
 
+_WORD_BOUNDARIES = tuple(getattr(_sre_c, name) for name in (
+    "AT_BOUNDARY", "AT_NON_BOUNDARY", "AT_UNI_BOUNDARY", "AT_UNI_NON_BOUNDARY",
+    "AT_LOC_BOUNDARY", "AT_LOC_NON_BOUNDARY") if hasattr(_sre_c, name))
+
+
+# What may stand after a word for the word to be a token of its own whatever follows
+# (see _ASCII_LETTERS): white space, a comma, a semicolon, a colon.
+_WORD_STOPS = " \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u202f\u205f\u3000,;:"
+
+
+def _may_match_space(regex: str, spaces: str = _WORD_STOPS) -> bool:
+    """Whether a match of ``regex`` may hold a character of ``spaces`` (white space, a
+    comma, a semicolon, a colon), or its assertions read past one or look back (a superset)."""
+    try:
+        parsed = _sre_parse.parse(regex)
+    except Exception:
+        return True
+
+    def in_set(items: Any, ch: str) -> bool:
+        negate, hit = False, False
+        for iop, iav in items:
+            if iop is _sre_c.NEGATE:
+                negate = True
+            elif iop is _sre_c.LITERAL:
+                hit = hit or ord(ch) == iav
+            elif iop is _sre_c.RANGE:
+                hit = hit or iav[0] <= ord(ch) <= iav[1]
+            elif iop is _sre_c.CATEGORY:
+                name = str(iav).upper()
+                if "SPACE" in name:
+                    got = ch.isspace()
+                elif "DIGIT" in name:
+                    got = ch.isdecimal()
+                elif "WORD" in name:
+                    got = ch.isalnum() or ch == "_"
+                else:
+                    return True
+                hit = hit or (got != ("NOT" in name))
+            else:
+                return True  # anything else: may be white space
+        return hit != negate
+
+    def walk(items: Any) -> bool:
+        for op, av in items:
+            if op is _sre_c.LITERAL:
+                if chr(av).isspace() or chr(av) in spaces:
+                    return True
+            elif op is _sre_c.IN:
+                if any(in_set(av, c) for c in spaces):
+                    return True
+            elif op is _sre_c.BRANCH:
+                if any(walk(alt) for alt in av[1]):
+                    return True
+            elif op is _sre_c.SUBPATTERN:
+                if walk(av[3]):
+                    return True
+            elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) or str(op) == "POSSESSIVE_REPEAT":
+                if walk(av[2]):
+                    return True
+            elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+                if av[0] < 0 or walk(av[1]):  # a look-behind, or a look-ahead over white space
+                    return True
+            elif op is _sre_c.AT:
+                if av not in _WORD_BOUNDARIES:  # (a line or text end: not told by the next character)
+                    return True
+            elif str(op) == "ATOMIC_GROUP":
+                if walk(av):
+                    return True
+            else:
+                return True  # ANY, NOT_LITERAL, GROUPREF ...: may be white space
+        return False
+
+    return walk(parsed)
+
+
+def _spanning_words(ordered: list, firsts: list) -> Optional[tuple[frozenset, frozenset]]:
+    """What may begin a token that goes on over white space (or ",", ";", ":"), among the
+    terminals that can begin with a letter: (lower-cased words of ASCII letters before
+    one of those characters in their matches, where a terminal is a finite list of
+    strings; the first characters of those that are not).  None if one may begin with
+    any character."""
+    words_out: set = set()
+    chars_out: set = set()
+    for (name, rx), first in zip(ordered, firsts):
+        if first is not None and not any(c.isascii() and c.isalpha() for c in first[0]) and "word" not in first[1]:
+            continue  # never begins with a letter
+        if not _may_match_space(rx):
+            continue
+        words = _finite_words(rx, limit=200000)
+        if words is None:
+            if first is None or first[1]:
+                return None
+            chars_out |= first[0]
+            continue
+        for w in words:
+            m = re.match(r"[A-Za-z]+(?=[\s,;:])", w)
+            if m:
+                words_out.add(m.group().lower())
+    return frozenset(words_out), frozenset(chars_out)
+
+
 class ClauseLexer(Lexer):
     """Lexer for the clause grammar, built from the grammar's terminal definitions.
 
@@ -325,6 +426,9 @@ class ClauseLexer(Lexer):
         self._by_subset: dict[tuple, Any] = {}
         self._dispatch: dict[str, Any] = {}
         self._ws = re.compile(r"\s*")
+        # What may begin a token that goes on over white space, a comma, a semicolon or
+        # a colon (the words of "one half", a FRACWORD): see _spanning_words.
+        self.spanning_words: Optional[tuple] = _spanning_words(self._ordered, self._firsts)
 
     def _pattern_for(self, ch: str) -> Any:
         pat = self._dispatch.get(ch)
@@ -1334,6 +1438,18 @@ def _reducer(n: int, cb: Any) -> tuple:
 
 # Parser configurations kept per process (each a stack the scanner reached, with its steps).
 _CONFIG_LIMIT = 200000
+# A word of ASCII letters that white space, a comma, a semicolon or a colon follows is
+# one token whatever comes after, unless it can begin a token that goes on over white
+# space ("one half": the lexer lists these words, see ClauseLexer.spanning_words): the
+# other terminals that can begin with a letter take in none of those characters and
+# look no further than the character after their end (a hyphen, apostrophe, point,
+# parenthesis or "$" would continue one).  So the token's type, once the lexer has
+# read such a word, is known from the word itself, read with one small expression
+# instead of the lexer's alternatives for its letter.
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_PUNCT_STOPS = frozenset(",;:")  # (the same holds for a word before one of these)
+_LETTER_RUN = re.compile(r"([A-Za-z]+)\s*").match
+_WORDS_LIMIT = 100000
 
 
 class _Config:
@@ -1410,11 +1526,13 @@ class _Grammar:
         self.may_end = {s for s, row in actions.items() if "$END" in row}
         self._configs: dict[tuple, _Config] = {}  # parser stack -> its configuration
         self._programs: dict[tuple, tuple] = {}  # token types -> the reductions build() makes
+        self._words: dict[str, str] = {}  # a word of ASCII letters before white space -> its token type
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_configs"] = {}
         state["_programs"] = {}
+        state["_words"] = {}
         return state
 
     def _step(self, cfg: _Config, typ: str) -> Optional[_Config]:
@@ -1470,6 +1588,8 @@ class _Grammar:
         lexer = self.lexer
         dispatch, lookups, pattern_for = lexer._dispatch, lexer._lookup, lexer._pattern_for
         ws, word_end = lexer._ws.match, lexer._word_end.match
+        letters, letter_run, words, spanning = _ASCII_LETTERS, _LETTER_RUN, self._words, lexer.spanning_words
+        stops = _PUNCT_STOPS
         n = len(text)
         i = pos
         count = 0
@@ -1485,18 +1605,35 @@ class _Grammar:
                     if p >= n:
                         break
                     ch = text[p]
-                m = (dispatch.get(ch) or pattern_for(ch)).match(text, p)
-                typ = m.lastgroup
-                end = m.end(typ)
-                lookup = lookups.get(typ)
-                if lookup is not None:
-                    hit = lookup.get(text[p:end].lower())
-                    if hit is not None:
-                        if hit[0] is not None:  # a keyword
-                            typ = hit[0]
-                        elif not word_end(text, end):  # a word of a list, as a whole word
-                            typ = hit[1]
-                tok = memo[i] = (typ, p, end, m.end())
+                w = None
+                if ch in letters and spanning is not None:
+                    # a word of ASCII letters with white space, ",", ";" or ":" after it:
+                    # its token is the whole word, of the type the lexer gave it before
+                    r = letter_run(text, p)
+                    end = r.end(1)
+                    if end < r.end() or (end < n and text[end] in stops):
+                        w = r.group(1)
+                        typ = words.get(w)
+                        if typ is not None:
+                            tok = memo[i] = (typ, p, end, r.end())
+                if tok is None:
+                    m = (dispatch.get(ch) or pattern_for(ch)).match(text, p)
+                    typ = m.lastgroup
+                    end = m.end(typ)
+                    lookup = lookups.get(typ)
+                    if lookup is not None:
+                        hit = lookup.get(text[p:end].lower())
+                        if hit is not None:
+                            if hit[0] is not None:  # a keyword
+                                typ = hit[0]
+                            elif not word_end(text, end):  # a word of a list, as a whole word
+                                typ = hit[1]
+                    tok = memo[i] = (typ, p, end, m.end())
+                    if w is not None and end == p + len(w) and tok[3] == r.end() \
+                            and w.lower() not in spanning[0] and w[0] not in spanning[1]:
+                        if len(words) >= _WORDS_LIMIT:
+                            words.clear()
+                        words[w] = typ
             nxt = cfg.steps.get(tok[0], cfg)  # (cfg itself: not seen yet)
             if nxt is cfg:
                 nxt = step(cfg, tok[0])
