@@ -60,6 +60,11 @@ _REVERSE_OPEN = re.compile(r"\((?=\s*" + _CARD_TRIE + r"\b)", re.I)
 # scan (no "(" of one kind stands inside a match of the other; the group
 # "num" tells them apart)
 _PAREN_EITHER = re.compile(r"\((?:" + _PAREN_NUM.pattern[2:] + r"|(?i:" + _REVERSE_OPEN.pattern[2:] + r"))")
+# the "(" where _PAREN_EITHER may match: before white space, a digit, "$",
+# "U" (of "US$"), the first letter of a number word in either case, or any
+# character outside ASCII (the engine skips from "(" to "(", and tests one
+# character after it, instead of trying both kinds at every one)
+_PAREN_OPEN = re.compile(r"\((?=[\s\d$UbefhmnostzBEFHMNOSTZ\x80-\U0010ffff])")
 _REVERSE = re.compile(
     r"(?<![\w.,$/])(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<pct>%)?\s*\(\s*(?P<words>[A-Za-z][A-Za-z\s\-]{2,80}?)\s*\)"
 )
@@ -227,7 +232,7 @@ def _pairs(ctx: Context):
     # (_PAREN_NUM), and number words in parentheses (_REVERSE_OPEN)
     numerals: list[re.Match] = []
     word_opens: list[int] = []
-    for m in _PAREN_EITHER.finditer(text):
+    for m in matches_at(_PAREN_EITHER, text, [o.start() for o in _PAREN_OPEN.finditer(text)]):
         if m.group("num") is not None:
             numerals.append(m)
         else:
