@@ -15,7 +15,7 @@ from typing import Optional
 from .. import numbers as _num
 from ..model import Finding
 from . import as_rule
-from .context import Context, squash, trie_regex
+from .context import Context, matches_at, squash, trie_regex
 from .numwords import _CARD, _ORD, CARD_WORD, DENOMS, ORD_WORD, ORDINALS, SCALES, TENS, UNITS, fmt
 from .numwords import numeral_value as _numwords_numeral_value
 from .numwords import words_value as _own_words_value
@@ -60,6 +60,11 @@ _REVERSE_OPEN = re.compile(r"\((?=\s*" + _CARD_TRIE + r"\b)", re.I)
 # scan (no "(" of one kind stands inside a match of the other; the group
 # "num" tells them apart)
 _PAREN_EITHER = re.compile(r"\((?:" + _PAREN_NUM.pattern[2:] + r"|(?i:" + _REVERSE_OPEN.pattern[2:] + r"))")
+# the "(" where _PAREN_EITHER may match: before white space, a digit, "$",
+# "U" (of "US$"), the first letter of a number word in either case, or any
+# character outside ASCII (the engine skips from "(" to "(", and tests one
+# character after it, instead of trying both kinds at every one)
+_PAREN_OPEN = re.compile(r"\((?=[\s\d$UbefhmnostzBEFHMNOSTZ\x80-\U0010ffff])")
 _REVERSE = re.compile(
     r"(?<![\w.,$/])(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<pct>%)?\s*\(\s*(?P<words>[A-Za-z][A-Za-z\s\-]{2,80}?)\s*\)"
 )
@@ -227,7 +232,7 @@ def _pairs(ctx: Context):
     # (_PAREN_NUM), and number words in parentheses (_REVERSE_OPEN)
     numerals: list[re.Match] = []
     word_opens: list[int] = []
-    for m in _PAREN_EITHER.finditer(text):
+    for m in matches_at(_PAREN_EITHER, text, [o.start() for o in _PAREN_OPEN.finditer(text)]):
         if m.group("num") is not None:
             numerals.append(m)
         else:
@@ -554,6 +559,37 @@ def term_quantities(ctx: Context) -> dict[str, list[tuple[float, int, int, str]]
 # a numeral of _QTY_NUM and the white space after it
 _QTY_HEAD = re.compile(r"(" + _QTY_NUM + r")\s+")
 
+# Latin-1 bytes marked for _numeral_starts: an ASCII digit "0", a comma ",",
+# an ASCII letter, "_", ".", "$" or "/" "w" (what may not stand before a
+# numeral's first digit), any other byte " "
+_NUMERAL_MARKS = bytes(
+    48 if 48 <= i <= 57 else 44 if i == 44 else 119 if chr(i).isascii() and (chr(i).isalpha() or chr(i) in "_.$/") else 32
+    for i in range(256)
+)
+# in the marked bytes: the first digit of a numeral of four figures or more,
+# or of one with a thousands separator (what _QTY_NUM needs)
+_MARKED_NUMERAL = re.compile(rb"0(?<![w,]0)(?:0{0,2},000|000)")
+_ASCII_BYTES = bytes(range(128))
+
+
+def _numeral_starts(text: str, endpos: int) -> Optional[list[int]]:
+    """Offsets, before ``endpos``, where a match of _QTY_HEAD may start (among
+    them every one where it does); None when the text holds a digit outside
+    ASCII (one the pattern's ``\\d`` takes too).
+
+    Read from the text as Latin-1 bytes (one byte for each character, those
+    outside Latin-1 as "?", Latin-1 has no digits but the ASCII ones), marked
+    by what _QTY_NUM reads, with a pattern that starts with a literal: the
+    engine skips from digit to digit instead of testing every character of
+    the text for a digit."""
+    head = text[:endpos]
+    if not head.isascii():
+        rest = head.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+        if any(c.isdecimal() for c in set(rest)):
+            return None
+    marks = head.encode("latin-1", "replace").translate(_NUMERAL_MARKS)
+    return [m.start() for m in _MARKED_NUMERAL.finditer(marks)]
+
 
 def _is_word_char(c: str) -> bool:
     return c.isalnum() or c == "_"
@@ -577,7 +613,11 @@ def _stated_numbers(text: str, alts: list[str], endpos: int):
         by_first.setdefault(a[0], []).append(a.split(" "))
     startswith = text.startswith
     last = 0
-    for h in _QTY_HEAD.finditer(text, 0, endpos):
+    # (the pattern tried only where a numeral of its kind starts, when those
+    # places can be told)
+    starts = _numeral_starts(text, endpos)
+    heads = _QTY_HEAD.finditer(text, 0, endpos) if starts is None else matches_at(_QTY_HEAD, text, starts, 0, endpos)
+    for h in heads:
         t = h.end()
         if h.start() < last or t >= endpos:
             continue

@@ -13,7 +13,7 @@ from collections import Counter
 
 from ..model import Finding
 from . import as_rule
-from .context import Context, matches_at, squash, trie_regex
+from .context import Context, literal_starts, matches_at, squash, trie_regex
 
 _STATES = (
     "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|"
@@ -100,6 +100,42 @@ _STATE_FORM_AT = re.compile(
 )
 
 
+# every match of _STATE_FORM holds one of these words (its form names one),
+# and at most _BEFORE_FORM_WORD characters other than white space and "-"
+# before the first of them ("an" and "British Virgin Islands" and
+# "federally chartered" and "real estate investment")
+_FORM_WORDS = ("corporation", "company", "partnership", "trust", "association", "bank")
+_BEFORE_FORM_WORD = 64
+
+
+def _state_form_starts(text: str) -> list[int]:
+    """The starts of the matches of _STATE_FORM_AT that may start a match of
+    _STATE_FORM (among them every one that does), in order: those in the
+    stretches before each of _FORM_WORDS (stretches that meet taken as one),
+    not those of the whole text (the engine would try every "a" of it)."""
+    words = literal_starts(text, _FORM_WORDS)
+    windows: list[list[int]] = []
+    for k in words:
+        lo = k - 200
+        if lo <= 0:
+            lo = 0
+        else:
+            seg = text[lo:k]
+            if len("".join(seg.split())) - seg.count("-") < _BEFORE_FORM_WORD:
+                lo = 0  # (white space or dashes at length: the whole text before it)
+        if windows and lo <= windows[-1][1]:
+            if lo < windows[-1][0]:
+                windows[-1][0] = lo
+            windows[-1][1] = k
+        else:
+            windows.append([lo, k])
+    out: list[int] = []
+    finditer = _STATE_FORM_AT.finditer
+    for lo, hi in windows:
+        out.extend([m.start() for m in finditer(text, lo, hi)])
+    return out
+
+
 # the text up to the last character that no name of _DESCR, nor what stands
 # between the name and its "a Delaware corporation", can hold
 _LAST_NAME_BREAK = re.compile(r".*[^\w.&'\-,\s]", re.S)
@@ -115,7 +151,7 @@ def _descriptions(ctx: Context):
     out = []
     # anchor on "a Delaware corporation", then read the name before it
     hits = []
-    for sm in matches_at(_STATE_FORM, text, [c.start() for c in _STATE_FORM_AT.finditer(text)]):
+    for sm in matches_at(_STATE_FORM, text, _state_form_starts(text)):
         lo = max(0, sm.start() - 160)
         # a match of _DESCR holds, up to the end of its form, only word
         # characters, white space and ".&'-,": none spans the last other
