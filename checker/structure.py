@@ -1608,13 +1608,7 @@ def _to_section(n: Node, text: str, span_at: Callable[[int, int, int], Span],
     }
     if (kind in _SECTION_KINDS and type(label) is str and type(number) is str
             and (h is None or type(h) is str) and type(omitted) is bool and type(span) is Span):
-        # _construct(Section, d, _SECTION_FIELDS_SET), inline
-        sec = _new(Section)
-        _set_dict(sec, d)
-        _set_fields_set(sec, _SECTION_FIELDS_SET)
-        _set_extra(sec, None)
-        _set_private(sec, None)
-        return sec
+        return _construct(Section, d, _SECTION_FIELDS_SET)
     return _section(d)
 
 
