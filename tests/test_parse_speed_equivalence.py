@@ -111,3 +111,59 @@ def test_build_matches_larks_parser(phrase: str, lark_parser) -> None:
         assert isinstance(getattr(exc, "orig_exc", exc), clauses._Reject)
         theirs = None
     assert ours == theirs
+
+
+# A word of ASCII letters followed by white space, ",", ";" or ":" is read by
+# ``longest`` from the type the lexer gave the same word before (see
+# ``clauses._ASCII_LETTERS``).  The lexer is the reference: the same tokens must
+# come out at every start, the second time as the first.
+
+_SEPARATORS = [" ", "  ", ", ", "; ", ": ", ",", ";", ":", "\n", " \n  ", "-", "'", "\u2019", ".", ". ",
+               " (", ") ", "(", ")", " $", "$", " U.S.$", "%", " - ", "\u2010", "/", " [", "] ", "_"]
+_OTHER = ["30", "1,000", "10.5", "(a)", "(ii)", "4(b)", "2026", "one-half", "one half", "one eleventh",
+          "thirty (30)", "Section", "Sections", "Rule", "Schedule", "Exhibit", "Shares", "U.S.", "US",
+          "per", "share", "days", "business", "Closing", "Date", "December", "the", "hereof"]
+
+
+def _assert_longest_is_the_lexers(g: clauses._Grammar, text: str) -> None:
+    for pos in range(len(text)):
+        if pos and not text[pos - 1].isspace() and text[pos - 1] not in "(\"'\u201c":
+            continue  # (starts after white space, a bracket or a quote: where a node may start)
+        expected_toks, expected_maybe = _plain_longest(g, text, pos)
+        for _ in range(2):  # the second time every word before a stop is a remembered one
+            toks, maybe = g.longest(text, pos, {})
+            assert toks == expected_toks, (text, pos)
+            assert [(k, cfg.stack) for k, cfg in maybe] == expected_maybe, (text, pos)
+
+
+def test_remembered_words_are_the_lexers_tokens_in_generated_text() -> None:
+    import random
+
+    g = clauses.grammar()
+    words = sorted({w for table in g.lexer._lookup.values() for w in table})
+    assert len(words) > 100  # the grammar's keywords and word lists
+    rnd = random.Random(20261122)
+    cases = [str.lower, str.upper, str.title, lambda w: w]
+    for _ in range(300):
+        parts = []
+        for _ in range(rnd.randint(2, 9)):
+            w = rnd.choice(words) if rnd.random() < 0.7 else rnd.choice(_OTHER)
+            parts.append(rnd.choice(cases)(w))
+            parts.append(rnd.choice(_SEPARATORS))
+        _assert_longest_is_the_lexers(g, "".join(parts).strip())
+
+
+def test_remembered_words_are_the_lexers_tokens_in_the_seeds() -> None:
+    from pathlib import Path
+
+    seeds = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "seeds"
+    files = sorted(seeds.glob("*.txt")) if seeds.is_dir() else []
+    if not files:
+        pytest.skip(f"corpus seeds not found at {seeds} (the shared corpus sits beside the repository)")
+    g = clauses.grammar()
+    for f in files:
+        text = f.read_text(encoding="utf-8", errors="replace")
+        # a stretch of each agreement where terms and numbers are dense (the first 6,000
+        # characters after the first "Section"), read at every start
+        at = max(0, text.find("Section"))
+        _assert_longest_is_the_lexers(g, text[at : at + 6000])
