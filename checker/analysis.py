@@ -251,29 +251,14 @@ _CALENDAR_KINDS = {
 def _agreement_date(doc) -> Optional[_dt.date]:
     from .model import DateNode
 
-    for n, section in _first_nodes(doc, 40):
-        if isinstance(n, DateNode) and n.iso and not n.blank and section == "":
+    for nr in doc.nodes[:40]:
+        n = nr.node
+        if isinstance(n, DateNode) and n.iso and not n.blank and nr.section == "":
             try:
                 return _dt.date.fromisoformat(n.iso)
             except ValueError:
                 return None
     return None
-
-
-def _first_nodes(doc, k: int) -> list[tuple]:
-    """(node, number of its section) of the first ``k`` of ``doc.nodes``, read from the
-    clauses when the document has not made that list (it is made only when asked for)."""
-    walked = getattr(doc, "_walked", None)
-    if walked is None or walked[0] is not doc.sections or doc.__dict__.get("_nodes", ()) is not None:
-        return [(nr.node, nr.section) for nr in doc.nodes[:k]]
-    out: list[tuple] = []
-    for row in walked[2]:
-        number = row[2].number
-        for n in row[4].nodes:
-            if len(out) >= k:
-                return out
-            out.append((n, number))
-    return out
 
 
 def deal_calendar(doc, obligations: list[Obligation], pricing_date: Optional[str], policy) -> list[dict]:

@@ -60,8 +60,7 @@ class ParsedDocument:
     doc_type_evidence: str
     sections: tuple[Section, ...]
     flat: list[dict]
-    # every typed node in document order (None: made from the sections when first read)
-    nodes: Optional[list[NodeRef]]
+    nodes: list[NodeRef]
     references: list[dict] = field(default_factory=list)
     definitions: list[dict] = field(default_factory=list)
     errors: list[DocError] = field(default_factory=list)
@@ -73,7 +72,6 @@ class ParsedDocument:
     # the first such section in document order (built on first use)
     _attachments: Optional[dict] = field(default=None, repr=False, compare=False)
     # (nodes, the references among them, the definitions among them): see _node_groups
-    # (nodes None: picked out while parsing, before doc.nodes was made)
     _groups: Optional[tuple] = field(default=None, repr=False, compare=False)
     # (sections, every (section, its enclosing sections) in document order, every clause as
     # (source start, source end, section, enclosing sections, clause), the kinds of value
@@ -104,54 +102,6 @@ class ParsedDocument:
         if sec is None:
             return ""
         return self.source.text[sec.span.offset : sec.span.end_offset]
-
-
-def _doc_nodes(self: "ParsedDocument") -> list[NodeRef]:
-    """Every typed node with the number of its section, in document order: made
-    from the clauses when first asked for (most checks never go through them all;
-    the references and definitions among them are picked out while parsing)."""
-    got = self.__dict__.get("_nodes")
-    if got is None:
-        got = _all_node_refs(self)
-        self.__dict__["_nodes"] = got
-        groups = self._groups
-        if groups is not None and groups[0] is None:
-            self._groups = (got, groups[1], groups[2])
-    return got
-
-
-def _set_doc_nodes(self: "ParsedDocument", nodes: Optional[list[NodeRef]]) -> None:
-    self.__dict__["_nodes"] = nodes
-
-
-# (set after the class is made: the dataclass keeps ``nodes`` as a field of its constructor)
-ParsedDocument.nodes = property(_doc_nodes, _set_doc_nodes)  # type: ignore[assignment]
-
-
-def _all_node_refs(doc: ParsedDocument) -> list[NodeRef]:
-    """doc.nodes made from the clauses of the sections (the node references of the
-    references and definitions picked out while parsing are the ones in it)."""
-    walked = doc._walked
-    if walked is not None and walked[0] is doc.sections:
-        rows = walked[2]
-    else:
-        rows = [(0, 0, sec, (), c) for sec in _walk(doc.sections) for c in sec.clauses]
-    kept: dict[int, NodeRef] = {}
-    groups = doc._groups
-    if groups is not None and groups[0] is None:
-        for nr in groups[1]:
-            kept[id(nr.node)] = nr
-        for nr in groups[2]:
-            kept[id(nr.node)] = nr
-    out: list[NodeRef] = []
-    add = out.append
-    get = kept.get
-    for row in rows:
-        number = row[2].number
-        for node in row[4].nodes:
-            nr = get(id(node)) if kept else None
-            add(nr if nr is not None else NodeRef(node, number))
-    return out
 
 
 @dataclass
@@ -236,6 +186,7 @@ def parse_source(source: Source) -> ParsedDocument:
     outline = build_structure(lay)
     sections = to_model(outline, lay, parse_clause)
     flat = flat_sections(sections)
+    nodes: list[NodeRef] = []
     refs: list[NodeRef] = []
     defs: list[NodeRef] = []
     by_number: dict[str, Section] = {}
@@ -247,6 +198,7 @@ def parse_source(source: Source) -> ParsedDocument:
     attachments: dict = {}
     attachment_kinds = _ATTACHMENT_KINDS
     group_of = _GROUP_OF
+    add = nodes.append
     stack = [(s, ()) for s in reversed(sections)]
     pop = stack.pop
     while stack:
@@ -262,17 +214,17 @@ def parse_source(source: Source) -> ParsedDocument:
             rows.append((sp.offset, sp.end_offset, sec, parents, clause))
             v = 0
             for node in clause.nodes:
+                nr = NodeRef(node, number)
+                add(nr)
                 g = group_of.get(type(node))
                 if g is None:
                     g = _node_group(node)
                 v |= g
                 if g & _GROUPS:
-                    if g & (_REF | _DEF):
-                        nr = NodeRef(node, number)
-                        if g & _REF:
-                            refs.append(nr)
-                        if g & _DEF:
-                            defs.append(nr)
+                    if g & _REF:
+                        refs.append(nr)
+                    if g & _DEF:
+                        defs.append(nr)
                     if g & _UNPARSED:
                         errors.append(
                             DocError(
@@ -296,10 +248,10 @@ def parse_source(source: Source) -> ParsedDocument:
         doc_title=dt.title,
         sections=sections,
         flat=flat,
-        nodes=None,  # made when first asked for
+        nodes=nodes,
         errors=errors,
         by_number=by_number,
-        _groups=(None, refs, defs),
+        _groups=(nodes, refs, defs),
         _attachments=attachments,
         _walked=(sections, walked, rows, values),
     )
@@ -346,13 +298,10 @@ def _value_kind(node: Any) -> int:
 def _node_groups(doc: Any) -> tuple[list[NodeRef], list[NodeRef]]:
     """(the references, the definitions) among ``doc.nodes``, in document order:
     picked out while the document is parsed, else here once per document."""
-    got = getattr(doc, "_groups", None)
-    if got is not None:
-        # (None: doc.nodes not made yet, nor set since the groups were picked out)
-        held = doc.__dict__.get("_nodes") if isinstance(doc, ParsedDocument) else doc.nodes
-        if got[0] is held:
-            return got[1], got[2]
     nodes = doc.nodes
+    got = getattr(doc, "_groups", None)
+    if got is not None and got[0] is nodes:
+        return got[1], got[2]
     refs: list[NodeRef] = []
     defs: list[NodeRef] = []
     group_of = _GROUP_OF
