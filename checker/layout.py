@@ -537,7 +537,7 @@ def layout(source: Source) -> Layout:
             removed.update(dict.fromkeys(range(a, b + 1), _R_UUENCODED))
 
     # the SGML tags, found in one pass: a tag's length tells which it is ("<PAGE>" 6, "<TABLE>" 7,
-    # "</TABLE>" 8: each form of _TAG has a length of its own, but "<S>" and "<C>"), so the
+    # "</TABLE>" 8; every form of _TAG but "<S>" and "<C>" has a length of its own), so the
     # matches of _PAGE_WORD, _TAG_OPEN and _TAG_CLOSE are those of _TAG of these lengths
     tags = [m.span() for m in _TAG.finditer(text)] if "<" in text else ()
 

@@ -297,6 +297,8 @@ def _word_before_dot(text: str, lo: int, dot: int) -> str:
     end = dot - 1 if dot > lo and text[dot - 1] == "\n" else dot
     seg = text[lo:end]
     return seg[len(seg.rstrip(_WORD_CHARS)) :].lstrip(".&")
+
+
 _LIST_WORDS = frozenset({"schedule", "exhibit", "annex", "appendix", "article", "section", "class", "series", "part"})
 
 
