@@ -1527,12 +1527,14 @@ class _Grammar:
         self._configs: dict[tuple, _Config] = {}  # parser stack -> its configuration
         self._programs: dict[tuple, tuple] = {}  # token types -> the reductions build() makes
         self._words: dict[str, str] = {}  # a word of ASCII letters before white space -> its token type
+        self._reader: Optional[tuple] = None  # what longest() reads tokens with (see _make_reader)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_configs"] = {}
         state["_programs"] = {}
         state["_words"] = {}
+        state["_reader"] = None
         return state
 
     def _step(self, cfg: _Config, typ: str) -> Optional[_Config]:
@@ -1568,6 +1570,17 @@ class _Grammar:
         cfg.reds[typ] = tuple(reds)
         return nxt
 
+    def _make_reader(self) -> tuple:
+        """What longest() reads tokens with, gathered once: the lexer's tables and
+        expressions, the words whose type is known, the steps."""
+        lexer = self.lexer
+        spanning = lexer.spanning_words
+        # (with no list of words that may begin a longer token, no word's type is known from the word alone)
+        letters = _ASCII_LETTERS if spanning is not None else frozenset()
+        self._reader = (lexer._dispatch, lexer._lookup, lexer._pattern_for, lexer._ws.match, lexer._word_end.match,
+                        letters, _LETTER_RUN, self._words, spanning, _PUNCT_STOPS, self._step)
+        return self._reader
+
     def longest(self, text: str, pos: int, memo: dict) -> tuple[list, list]:
         """Tokens read from ``pos``, and the prefixes where the grammar may accept.
 
@@ -1582,54 +1595,51 @@ class _Grammar:
             cfg = self._configs[self._start_stack] = _Config(self._start_stack, self.start_state in self.may_end)
         toks: list[tuple] = []
         maybe: list[tuple[int, _Config]] = []
-        step = self._step
         # (the lexer's token_at written out here, where nearly every token is read:
         # the same steps without a method call and its attribute look-ups per token)
-        lexer = self.lexer
-        dispatch, lookups, pattern_for = lexer._dispatch, lexer._lookup, lexer._pattern_for
-        ws, word_end = lexer._ws.match, lexer._word_end.match
-        letters, letter_run, words, spanning = _ASCII_LETTERS, _LETTER_RUN, self._words, lexer.spanning_words
-        stops = _PUNCT_STOPS
+        dispatch, lookups, pattern_for, ws, word_end, letters, letter_run, words, spanning, stops, step = \
+            self._reader or self._make_reader()
         n = len(text)
         i = pos
+        if i < n and text[i].isspace():
+            # (only here: every token read takes in the white space after it, so the
+            # next one starts where it ends)
+            i = ws(text, i).end()
         count = 0
         while count < MAX_TOKENS:
             tok = memo.get(i)
             if tok is None:
                 if i >= n:
                     break
-                p = i
-                ch = text[p]
-                if ch.isspace():
-                    p = ws(text, p).end()
-                    if p >= n:
-                        break
-                    ch = text[p]
+                ch = text[i]
                 w = None
-                if ch in letters and spanning is not None:
+                if ch in letters:
                     # a word of ASCII letters with white space, ",", ";" or ":" after it:
                     # its token is the whole word, of the type the lexer gave it before
-                    r = letter_run(text, p)
-                    end = r.end(1)
-                    if end < r.end() or (end < n and text[end] in stops):
-                        w = r.group(1)
+                    r = letter_run(text, i)
+                    w = r.group(1)
+                    end = i + len(w)
+                    after = r.end()
+                    if end < after or (end < n and text[end] in stops):
                         typ = words.get(w)
                         if typ is not None:
-                            tok = memo[i] = (typ, p, end, r.end())
+                            tok = memo[i] = (typ, i, end, after)
+                    else:
+                        w = None
                 if tok is None:
-                    m = (dispatch.get(ch) or pattern_for(ch)).match(text, p)
+                    m = (dispatch.get(ch) or pattern_for(ch)).match(text, i)
                     typ = m.lastgroup
                     end = m.end(typ)
                     lookup = lookups.get(typ)
                     if lookup is not None:
-                        hit = lookup.get(text[p:end].lower())
+                        hit = lookup.get(text[i:end].lower())
                         if hit is not None:
                             if hit[0] is not None:  # a keyword
                                 typ = hit[0]
                             elif not word_end(text, end):  # a word of a list, as a whole word
                                 typ = hit[1]
-                    tok = memo[i] = (typ, p, end, m.end())
-                    if w is not None and end == p + len(w) and tok[3] == r.end() \
+                    tok = memo[i] = (typ, i, end, m.end())
+                    if w is not None and end == i + len(w) and tok[3] == after \
                             and w.lower() not in spanning[0] and w[0] not in spanning[1]:
                         if len(words) >= _WORDS_LIMIT:
                             words.clear()
