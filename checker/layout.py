@@ -79,7 +79,7 @@ from collections import Counter
 from itertools import accumulate, compress, repeat
 from operator import add
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable, Optional
 
 from pydantic import BaseModel
 
@@ -356,7 +356,6 @@ _HYPHEN_END = re.compile(r"-[ \t]*(?:\n|\Z)")
 _WORD_BEFORE = re.compile(r"[A-Za-z]+$")
 _DOTS = re.compile(r"\.\.\.\.+|\. \. \. \.")
 _RULE3 = re.compile("---")
-_BEGIN = re.compile("begin ")
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
 _LETTERS = re.compile(r"[A-Za-z]+")
@@ -532,8 +531,9 @@ def layout(source: Source) -> Layout:
                     boundary_before.add(i)
 
     # -- uuencoded attachments -------------------------------------------------
-    if _BEGIN.search(text) is not None:  # ("begin " in text: the engine finds it sooner)
-        for a, b in uuencoded_blocks(raw):
+    begins = _lines_starting(text, "begin ", line_of)
+    if begins:
+        for a, b in uuencoded_blocks(raw, begins):
             removed.update(dict.fromkeys(range(a, b + 1), _R_UUENCODED))
 
     # the SGML tags, found in one pass: a tag's length tells which it is ("<PAGE>" 6, "<TABLE>" 7,
@@ -745,13 +745,29 @@ def _uu_line(t: str) -> bool:
     return len(t) - 1 in ((n + 2) // 3 * 4, (n + 2) // 3 * 4 + 1)
 
 
-def uuencoded_blocks(lines: list[str]) -> list[tuple[int, int]]:
+def _lines_starting(text: str, prefix: str, line_of: Callable[[int], int]) -> list[int]:
+    """Indexes of the lines of ``text`` that start with ``prefix`` (which holds no line
+    break), in order, found by searching the text; ``line_of(offset)``: the index of the
+    line that holds ``offset``."""
+    out = [0] if text.startswith(prefix) else []
+    find = text.find
+    nl_prefix = "\n" + prefix
+    k = find(nl_prefix)
+    while k != -1:
+        out.append(line_of(k + 1))  # (k + 1: where the line starts, after its line break)
+        k = find(nl_prefix, k + 1)
+    return out
+
+
+def uuencoded_blocks(lines: list[str], begins: Optional[Iterable[int]] = None) -> list[tuple[int, int]]:
     """(first, last) line indexes of each uuencoded attachment: the ``begin``
-    line, at least two lines of encoded data, up to and including ``end``."""
+    line, at least two lines of encoded data, up to and including ``end``.
+    ``begins``: the indexes of the lines that start with "begin ", in order, when known."""
     out = []
     i, n = 0, len(lines)
-    # the lines that start with "begin ", found without a loop over every line
-    for b in compress(range(n), map(str.startswith, lines, repeat("begin "))):
+    if begins is None:  # the lines that start with "begin ", found without a loop over every line
+        begins = compress(range(n), map(str.startswith, lines, repeat("begin ")))
+    for b in begins:
         if b < i:
             continue  # inside the attachment before
         i = b

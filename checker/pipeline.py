@@ -178,67 +178,62 @@ def parse_source(source: Source) -> ParsedDocument:
     from .clauses import parse_clause
     from .doctype import detect
     from .layout import layout
-    from .structure import build_structure, flat_sections, to_model
+    from .structure import build_structure, to_model
 
     errors: list[DocError] = []
     lay = layout(source)
     dt = detect(lay.text)
     outline = build_structure(lay)
-    sections = to_model(outline, lay, parse_clause)
-    flat = flat_sections(sections)
+    # what later stages go through, found as the sections are made (in the order of _walk):
+    # the sections' entries of the JSON contract, each section with its enclosing ones, and
+    # each clause with its section
+    flat: list[dict] = []
+    walked: list[tuple] = []
+    rows: list[tuple] = []
+    sections = to_model(outline, lay, parse_clause, flat, walked, rows)
     nodes: list[NodeRef] = []
     refs: list[NodeRef] = []
     defs: list[NodeRef] = []
     by_number: dict[str, Section] = {}
-    # one walk of the sections (in the order of _walk) for what later stages go through:
-    # each section with its enclosing ones, each clause with its section, the attachments
-    walked: list[tuple] = []
-    rows: list[tuple] = []
-    values: list[int] = []  # the kinds of value each clause's nodes hold (_V_* bits), by row
     attachments: dict = {}
     attachment_kinds = _ATTACHMENT_KINDS
-    group_of = _GROUP_OF
-    add = nodes.append
-    stack = [(s, ()) for s in reversed(sections)]
-    pop = stack.pop
-    while stack:
-        sec, parents = pop()
-        walked.append((sec, parents))
+    for sec, _parents in walked:
         number = sec.number
         if number and number not in by_number:
             by_number[number] = sec
         if sec.kind in attachment_kinds:
             attachments.setdefault((sec.kind, number.upper()), sec)
-        for clause in sec.clauses:
-            sp = clause.span
-            rows.append((sp.offset, sp.end_offset, sec, parents, clause))
-            v = 0
-            for node in clause.nodes:
-                nr = NodeRef(node, number)
-                add(nr)
-                g = group_of.get(type(node))
-                if g is None:
-                    g = _node_group(node)
-                v |= g
-                if g & _GROUPS:
-                    if g & _REF:
-                        refs.append(nr)
-                    if g & _DEF:
-                        defs.append(nr)
-                    if g & _UNPARSED:
-                        errors.append(
-                            DocError(
-                                message=f"could not read {node.text[:60]!r}: {node.reason}".rstrip(": "),
-                                line=node.span.line,
-                                column=node.span.column,
-                                stage="grammar",
-                            )
+    values: list[int] = []  # the kinds of value each clause's nodes hold (_V_* bits), by row
+    group_of = _GROUP_OF
+    add = nodes.append
+    sec = number = None
+    for row in rows:
+        if row[2] is not sec:
+            sec = row[2]
+            number = sec.number
+        v = 0
+        for node in row[4].nodes:
+            nr = NodeRef(node, number)
+            add(nr)
+            g = group_of.get(type(node))
+            if g is None:
+                g = _node_group(node)
+            v |= g
+            if g & _GROUPS:
+                if g & _REF:
+                    refs.append(nr)
+                if g & _DEF:
+                    defs.append(nr)
+                if g & _UNPARSED:
+                    errors.append(
+                        DocError(
+                            message=f"could not read {node.text[:60]!r}: {node.reason}".rstrip(": "),
+                            line=node.span.line,
+                            column=node.span.column,
+                            stage="grammar",
                         )
-            values.append(v & _VALUES)
-        children = sec.children
-        if children:
-            inner = parents + (sec,)
-            stack.extend([(c, inner) for c in reversed(children)])
+                    )
+        values.append(v & _VALUES)
     return ParsedDocument(
         source=source,
         layout=lay,

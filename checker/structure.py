@@ -1554,23 +1554,84 @@ def build_structure(lay: Any) -> Outline:
 # ---------------------------------------------------------------------------
 
 
-def to_model(outline: Outline, lay: Any, parse_clause: Optional[Callable[..., Iterable[Any]]]) -> tuple[Section, ...]:
+def to_model(outline: Outline, lay: Any, parse_clause: Optional[Callable[..., Iterable[Any]]],
+             flat: Optional[list[dict]] = None, walked: Optional[list[tuple]] = None,
+             rows: Optional[list[tuple]] = None) -> tuple[Section, ...]:
     """Convert the outline to the immutable model; ``parse_clause(text, span_of)`` types each body range.
 
     ``span_of(a, b)`` maps offsets relative to the clause text to a :class:`Span` in the original file.
+
+    ``flat``, ``walked``, ``rows`` (all three or none): lists to which what a walk of the
+    result would find is added as the sections are made: ``flat_sections`` of the result;
+    each section with its enclosing ones, ``(section, parents)``; and each clause as
+    ``(source start, source end, section, parents, clause)``; all in document order.
     """
     # span_at(base, a, b) == lay.span(base + a, base + b); a checker.layout.Layout has it built in
     span_at = getattr(lay, "_span_at", None)
     if span_at is None:
         span_at = functools.partial(_shifted_span, lay.span)
     text = lay.text
-    return tuple([_to_section(n, text, span_at, parse_clause) for n in outline.root])
+    out = None if flat is None else _Collected(flat, walked, rows)
+    sections = tuple([_to_section(n, text, span_at, parse_clause, out) for n in outline.root])
+    if out is not None and not out.complete:
+        # a section made by its validator is made after its children, which cannot name it
+        # while they are made: the lists are made again from the result
+        flat[:] = flat_sections(sections)
+        walked[:], rows[:] = _walked_rows(sections)
+    return sections
+
+
+class _Collected:
+    """The lists to_model adds to (see there); ``complete``: False once a section could not be added."""
+
+    __slots__ = ("flat", "walked", "rows", "complete")
+
+    def __init__(self, flat: list[dict], walked: list[tuple], rows: list[tuple]) -> None:
+        self.flat = flat
+        self.walked = walked
+        self.rows = rows
+        self.complete = True
 
 
 def _to_section(n: Node, text: str, span_at: Callable[[int, int, int], Span],
-                parse_clause: Optional[Callable[..., Iterable[Any]]]) -> Section:
+                parse_clause: Optional[Callable[..., Iterable[Any]]], out: Optional[_Collected] = None,
+                parents: tuple = ()) -> Section:
     # (a module-level function, not a recursive closure: a closure that refers to
     # itself is a reference cycle holding the layout until the cyclic collector runs)
+    kind = n.kind
+    label = n.label
+    number = n.number
+    h = n.heading
+    omitted = n.omitted
+    start = n.start
+    end = n.end
+    span = span_at(0, start, end if end > start else start)
+    d = {
+        "kind": kind,
+        "label": label,
+        "number": number,
+        "heading": h,
+        "omitted": omitted,
+        "span": span,
+        "clauses": (),  # (set below)
+        "children": (),
+    }
+    sec = None
+    if (kind in _SECTION_KINDS and type(label) is str and type(number) is str
+            and (h is None or type(h) is str) and type(omitted) is bool and type(span) is Span):
+        # made now, so that its clauses and children can name it; they are put into the
+        # dict it holds once they are made (the same section as made with them)
+        sec = _construct(Section, d, _SECTION_FIELDS_SET)
+    rows = None
+    if out is not None:
+        if sec is None:
+            out.complete = False
+            out = None
+        else:
+            out.flat.append({"number": number, "heading": h, "line": span.line, "end_line": span.end_line,
+                             "kind": kind, "omitted": omitted})
+            out.walked.append((sec, parents))
+            rows = out.rows
     clauses = []
     for a, b in n.body:
         nodes: Any = ()
@@ -1584,32 +1645,37 @@ def _to_section(n: Node, text: str, span_at: Callable[[int, int, int], Span],
             _set_fields_set(c, _CLAUSE_FIELDS_SET)
             _set_extra(c, None)
             _set_private(c, None)
-            clauses.append(c)
         else:
-            clauses.append(_clause({"span": span, "nodes": nodes}))
-    kind = n.kind
-    label = n.label
-    number = n.number
-    h = n.heading
-    omitted = n.omitted
-    start = n.start
-    end = n.end
-    span = span_at(0, start, end if end > start else start)
+            c = _clause({"span": span, "nodes": nodes})
+            span = c.span
+        clauses.append(c)
+        if rows is not None:
+            rows.append((span.offset, span.end_offset, sec, parents, c))
+    d["clauses"] = tuple(clauses)
     ch = n.children
-    d = {
-        "kind": kind,
-        "label": label,
-        "number": number,
-        "heading": h,
-        "omitted": omitted,
-        "span": span,
-        "clauses": tuple(clauses),
-        "children": tuple([_to_section(c, text, span_at, parse_clause) for c in ch]) if ch else (),
-    }
-    if (kind in _SECTION_KINDS and type(label) is str and type(number) is str
-            and (h is None or type(h) is str) and type(omitted) is bool and type(span) is Span):
-        return _construct(Section, d, _SECTION_FIELDS_SET)
-    return _section(d)
+    if ch:
+        inner = parents + (sec,) if out is not None else ()
+        d["children"] = tuple([_to_section(c, text, span_at, parse_clause, out, inner) for c in ch])
+    if sec is None:
+        sec = _section(d)
+    return sec
+
+
+def _walked_rows(sections: Iterable[Section]) -> tuple[list[tuple], list[tuple]]:
+    """The ``walked`` and ``rows`` lists of to_model, from its result."""
+    walked: list[tuple] = []
+    rows: list[tuple] = []
+    stack = [(s, ()) for s in reversed(tuple(sections))]
+    while stack:
+        sec, parents = stack.pop()
+        walked.append((sec, parents))
+        for clause in sec.clauses:
+            sp = clause.span
+            rows.append((sp.offset, sp.end_offset, sec, parents, clause))
+        if sec.children:
+            inner = parents + (sec,)
+            stack.extend([(c, inner) for c in reversed(sec.children)])
+    return walked, rows
 
 
 # Clause(**d) and Section(**d) through the models' own validators, without the keyword __init__

@@ -1,6 +1,7 @@
 """Tests for the layout stage: page furniture out, exact map back to the source."""
 from __future__ import annotations
 
+import bisect
 import random
 from pathlib import Path
 
@@ -554,3 +555,19 @@ def test_long_rows_of_dots_dashes_and_spaces_are_read_in_linear_time(tmp_path):
     p.write_text("UNDERWRITING AGREEMENT\n\n1. Sale. The Company agrees to sell.\n" + body + "2. Other. The end.\n")
     errors, sections = check_in_child(p, "len(r.errors), len(r.sections)", timeout=120)
     assert errors == 0 and sections >= 2
+
+
+@pytest.mark.parametrize("text", [
+    "begin 644 a.pdf\nM\nend", "x begin \nbegin begin \nbegin", "", "begin ", "\nbegin ", "begin\nbegin x\n  begin y\n",
+])
+def test_lines_starting_are_those_split_lines_start_with(text):
+    from itertools import compress, repeat
+
+    from checker.layout import _lines_starting
+
+    lines = text.split("\n")
+    starts = [0]
+    for t in lines[:-1]:
+        starts.append(starts[-1] + len(t) + 1)
+    found = _lines_starting(text, "begin ", lambda o: bisect.bisect_right(starts, o) - 1)
+    assert found == list(compress(range(len(lines)), map(str.startswith, lines, repeat("begin "))))

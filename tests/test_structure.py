@@ -427,6 +427,57 @@ def test_to_model_and_flat_sections():
     assert [f["line"] for f in flat] == sorted(f["line"] for f in flat)
 
 
+def _walk_lists(sections):
+    """(flat, walked, rows) as to_model adds them to its lists, found by walking its result."""
+    walked, rows = [], []
+
+    def visit(sec, parents):
+        walked.append((sec, parents))
+        for c in sec.clauses:
+            rows.append((c.span.offset, c.span.end_offset, sec, parents, c))
+        for ch in sec.children:
+            visit(ch, parents + (sec,))
+
+    for s in sections:
+        visit(s, ())
+    return flat_sections(sections), walked, rows
+
+
+def _same_lists(got, want):
+    assert got[0] == want[0]
+    assert len(got[1]) == len(want[1]) and len(got[2]) == len(want[2])
+    for (s, p), (s2, p2) in zip(got[1], want[1]):
+        assert s is s2 and len(p) == len(p2) and all(a is b for a, b in zip(p, p2))
+    for r, r2 in zip(got[2], want[2]):
+        assert r[:2] == r2[:2] and r[2] is r2[2] and r[4] is r2[4]
+        assert len(r[3]) == len(r2[3]) and all(a is b for a, b in zip(r[3], r2[3]))
+
+
+def test_to_model_lists_are_those_of_a_walk():
+    lay = fake_layout(BASIC)
+    o = build_structure(lay)
+    got = ([], [], [])
+    sections = to_model(o, lay, lambda text, span_of: (), *got)
+    assert got[1] and got[2]
+    _same_lists(got, _walk_lists(sections))
+    assert sections == to_model(o, lay, lambda text, span_of: ())
+
+
+def test_to_model_lists_with_a_section_its_validator_makes():
+    class Label(str):
+        pass
+
+    lay = fake_layout(BASIC)
+    o = build_structure(lay)
+    inner = next(n for n in o.walk() if n.children)
+    inner.label = Label(inner.label)  # not a str as it is: the section is made by its validator
+    got = ([], [], [])
+    sections = to_model(o, lay, lambda text, span_of: (), *got)
+    assert got[1] and got[2]
+    _same_lists(got, _walk_lists(sections))
+    assert sections == to_model(o, lay, lambda text, span_of: ())
+
+
 def test_to_model_passes_clause_spans():
     lay = fake_layout(BASIC)
     o = build_structure(lay)
