@@ -164,6 +164,15 @@ class Context:
             out.sort()
         return out
 
+    def places_of(self, word: str) -> list[int]:
+        """Sorted offsets where ``word`` starts in the text, as written (found
+        once per document for the checks that look for it)."""
+        cache = self.__dict__.setdefault("_places_of", {})
+        hit = cache.get(word)
+        if hit is None:
+            hit = cache[word] = literal_starts(self.text, (word,))
+        return hit
+
     # ------------------------------------------------------------------
     # paragraphs and sentences
     # ------------------------------------------------------------------

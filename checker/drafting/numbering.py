@@ -624,7 +624,8 @@ def unbalanced_brackets(ctx: Context) -> list[Finding]:
     spare: dict[int, list[int]] = {}
     # every bracket of the text, found once (str.find is far faster than the
     # engine's scan for a set of characters)
-    pos = literal_starts(text, ("(", ")", "[", "]"))
+    # (the places of "(" are read by the citation checks too)
+    pos = sorted(ctx.places_of("(") + ctx.places_of(")") + ctx.places_of("[") + ctx.places_of("]"))
     chars = "".join([text[i] for i in pos])
     n = len(pos)
     starts = ctx.para_starts

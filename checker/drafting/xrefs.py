@@ -510,26 +510,25 @@ _HAS_EARNINGS = re.compile(r"arnings\s+[Ss]tatement")  # a literal first: a fast
 _WITHIN_MEANING = re.compile(r"within\s+the\s+meaning\s+of")
 
 
-def _near_rule(pattern: "re.Pattern[str]", text: str, rule: str, after: int):
+def _near_rule(pattern: "re.Pattern[str]", text: str, places: list[int], after: int):
     """``pattern.finditer(text)`` for _FINAL_424 and _INCREASE_462: every match
-    holds ``rule`` ("424(", "462("), has no "." nor ";" before it, and ends at
-    most ``after`` characters after its start.  The pattern is run only over
-    the stretches from the last "." or ";" before each place of the rule to
-    ``after`` characters past it (stretches that meet taken as one), not
-    over the whole text: the same matches."""
-    find, rfind = text.find, text.rfind
-    i = find(rule)
-    if i < 0:
+    holds the rule ("424(", "462("), whose places in the text are ``places``
+    (in order), has no "." nor ";" before it, and ends at most ``after``
+    characters after its start.  The pattern is run only over the stretches
+    from the last "." or ";" before each place of the rule to ``after``
+    characters past it (stretches that meet taken as one), not over the whole
+    text: the same matches."""
+    if not places:
         return
+    rfind = text.rfind
     windows: list[list[int]] = []
-    while i >= 0:
+    for i in places:
         lo = max(rfind(".", 0, i), rfind(";", 0, i)) + 1
         hi = min(len(text), i + after)
         if windows and lo <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], hi)
         else:
             windows.append([lo, hi])
-        i = find(rule, i + 1)
     for lo, hi in windows:
         yield from pattern.finditer(text, lo, hi)
 
@@ -749,7 +748,10 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
             kind = _act_kind(ctx, c.group("act"))
             if kind in ("securities", None) and c.group("num").lower() != "11(a)":
                 report(c, base, "the earnings statement", "Section 11(a) of the Securities Act (and Rule 158)")
-    for m in _near_rule(_FINAL_424, text, "424(", 6):
+    # the places of "424(" and "462(": those of "(" (found once per document for
+    # the checks) after a "4" or a "2" and the rest of the number
+    parens = [p for p in ctx.places_of("(") if p >= 3 and text[p - 1] in "42"]
+    for m in _near_rule(_FINAL_424, text, [p - 3 for p in parens if text.startswith("424", p - 3)], 6):
         if m.group("p") != "b":
             out.append(
                 ctx.finding(
@@ -770,7 +772,7 @@ def wrong_external_citation(ctx: Context) -> list[Finding]:
                     m.end("r"),
                 )
             )
-    for m in _near_rule(_INCREASE_462, text, "462(", 6 + 60 + 7):
+    for m in _near_rule(_INCREASE_462, text, [p - 3 for p in parens if text.startswith("462", p - 3)], 6 + 60 + 7):
         p = (m.group("p") or m.group("q") or "").lower()
         if p and p != "b":
             out.append(
