@@ -453,14 +453,19 @@ def _same_lists(got, want):
         assert len(r[3]) == len(r2[3]) and all(a is b for a, b in zip(r[3], r2[3]))
 
 
-def test_to_model_lists_are_those_of_a_walk():
-    lay = fake_layout(BASIC)
-    o = build_structure(lay)
+def _assert_lists_of_a_walk(o, lay):
+    """to_model's lists are those a walk of its result finds, and asking for them changes no section."""
     got = ([], [], [])
     sections = to_model(o, lay, lambda text, span_of: (), *got)
     assert got[1] and got[2]
     _same_lists(got, _walk_lists(sections))
     assert sections == to_model(o, lay, lambda text, span_of: ())
+
+
+def test_to_model_lists_are_those_of_a_walk():
+    lay = fake_layout(BASIC)
+    o = build_structure(lay)
+    _assert_lists_of_a_walk(o, lay)
 
 
 def test_to_model_lists_with_a_section_its_validator_makes():
@@ -471,11 +476,7 @@ def test_to_model_lists_with_a_section_its_validator_makes():
     o = build_structure(lay)
     inner = next(n for n in o.walk() if n.children)
     inner.label = Label(inner.label)  # not a str as it is: the section is made by its validator
-    got = ([], [], [])
-    sections = to_model(o, lay, lambda text, span_of: (), *got)
-    assert got[1] and got[2]
-    _same_lists(got, _walk_lists(sections))
-    assert sections == to_model(o, lay, lambda text, span_of: ())
+    _assert_lists_of_a_walk(o, lay)
 
 
 def test_to_model_passes_clause_spans():
