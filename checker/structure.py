@@ -1628,8 +1628,7 @@ def _to_section(n: Node, text: str, span_at: Callable[[int, int, int], Span],
             out.complete = False
             out = None
         else:
-            out.flat.append({"number": number, "heading": h, "line": span.line, "end_line": span.end_line,
-                             "kind": kind, "omitted": omitted})
+            out.flat.append(_flat_entry(number, h, span, kind, omitted))
             out.walked.append((sec, parents))
             rows = out.rows
     clauses = []
@@ -1719,22 +1718,19 @@ def _shifted_span(span: Callable[[int, int], Span], base: int, x: int, y: int) -
     return span(base + x, base + y)
 
 
+def _flat_entry(number: str, heading: Optional[str], span: Span, kind: str, omitted: bool) -> dict:
+    """One section's entry in the JSON contract's ``sections`` list."""
+    return {"number": number, "heading": heading, "line": span.line, "end_line": span.end_line,
+            "kind": kind, "omitted": omitted}
+
+
 def flat_sections(sections: Iterable[Section]) -> list[dict]:
     """Every node in document order, as the JSON contract's ``sections`` list."""
     out: list[dict] = []
     stack = list(sections)[::-1]
     while stack:
         s = stack.pop()
-        out.append(
-            {
-                "number": s.number,
-                "heading": s.heading,
-                "line": s.span.line,
-                "end_line": s.span.end_line,
-                "kind": s.kind,
-                "omitted": s.omitted,
-            }
-        )
+        out.append(_flat_entry(s.number, s.heading, s.span, s.kind, s.omitted))
         if s.children:
             stack.extend(s.children[::-1])
     return out
