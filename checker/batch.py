@@ -305,6 +305,33 @@ def _no_main_fixup():
             sys.modules["__main__"] = saved
 
 
+# the folder holding the checker/ package this process runs
+_CHECKER_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@contextlib.contextmanager
+def _same_checker():
+    """Start workers that import the same clausecheck as this process.
+
+    Python 3.11's forkserver does not take its parent's ``sys.path``: it runs
+    with the current directory first on its own, so from a folder holding some
+    other ``checker/`` (a checkout of another version, or anything of that name)
+    the workers would import that instead, and the installed package's compiled
+    modules would go unused.  The server, started with the first worker, is
+    given this package's folder first and not the current directory."""
+    saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "PYTHONSAFEPATH")}
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (_CHECKER_ROOT, saved["PYTHONPATH"])))
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def _death_message(exitcode: Optional[int]) -> str:
     if exitcode is not None and exitcode < 0:
         try:
@@ -340,7 +367,7 @@ class Supervisor:
         parent, child = self.ctx.Pipe()
         proc = self.ctx.Process(target=_worker_main, args=(child, self.config), daemon=True)
         try:
-            with _no_main_fixup():
+            with _no_main_fixup(), _same_checker():
                 proc.start()
         finally:
             child.close()

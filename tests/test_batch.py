@@ -97,6 +97,29 @@ def test_workers_start_warm():
     assert ("lockup", 180.0, "day") in {(o.kind, o.value, o.unit) for o in res.obligations}
 
 
+def test_workers_import_the_same_checker_from_a_folder_holding_another(tmp_path):
+    # Run from a folder with some other checker/ package in it, the workers (and
+    # the forkserver that warms them) must still import the parent's clausecheck:
+    # the other package's __init__ leaves a mark if anything imports it.
+    other = tmp_path / "checker"
+    other.mkdir()
+    (other / "__init__.py").write_text(
+        "import os\nopen(os.path.join(os.path.dirname(__file__), 'imported'), 'w').close()\n"
+        "raise ImportError('the other checker package')\n"
+    )
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from checker.batch import run_batch\n"
+        "out = run_batch([sys.argv[2]], sys.argv[3], jobs=1, progress=False)\n"
+        "print(out['summary']['by_status'])\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(REPO), str(SAMPLE), str(tmp_path / "b.sqlite")],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "{'ok': 1}"
+    assert not (other / "imported").exists(), "a worker imported the checker package of the current folder"
+
+
 def test_max_tasks_per_child_replaces_workers(tmp_path):
     d = copies(tmp_path, 5)
     db = str(tmp_path / "r.sqlite")
