@@ -1,7 +1,11 @@
 """Batch throughput on the batch corpus: documents per second, MB/s per core,
 peak RSS per worker, and the speed-up from 1 to 2 workers (medians of --runs).
 
-    python benchmarks/batch.py [--corpus DIR] [--runs 3] [--limit N] [--jobs 1,2] [--engine local]
+    python benchmarks/batch.py [--corpus DIR] [--runs 3] [--limit N] [--jobs 1,2] [--engine local] [--source]
+
+It measures the clausecheck the running Python imports (the installed one, with
+its compiled modules: run it with the environment's python), or with --source
+the checkout's own tree (pure Python); it prints which.
 
 Each run checks the files into a fresh SQLite database in a temporary directory,
 with the same worker pool as ``clausecheck batch`` (so the figures include
@@ -13,6 +17,7 @@ the workers themselves used, which a busy machine disturbs less than wall time.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import statistics
@@ -22,12 +27,11 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from checker.batch import expand_paths, run_batch  # noqa: E402
 
 
 def one_run(files: list[str], jobs: int, engine: str) -> dict:
+    from checker.batch import run_batch
+
     cpu0 = time.process_time()
     with tempfile.TemporaryDirectory() as tmp:
         out = run_batch(files, os.path.join(tmp, "bench.sqlite"), jobs=jobs, engine=engine, progress=False)
@@ -44,7 +48,14 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="only the first N files")
     ap.add_argument("--jobs", default="1,2", help="worker counts to compare (default 1,2)")
     ap.add_argument("--engine", default="local", choices=["local", "dask"])
+    ap.add_argument("--source", action="store_true",
+                    help="measure the checkout's tree instead of the installed clausecheck")
     a = ap.parse_args(argv)
+    if a.source or importlib.util.find_spec("checker") is None:
+        sys.path.insert(0, str(REPO))  # (the workers inherit sys.path)
+    import checker
+    from checker.batch import expand_paths
+
     if not os.path.isdir(a.corpus):
         print(f"corpus not found at {a.corpus}", file=sys.stderr)
         return 2
@@ -57,6 +68,7 @@ def main(argv=None) -> int:
     # faster on Debian's Python 3.11 (built with profile-guided and link-time
     # optimisation) than on a plain source build (pyenv's default): say which ran
     print(f"Python {platform.python_version()} ({platform.python_implementation()}), {sys.executable}")
+    print(f"clausecheck {checker.__version__} from {os.path.dirname(checker.__file__)}: {checker.build_description()}")
     walls: dict[int, float] = {}
     for jobs in [int(x) for x in a.jobs.split(",")]:
         runs = [one_run(files, jobs, a.engine) for _ in range(a.runs)]

@@ -2,8 +2,11 @@
 work that should change speed only.
 
     python benchmarks/same_output.py --base REV [--corpus ../shared/corpus] [--mutants 3] [--seed 7]
+    python benchmarks/same_output.py --tree DIR ...
 
-Checks out ``REV`` into a temporary git worktree, then runs it and the working
+Checks out ``REV`` into a temporary git worktree (or takes the checker in the
+folder ``DIR``, such as an installed copy with its compiled modules, given as
+the site-packages folder holding ``checker/``), then runs it and the working
 tree, each in its own process, over every corpus document and over randomly
 edited copies of the seeds, the EDGAR exhibits and every twelfth batch
 document (lines deleted, repeated, swapped, upper-cased, their words shuffled,
@@ -89,9 +92,24 @@ def _run(root: Path, corpus: Path, mutants: int, seed: int) -> subprocess.Popen:
                             stdout=subprocess.PIPE, text=True, env=env, cwd=str(root))
 
 
+def results(roots: list[Path], corpus: Path, mutants: int = 3, seed: int = 7) -> list[dict]:
+    """{document label: hash of its result} from the checker at each root, run side by side."""
+    procs = [_run(root, corpus, mutants, seed) for root in roots]
+    outs = [p.communicate()[0] for p in procs]
+    if any(p.returncode for p in procs):
+        raise RuntimeError("a checker process failed (its error is above)")
+    return [json.loads(o) for o in outs]
+
+
+def differing(old: dict, new: dict) -> list[str]:
+    return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--base", required=True, help="the git revision to compare the working tree with")
+    which = ap.add_mutually_exclusive_group(required=True)
+    which.add_argument("--base", help="the git revision to compare the working tree with")
+    which.add_argument("--tree", help="a folder holding another checker/ to compare the working tree with")
     ap.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpus"))
     ap.add_argument("--mutants", type=int, default=3, help="edited copies per document (0: none)")
     ap.add_argument("--seed", type=int, default=7)
@@ -100,22 +118,28 @@ def main(argv: list[str] | None = None) -> int:
     if not corpus.is_dir():
         print(f"corpus not found at {corpus}; pass --corpus", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp) / "base"
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(base), a.base], check=True)
-        try:
-            procs = [_run(base, corpus, a.mutants, a.seed), _run(REPO, corpus, a.mutants, a.seed)]
-            outs = [p.communicate()[0] for p in procs]
-            if any(p.returncode for p in procs):
-                print("a checker process failed (its error is above)", file=sys.stderr)
+    try:
+        if a.tree:
+            if not (Path(a.tree) / "checker" / "__init__.py").is_file():
+                print(f"no checker/ package in {a.tree}", file=sys.stderr)
                 return 2
-        finally:
-            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base)], check=False)
-    old, new = (json.loads(o) for o in outs)
-    differ = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+            old, new = results([Path(a.tree).resolve(), REPO], corpus, a.mutants, a.seed)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                base = Path(tmp) / "base"
+                subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(base), a.base],
+                               check=True)
+                try:
+                    old, new = results([base, REPO], corpus, a.mutants, a.seed)
+                finally:
+                    subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base)], check=False)
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    differ = differing(old, new)
     edited = sum(1 for k in old if "(edited copy" in k)
     print(f"{len(old) - edited} corpus documents and {edited} edited copies: {len(differ)} differ "
-          f"between {a.base} and the working tree")
+          f"between {a.base or a.tree} and the working tree")
     for k in differ:
         print(f"  {k}")
     return 1 if differ else 0

@@ -23,6 +23,33 @@ if not _os.path.isdir(_os.path.join(_here, "reports")) and _os.path.isfile(
     __path__.append(_root)  # type: ignore[name-defined]
 
 
+def compiled_modules() -> list[str]:
+    """The package's modules that run compiled (see setup.py), by dotted name;
+    empty for a pure-Python install.  A compiled module sits beside its ``.py``
+    file and is the one Python imports."""
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    out = []
+    for sub in ("", "drafting"):
+        folder = _os.path.join(_here, sub)
+        try:
+            names = sorted(_os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            for suffix in EXTENSION_SUFFIXES:
+                if name.endswith(suffix) and _os.path.isfile(_os.path.join(folder, name[: -len(suffix)] + ".py")):
+                    out.append(".".join(filter(None, ("checker", sub, name[: -len(suffix)]))))
+                    break
+    return out
+
+
+def build_description() -> str:
+    """How this install runs: "pure Python" or "N modules compiled"."""
+    n = len(compiled_modules())
+    return f"{n} module{'s' if n != 1 else ''} compiled" if n else "pure Python"
+
+
 def check_file(path, **kwargs):
     """Check one agreement on disk; see :func:`checker.pipeline.check_file`."""
     from .pipeline import check_file as _check_file
@@ -37,4 +64,4 @@ def check_text(text: str, path: str = "<text>", **kwargs):
     return _check_text(text, path=path, **kwargs)
 
 
-__all__ = ["__version__", "check_file", "check_text"]
+__all__ = ["__version__", "build_description", "check_file", "check_text", "compiled_modules"]

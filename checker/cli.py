@@ -10,7 +10,7 @@ import os
 import sys
 from typing import Optional, Sequence
 
-from . import __version__
+from . import __version__, build_description
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _SEV = {"info": 0, "warning": 1, "error": 2}
@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="clausecheck",
         description="Rule-based compliance checker for securities-offering agreements.",
     )
-    p.add_argument("--version", action="version", version=f"clausecheck {__version__}")
+    p.add_argument("--version", action="version", version=f"clausecheck {__version__} ({build_description()})")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     c = sub.add_parser("check", help="check agreements and report findings")

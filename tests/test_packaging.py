@@ -23,6 +23,8 @@ def wheel(tmp_path_factory) -> Path:
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(REPO)],
         capture_output=True,
         text=True,
+        # (the pure-Python wheel: the compiled build is the one CI installs, see test_compiled.py)
+        env=dict(os.environ, CLAUSECHECK_PURE_PYTHON="1"),
     )
     if proc.returncode != 0:
         pytest.fail(f"building the wheel failed:\n{proc.stdout}\n{proc.stderr}")
