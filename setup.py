@@ -65,9 +65,10 @@ def _wanted() -> bool:
 
 
 class BuildExt(build_ext):
-    """Cythonize when the extensions are built (not when pip only asks for the
-    metadata), compile them in parallel, and let a module that does not
-    translate or compile stay pure Python."""
+    """Cythonize when the command is prepared (the C files are kept in
+    build/cython and made again only for a changed ``.py`` file), compile in
+    parallel, and let a module that does not translate or compile stay pure
+    Python."""
 
     def finalize_options(self) -> None:
         # (before the base class, which prepares each extension it is given for the build)

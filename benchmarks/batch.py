@@ -52,7 +52,7 @@ def main(argv=None) -> int:
                     help="measure the checkout's tree instead of the installed clausecheck")
     a = ap.parse_args(argv)
     if a.source or importlib.util.find_spec("checker") is None:
-        sys.path.insert(0, str(REPO))  # (the workers inherit sys.path)
+        sys.path.insert(0, str(REPO))  # (the workers import the same package as this process)
     import checker
     from checker.batch import expand_paths
 
