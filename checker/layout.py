@@ -213,7 +213,11 @@ def _span_function(n: int, sc: list[int], ss: list[int], starts: list[int], size
     breaks = [k for k in range(nsc - 1) if ss[k] + sc[k + 1] - sc[k] > ss[k + 1]]
     nbr = len(breaks)
 
-    def spread(start: int, end: int, k0: int) -> tuple[int, int]:
+    # (the inner functions that others call are passed to them as defaults, not
+    # closed over: compiled with Cython, whose inner functions share one scope
+    # object, a function kept in the scope that it holds itself would be a
+    # reference cycle)
+    def spread(start: int, end: int, k0: int, *, to_source=to_source) -> tuple[int, int]:
         """Source extent of a non-empty clean range [start, end) that starts in segment k0
         and runs past it: from the first to just after the last source character it covers."""
         k1 = bisect_right(sc, end - 1) - 1
@@ -229,7 +233,7 @@ def _span_function(n: int, sc: list[int], ss: list[int], starts: list[int], size
             e = max(e, ss[k] + last - sc[k] + 1)
         return s, e
 
-    def general(base: int, start: int, end: int) -> Span:
+    def general(base: int, start: int, end: int, *, to_source=to_source, spread=spread) -> Span:
         start += base
         end += base
         if not (0 <= start < end <= n and nsc):  # (the usual call: a non-empty range within the text)
@@ -295,7 +299,7 @@ def _span_function(n: int, sc: list[int], ss: list[int], starts: list[int], size
     seg = 0
     line = 0
 
-    def span_at(base: int, start: int, end: int) -> Span:
+    def span_at(base: int, start: int, end: int, *, general=general) -> Span:
         nonlocal seg, line
         start += base
         end += base
@@ -1176,7 +1180,9 @@ def _untagged_tables(
         return all(len(ltext[x].strip()) <= 60 for x in range(a + 1, b))
 
     out: list[tuple[int, int, bool]] = []
-    idx = sorted(i for i in anchors if i not in removed and not in_tagged(i))
+    # (a list, not a generator: a generator expression calling in_tagged would, compiled,
+    # keep in_tagged in a scope that in_tagged holds)
+    idx = sorted([i for i in anchors if i not in removed and not in_tagged(i)])
     k = 0
     while k < len(idx):
         j = k

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import checker
-from conftest import REPO, corpus_dir
+from conftest import CORPUS, REPO, SAMPLE, corpus_dir
 
 
 def _setup_list(name: str):
@@ -87,3 +87,28 @@ def test_installed_build_gives_the_same_results_as_the_source():
     compiled, pure = same_output.results([site, REPO], corpus, mutants=1, seed=11)
     assert len(compiled) > 400
     assert same_output.differing(compiled, pure) == []
+
+
+def test_installed_build_leaves_no_reference_cycles(tmp_path):
+    # Cython keeps the names that a function's inner functions share in one scope
+    # object: an inner function that another one uses would be kept in the scope
+    # it holds itself, a cycle the pure-Python module does not have (see
+    # test_batch.test_a_checked_document_leaves_no_reference_cycles)
+    site = _installed_package()
+    docs = [str(SAMPLE)]
+    if (CORPUS / "seeds").is_dir():
+        docs += sorted(str(p) for p in (CORPUS / "seeds").iterdir() if p.suffix == ".txt")
+    script = (
+        "import sys\n"
+        "sys.path[:0] = [sys.argv[1], sys.argv[2]]\n"
+        "import checker\n"
+        "assert checker.compiled_modules(), checker.__file__\n"
+        "from checker.formats import check_any\n"
+        "from test_batch import _garbage_of_ours\n"
+        "for doc in sys.argv[3:]:\n"
+        "    print(doc, *_garbage_of_ours(lambda: list(check_any(doc))))\n"
+    )
+    out = subprocess.run([sys.executable, "-I", "-c", script, str(site), str(REPO / "tests"), *docs],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:-1] == docs

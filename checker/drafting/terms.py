@@ -781,7 +781,9 @@ def _trie_code(words: Iterable[str]) -> list[int]:
     try:
         build(0, len(words), 0)
     finally:
-        build = body = None  # recursive inner functions and their names form reference cycles: broken here
+        # recursive inner functions and their names form reference cycles: broken here (and,
+        # compiled, item's too: Cython keeps the names inner functions share in one scope)
+        build = body = item = None
     code += _TRIE_TAIL
     # the widths: the leading character, then the shortest word, and the
     # longest (as long as any width can be when a word has a space, read as "\s+")
