@@ -30,16 +30,13 @@ def compiled_modules() -> list[str]:
     from importlib.machinery import EXTENSION_SUFFIXES
 
     out = []
-    for sub in ("", "drafting"):
-        folder = _os.path.join(_here, sub)
-        try:
-            names = sorted(_os.listdir(folder))
-        except OSError:
-            continue
-        for name in names:
+    for folder, subfolders, names in _os.walk(_here):
+        subfolders[:] = sorted(d for d in subfolders if d.isidentifier() and d != "__pycache__")
+        package = "checker" if folder == _here else "checker." + _os.path.relpath(folder, _here).replace(_os.sep, ".")
+        for name in sorted(names):
             for suffix in EXTENSION_SUFFIXES:
                 if name.endswith(suffix) and _os.path.isfile(_os.path.join(folder, name[: -len(suffix)] + ".py")):
-                    out.append(".".join(filter(None, ("checker", sub, name[: -len(suffix)]))))
+                    out.append(f"{package}.{name[: -len(suffix)]}")
                     break
     return out
 
